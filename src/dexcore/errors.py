@@ -1,0 +1,116 @@
+"""Exceptions raised by dexcore.
+
+Every exception dexcore raises for bad input or bad arguments derives from
+:class:`DexError` and from the builtin it behaves like (``ValueError``,
+``KeyError``), so callers can catch either.
+
+Messages are built only from field names, table names, rule codes and
+limits that dexcore itself defines. They never contain the value that was
+rejected: a rejected value may be a name, a birth date, an address or a
+statistical linkage key, and exception messages end up in logs.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DexError",
+    "DexKeyError",
+    "DexStructureError",
+    "DexValueError",
+    "InvalidFieldError",
+    "ReferenceDataError",
+    "UnknownCodeError",
+]
+
+
+class DexError(Exception):
+    """Base class of every exception dexcore raises on purpose."""
+
+
+class DexValueError(DexError, ValueError):
+    """A value, argument or document that dexcore cannot accept."""
+
+
+class InvalidFieldError(DexValueError):
+    """A model object was given a field value that breaks a DEX rule.
+
+    Attributes:
+        entity: The model class, such as ``"Client"``.
+        field: The Python field name, such as ``"birth_date"``.
+        reason: What the value must be, never what it was.
+    """
+
+    def __init__(self, entity: str, field: str, reason: str) -> None:
+        self.entity = entity
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{entity}.{field}: {reason}")
+
+
+class UnknownCodeError(DexValueError):
+    """A code is not a member of a closed DSS code table.
+
+    The rejected text is not repeated: a code field sometimes receives free
+    text that belongs somewhere else (a name typed into the wrong column).
+
+    Attributes:
+        table: The code table, such as ``"Gender"``.
+    """
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        super().__init__(f"not a code of the {table} table")
+
+
+class DexKeyError(DexError, KeyError):
+    """A lookup by id or code found nothing.
+
+    Attributes:
+        kind: What was looked up, such as ``"code table"`` or ``"service type"``.
+        key: The key, only when it is an identifier that DSS or dexcore
+            defines (a table name, a numeric service type id); callers never
+            pass a client's id or any other organisation-supplied text.
+    """
+
+    def __init__(self, kind: str, key: str | int | None = None) -> None:
+        self.kind = kind
+        self.key = key
+        self.message = f"unknown {kind}" + ("" if key is None else f" {key!r}")
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ReferenceDataError(DexValueError):
+    """A reference-data document could not be read.
+
+    Attributes:
+        path: Where in the document, such as
+            ``"/DEXReferenceData/ReferenceDataItems[3]/Item[7]/OrderNumber"``.
+        line: The line number, when the parser knows it.
+    """
+
+    def __init__(self, reason: str, *, path: str = "", line: int | None = None) -> None:
+        self.reason = reason
+        self.path = path
+        self.line = line
+        where = f" at {path}" if path else ""
+        if line is not None:
+            where += f" (line {line})"
+        super().__init__(f"reference data: {reason}{where}")
+
+
+class DexStructureError(DexValueError):
+    """Plain data (dicts, JSON) could not be turned into model objects.
+
+    Attributes:
+        errors: One ``(path, reason)`` pair per problem, with paths written
+            ``$.sessions[3].session_date``. Reasons never quote the input.
+    """
+
+    def __init__(self, target: str, errors: tuple[tuple[str, str], ...]) -> None:
+        self.target = target
+        self.errors = errors
+        lines = "; ".join(f"{path}: {reason}" for path, reason in errors)
+        super().__init__(f"cannot build {target}: {lines}")

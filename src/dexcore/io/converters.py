@@ -1,0 +1,202 @@
+"""Plain data and JSON for every model class, through cattrs.
+
+:func:`make_converter` returns a fresh :class:`cattrs.Converter` set up for
+the dexcore model; :func:`configure_converter` applies the same set-up to a
+converter of yours (dexcore never touches cattrs' global converter).
+
+The plain form uses the Python field names, ISO dates (``"2024-07-01"``),
+DSS codes for enums (``"MALE"``), decimal amounts as strings, and lists for
+sequences; fields at their default are left out. Structuring is strict: a
+boolean must be ``true``/``false`` (not ``"false"``, which Python would call
+true), a whole number must be a number, text must be text, and an unknown
+key is an error, so nothing is silently lost or invented.
+
+Errors come out as one :class:`~dexcore.errors.DexStructureError` listing
+every problem with its path, written ``$.sessions[3].session_date``, and a
+reason that never repeats the input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import re
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+
+from dexcore.errors import DexError, DexStructureError, DexValueError, InvalidFieldError
+from dexcore.model import CodeEnum, Dataset
+
+__all__ = [
+    "configure_converter",
+    "dataset_from_json",
+    "dataset_to_json",
+    "make_converter",
+    "structure",
+    "unstructure",
+]
+
+T = TypeVar("T")
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class _WrongType(DexValueError):
+    """A plain value of the wrong kind (its message names the kind expected)."""
+
+
+def _structure_date(value: object, _type: object) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise _WrongType("expected a real calendar date") from None
+    raise _WrongType("expected a date written YYYY-MM-DD")
+
+
+def _structure_bool(value: object, _type: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _WrongType("expected true or false")
+
+
+def _structure_int(value: object, _type: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise _WrongType("expected a whole number")
+
+
+def _structure_str(value: object, _type: object) -> str:
+    if isinstance(value, str):
+        return value
+    raise _WrongType("expected text")
+
+
+def _structure_decimal(value: object, _type: object) -> decimal.Decimal:
+    if isinstance(value, decimal.Decimal):
+        return value
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        try:
+            return decimal.Decimal(value)
+        except decimal.InvalidOperation:
+            pass
+    raise _WrongType("expected a decimal amount written as text, such as \"12.50\"")
+
+
+def _is_code_enum(cls: object) -> bool:
+    return isinstance(cls, type) and issubclass(cls, CodeEnum)
+
+
+def _code_value(member: CodeEnum) -> str:
+    return member.value
+
+
+def configure_converter(converter: cattrs.Converter) -> None:
+    """Register dexcore's hooks (dates, decimals, strict scalars) on ``converter``."""
+    converter.register_unstructure_hook_func(_is_code_enum, _code_value)
+    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    converter.register_structure_hook(dt.date, _structure_date)
+    converter.register_unstructure_hook(decimal.Decimal, str)
+    converter.register_structure_hook(decimal.Decimal, _structure_decimal)
+    converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(str, _structure_str)
+
+
+def make_converter() -> cattrs.Converter:
+    """A new converter for the dexcore model: strict, detailed, omitting defaults."""
+    converter = cattrs.Converter(
+        omit_if_default=True,
+        forbid_extra_keys=True,
+        detailed_validation=True,
+        unstruct_collection_overrides={tuple: list},
+    )
+    configure_converter(converter)
+    return converter
+
+
+_DEFAULT = make_converter()
+
+
+def unstructure(obj: object) -> Any:  # noqa: ANN401 (plain data is any JSON-like value)
+    """Plain data (dicts, lists, strings, numbers) for a model object."""
+    return _DEFAULT.unstructure(obj)
+
+
+def structure(data: object, cls: type[T]) -> T:
+    """Build a ``cls`` from plain data.
+
+    Raises:
+        DexStructureError: listing every problem with its path.
+    """
+    try:
+        return _DEFAULT.structure(data, cls)
+    except (cattrs.BaseValidationError, DexError, ForbiddenExtraKeysError) as error:
+        raise DexStructureError(cls.__name__, tuple(_problems(error, "$"))) from None
+
+
+def dataset_to_json(dataset: Dataset, *, indent: int | None = 2) -> str:
+    """The JSON text of ``dataset``."""
+    return json.dumps(unstructure(dataset), indent=indent, ensure_ascii=False)
+
+
+def dataset_from_json(text: str | bytes) -> Dataset:
+    """Read a dataset from JSON text.
+
+    Raises:
+        DexStructureError: the text is not JSON, or not a dataset (every
+            problem listed with its path).
+    """
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        where = getattr(error, "lineno", None)
+        reason = "not valid JSON" + (f" (line {where})" if where is not None else "")
+        raise DexStructureError("Dataset", (("$", reason),)) from None
+    return structure(data, Dataset)
+
+
+def _problems(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
+    """Walk cattrs' exception groups into ``(path, reason)`` pairs."""
+    if isinstance(error, ClassValidationError):
+        with_notes, without = error.group_exceptions()
+        for inner, note in with_notes:
+            yield from _problems(inner, _join(path, note))
+        for inner in without:
+            yield from _problems(inner, path)
+    elif isinstance(error, IterableValidationError):
+        with_index, without_index = error.group_exceptions()
+        for inner, note in with_index:
+            yield from _problems(inner, _join(path, note))
+        for inner in without_index:
+            yield from _problems(inner, path)
+    elif isinstance(error, InvalidFieldError):
+        yield (f"{path}.{error.field}", error.reason)
+    elif isinstance(error, ForbiddenExtraKeysError):
+        yield (path, "unknown field(s): " + ", ".join(sorted(error.extra_fields)))
+    elif isinstance(error, DexError):
+        yield (path, str(error))
+    elif isinstance(error, KeyError):
+        yield (path, "required field missing")
+    else:
+        yield (path, f"invalid value ({type(error).__name__})")
+
+
+def _join(path: str, note: object) -> str:
+    if isinstance(note, AttributeValidationNote):
+        return f"{path}.{note.name}"
+    if isinstance(note, IterableValidationNote):
+        return f"{path}[{note.index!r}]"
+    return path
