@@ -105,7 +105,12 @@ NEW_TABLES: list[tuple[str, bool, list[tuple[str, str, str]], dt.date | None]] =
         ],
         dt.date(2018, 8, 18),
     ),
-    (CodeType.HOMELESS_INDICATOR, False, [("ATRISK", "At risk", "cache-2025")], dt.date(2018, 4, 23)),
+    (
+        CodeType.HOMELESS_INDICATOR,
+        False,
+        [("ATRISK", "At risk", "cache-2025")],
+        dt.date(2018, 4, 23),
+    ),
     (
         CodeType.EDUCATION_LEVEL,
         False,
@@ -157,7 +162,9 @@ def service_types(spec: str) -> dict[int, ServiceType]:
         if match is None:
             raise SystemExit("cannot parse service type list entry")
         number = int(match.group(1))
-        found[number] = ServiceType(service_type_id=number, name=match.group(2), source="cache-2025")
+        found[number] = ServiceType(
+            service_type_id=number, name=match.group(2), source="cache-2025"
+        )
     return found
 
 
@@ -217,8 +224,10 @@ def main() -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(to_json_dict(reference), indent=1, ensure_ascii=False) + "\n"
     OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.name}: {len(reference.tables)} tables, "
-          f"{len(reference.service_types)} service types")
+    print(
+        f"wrote {OUT.name}: {len(reference.tables)} tables, "
+        f"{len(reference.service_types)} service types"
+    )
 
 
 if __name__ == "__main__":

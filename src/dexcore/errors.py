@@ -18,6 +18,12 @@ __all__ = [
     "DexStructureError",
     "DexValueError",
     "InvalidFieldError",
+    "InvalidSlk",
+    "InvalidSlkDate",
+    "InvalidSlkFormat",
+    "InvalidSlkInput",
+    "InvalidSlkLength",
+    "InvalidSlkSex",
     "ReferenceDataError",
     "UnknownCodeError",
 ]
@@ -114,3 +120,57 @@ class DexStructureError(DexValueError):
         self.errors = errors
         lines = "; ".join(f"{path}: {reason}" for path, reason in errors)
         super().__init__(f"cannot build {target}: {lines}")
+
+
+class InvalidSlk(DexValueError):
+    """A statistical linkage key (SLK-581) is not valid.
+
+    The subclasses say what is wrong. Messages are fixed per class and never
+    include the key, which encodes parts of a name and a birth date.
+    """
+
+    message = "not a valid SLK-581"
+
+    def __init__(self) -> None:
+        super().__init__(self.message)
+
+
+class InvalidSlkLength(InvalidSlk):
+    """The key is not 14 characters long."""
+
+    message = "an SLK-581 has exactly 14 characters"
+
+
+class InvalidSlkFormat(InvalidSlk):
+    """The name part or the layout of the key is not allowed."""
+
+    message = (
+        "an SLK-581 is 3 family-name characters, 2 given-name characters, "
+        "8 date digits and a sex digit, with 2 only after letters and 9 only for a missing name"
+    )
+
+
+class InvalidSlkDate(InvalidSlk):
+    """The date part is not a real date, or is outside the policy's years."""
+
+    message = "the date part of the SLK-581 is not a real date in the allowed years"
+
+
+class InvalidSlkSex(InvalidSlk):
+    """The last character is not a sex code (1, 2, 3 or 9)."""
+
+    message = "the last character of an SLK-581 must be 1, 2, 3 or 9"
+
+
+class InvalidSlkInput(DexValueError):
+    """A value given to build an SLK-581 cannot be used.
+
+    Attributes:
+        field: ``family_name``, ``given_name``, ``birth_date`` or ``sex``.
+        reason: What the value must be, never what it was.
+    """
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"cannot build an SLK-581: {field} {reason}")

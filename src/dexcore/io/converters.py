@@ -51,7 +51,7 @@ T = TypeVar("T")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class _WrongType(DexValueError):
+class _WrongTypeError(DexValueError):
     """A plain value of the wrong kind (its message names the kind expected)."""
 
 
@@ -62,26 +62,26 @@ def _structure_date(value: object, _type: object) -> dt.date:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise _WrongType("expected a real calendar date") from None
-    raise _WrongType("expected a date written YYYY-MM-DD")
+            raise _WrongTypeError("expected a real calendar date") from None
+    raise _WrongTypeError("expected a date written YYYY-MM-DD")
 
 
 def _structure_bool(value: object, _type: object) -> bool:
     if isinstance(value, bool):
         return value
-    raise _WrongType("expected true or false")
+    raise _WrongTypeError("expected true or false")
 
 
 def _structure_int(value: object, _type: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise _WrongType("expected a whole number")
+    raise _WrongTypeError("expected a whole number")
 
 
 def _structure_str(value: object, _type: object) -> str:
     if isinstance(value, str):
         return value
-    raise _WrongType("expected text")
+    raise _WrongTypeError("expected text")
 
 
 def _structure_decimal(value: object, _type: object) -> decimal.Decimal:
@@ -92,20 +92,25 @@ def _structure_decimal(value: object, _type: object) -> decimal.Decimal:
             return decimal.Decimal(value)
         except decimal.InvalidOperation:
             pass
-    raise _WrongType("expected a decimal amount written as text, such as \"12.50\"")
-
-
-def _is_code_enum(cls: object) -> bool:
-    return isinstance(cls, type) and issubclass(cls, CodeEnum)
+    raise _WrongTypeError('expected a decimal amount written as text, such as "12.50"')
 
 
 def _code_value(member: CodeEnum) -> str:
     return member.value
 
 
+def _structure_code(value: object, cls: type[CodeEnum]) -> CodeEnum:
+    if isinstance(value, str):
+        return cls(value)  # case-insensitive; raises UnknownCodeError without the text
+    raise _WrongTypeError(f"expected a {cls.__name__} code as text")
+
+
 def configure_converter(converter: cattrs.Converter) -> None:
     """Register dexcore's hooks (dates, decimals, strict scalars) on ``converter``."""
-    converter.register_unstructure_hook_func(_is_code_enum, _code_value)
+    # Class-based hooks dispatch on the most specific class, so the CodeEnum hook wins over
+    # the str hook for the StrEnum code tables.
+    converter.register_unstructure_hook(CodeEnum, _code_value)
+    converter.register_structure_hook(CodeEnum, _structure_code)
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
     converter.register_structure_hook(dt.date, _structure_date)
     converter.register_unstructure_hook(decimal.Decimal, str)

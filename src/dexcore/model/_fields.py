@@ -71,7 +71,7 @@ def optional_text(instance: object, attribute: attrs.Attribute[Any], value: obje
 def identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An organisation-supplied id: non-blank text of at most 50 characters."""
     text(instance, attribute, value)
-    assert isinstance(value, str)  # noqa: S101 (narrowing after text())
+    assert isinstance(value, str)  # narrowing after text()
     if len(value) > MAX_ID_LENGTH:
         raise fail(instance, attribute, f"must be at most {MAX_ID_LENGTH} characters")
     if value != value.strip():

@@ -12,6 +12,8 @@ appended, such as ``HOUSING3``. :meth:`DomainScore.parse` and
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 from dexcore.errors import InvalidFieldError
@@ -22,6 +24,9 @@ __all__ = ["Assessment", "ClientAssessment", "DomainScore", "SessionAssessment"]
 
 #: Lowest and highest SCORE rating.
 MIN_RATING, MAX_RATING = 1, 5
+
+# A domain code (ASCII letters) then one rating digit; \d would admit other scripts' digits.
+_SCORE_CODE = re.compile(r"[A-Z]+[1-5]")
 
 
 @attrs.frozen(kw_only=True)
@@ -50,7 +55,7 @@ class DomainScore:
                 after a domain code.
         """
         text = score_code.strip().upper() if isinstance(score_code, str) else ""
-        if len(text) < 2 or not text[-1].isdigit() or not text[:-1].isalpha():
+        if _SCORE_CODE.fullmatch(text) is None:
             raise InvalidFieldError(
                 cls.__name__, "code", "must be a domain code followed by a rating from 1 to 5"
             )

@@ -41,7 +41,7 @@ class ReasonForAssistance:
 def _one_primary(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Reasons, when given, include exactly one primary reason (Protocols §7.2)."""
     f.all_of(ReasonForAssistance)(instance, attribute, value)
-    assert isinstance(value, tuple)  # noqa: S101 (narrowing after all_of)
+    assert isinstance(value, tuple)  # narrowing after all_of()
     if value and sum(reason.is_primary for reason in value) != 1:
         raise f.fail(instance, attribute, "must include exactly one primary reason")
 

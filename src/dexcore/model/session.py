@@ -95,9 +95,7 @@ class Session:
     time_minutes: int | None = attrs.field(default=None, validator=f.optional_whole(0))
     total_cost: int | None = attrs.field(default=None, validator=f.optional_whole(0))
     quantity: int | None = attrs.field(default=None, validator=f.optional_whole(0))
-    extra_items: tuple[str, ...] = attrs.field(
-        default=(), converter=f.codes, validator=f.all_codes
-    )
+    extra_items: tuple[str, ...] = attrs.field(default=(), converter=f.codes, validator=f.all_codes)
     topic: str | None = attrs.field(
         default=None, converter=f.optional_code, validator=f.optional_text
     )

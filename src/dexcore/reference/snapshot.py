@@ -71,7 +71,7 @@ def to_json_dict(reference: ReferenceData) -> dict[str, Any]:
                 "code": domain.code,
                 "description": domain.description,
                 "source": domain.source,
-                "ratings": {str(k): v for k, v in sorted(domain.ratings.items())},
+                "ratings": list(domain.ratings),
             }
             _dated(entry, domain.available_from, domain.available_to)
             domains.append(entry)
@@ -119,7 +119,7 @@ def _score_type(data: Mapping[str, Any]) -> ScoreTypeInfo:
         ScoreDomain(
             code=domain["code"],
             description=domain.get("description", ""),
-            ratings={int(k): v for k, v in domain.get("ratings", {}).items()},
+            ratings=tuple(domain.get("ratings", ("",) * 5)),
             source=domain.get("source", ""),
             available_from=_day(domain.get("available_from")),
             available_to=_day(domain.get("available_to")),

@@ -156,7 +156,8 @@ class ScoreDomain:
     Attributes:
         code: Domain code, such as ``HOUSING``.
         description: The domain's label.
-        ratings: Description of each rating 1–5 (empty text where DSS gives none).
+        ratings: Descriptions of ratings 1 to 5, in order (empty text where
+            DSS gives none).
         source: Id of the source.
         available_from: First day the domain may be used, when known.
         available_to: Last day the domain may be used, when known.
@@ -164,10 +165,14 @@ class ScoreDomain:
 
     code: str = attrs.field(converter=_upper)
     description: str = ""
-    ratings: Mapping[int, str] = attrs.field(factory=dict, eq=False, hash=False)
+    ratings: tuple[str, ...] = attrs.field(default=("",) * 5, converter=tuple)
     source: str = ""
     available_from: dt.date | None = None
     available_to: dt.date | None = None
+
+    def rating_description(self, rating: int) -> str:
+        """DSS's description of ``rating`` (1–5) in this domain; empty if none."""
+        return self.ratings[rating - 1] if 1 <= rating <= len(self.ratings) else ""
 
 
 @attrs.frozen(kw_only=True)
@@ -214,9 +219,9 @@ class ServiceType:
     available_to: dt.date | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False)
 class ReferenceData:
-    """One version of the DSS reference data.
+    """One version of the DSS reference data (compared by identity).
 
     Get the bundled snapshot with :func:`dexcore.reference.bundled`, read a
     file from the DEX portal with :func:`dexcore.reference.load_reference_xml`,
@@ -230,12 +235,10 @@ class ReferenceData:
         title: What this reference data is, for reports.
     """
 
-    tables: Mapping[str, CodeTable] = attrs.field(factory=dict, eq=False, hash=False)
-    score_types: Mapping[ScoreType, ScoreTypeInfo] = attrs.field(
-        factory=dict, eq=False, hash=False
-    )
-    service_types: Mapping[int, ServiceType] = attrs.field(factory=dict, eq=False, hash=False)
-    sources: Mapping[str, str] = attrs.field(factory=dict, eq=False, hash=False)
+    tables: Mapping[str, CodeTable] = attrs.field(factory=dict)
+    score_types: Mapping[ScoreType, ScoreTypeInfo] = attrs.field(factory=dict)
+    service_types: Mapping[int, ServiceType] = attrs.field(factory=dict)
+    sources: Mapping[str, str] = attrs.field(factory=dict)
     title: str = ""
 
     def table(self, name: str) -> CodeTable:

@@ -21,8 +21,8 @@ import os
 from typing import IO
 from xml.etree.ElementTree import Element, ParseError
 
-import defusedxml.ElementTree as safe_et
 from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import parse as safe_parse
 
 from dexcore.errors import DexError, ReferenceDataError
 from dexcore.model.codes import ScoreType
@@ -118,7 +118,7 @@ def _domain(element: Element, path: str, source: str) -> ScoreDomain:
     return ScoreDomain(
         code=code,
         description=_text(element, "DomainDescription", path, required=False),
-        ratings=ratings,
+        ratings=tuple(ratings.get(n, "") for n in range(1, 6)),
         source=source,
         available_from=_date(element, "AvailableFrom", path),
         available_to=_date(element, "AvailableTo", path),
@@ -146,9 +146,9 @@ def _score_type(element: Element, path: str, source: str) -> ScoreTypeInfo:
 def _parse(source: Source) -> Element:
     try:
         if isinstance(source, bytes):
-            tree = safe_et.parse(io.BytesIO(source), forbid_dtd=True)
+            tree = safe_parse(io.BytesIO(source), forbid_dtd=True)
         else:
-            tree = safe_et.parse(source, forbid_dtd=True)
+            tree = safe_parse(source, forbid_dtd=True)
     except DefusedXmlException:
         raise ReferenceDataError("DTDs, entities and external references are refused") from None
     except ParseError as error:
@@ -197,7 +197,9 @@ def load_reference_xml(
         tables[table.name] = table
     for container in _children(root, "AssessmentReferenceDataItems"):
         for n, element in enumerate(_children(container, "AssessmentReferenceDataItem"), 1):
-            path = f"/DEXReferenceData/AssessmentReferenceDataItems/AssessmentReferenceDataItem[{n}]"
+            path = (
+                f"/DEXReferenceData/AssessmentReferenceDataItems/AssessmentReferenceDataItem[{n}]"
+            )
             info = _score_type(element, path, source_id)
             score_types[info.score_type] = info
     return ReferenceData(

@@ -1,0 +1,127 @@
+"""The ``dexcore`` command line.
+
+``dexcore summary FILE`` loads a dataset (dexcore's JSON form) and prints
+what it holds; ``dexcore slk`` builds or validates a linkage key. Nothing
+personal is printed unless the command was asked to produce it (``slk``
+prints the key it was asked to build).
+
+Exit status: 0 on success, 1 when a checked value is invalid, 2 when the
+input cannot be read or the arguments are wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from dexcore import __version__
+from dexcore.errors import DexError, InvalidSlk
+from dexcore.io import dataset_from_json
+from dexcore.model import Dataset, ParticipationType
+from dexcore.slk import SlkPolicy, generate, validate
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _summary_lines(name: str, dataset: Dataset) -> list[str]:
+    counts = dataset.counts()
+    lines = [
+        f"{name}: " + ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in counts.items())
+    ]
+    if dataset.organisation is not None:
+        activities = len(dataset.organisation.program_activities)
+        lines.append(f"organisation: {dataset.organisation.name} ({activities} program activities)")
+    clients = dataset.clients
+    if clients:
+        without = sum(not c.consent_to_provide_details for c in clients)
+        lines.append(
+            f"clients: {len(clients) - without} consented to personal details, {without} did not;"
+            f" {sum(c.is_using_pseudonym for c in clients)} pseudonyms;"
+            f" {sum(c.is_birth_date_an_estimate for c in clients)} estimated birth dates;"
+            f" {sum(c.slk is not None for c in clients)} with an SLK"
+        )
+    sessions = dataset.sessions
+    if sessions:
+        first = min(s.session_date for s in sessions)
+        last = max(s.session_date for s in sessions)
+        roles = Counter(sc.participation for s in sessions for sc in s.clients)
+        unidentified = [
+            s.total_unidentified_clients for s in sessions if s.total_unidentified_clients
+        ]
+        lines.append(
+            f"sessions: {first.isoformat()} to {last.isoformat()};"
+            f" {roles[ParticipationType.CLIENT]} client and"
+            f" {roles[ParticipationType.SUPPORT]} support-person attendances;"
+            f" {len(unidentified)} sessions with unidentified clients ({sum(unidentified)} in all);"
+            f" {sum(not s.clients for s in sessions)} with no attached client"
+        )
+    return lines
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        text = path.read_bytes()
+    except OSError as error:
+        print(f"dexcore: cannot read {path}: {error.strerror}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        dataset = dataset_from_json(text)
+    except DexError as error:
+        print(f"dexcore: {path} is not a dexcore dataset: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print("\n".join(_summary_lines(path.name, dataset)))
+    return EXIT_OK
+
+
+def _cmd_slk(args: argparse.Namespace) -> int:
+    policy = SlkPolicy(args.policy)
+    try:
+        if args.validate is not None:
+            print(validate(args.validate, policy=policy))
+            return EXIT_OK
+        if args.birth_date is None:
+            print("dexcore slk: give --birth-date (or --validate KEY)", file=sys.stderr)
+            return EXIT_UNREADABLE
+        print(generate(args.family, args.given, args.birth_date, args.sex, policy=policy))
+    except InvalidSlk as error:
+        print(f"dexcore slk: invalid: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except DexError as error:
+        print(f"dexcore slk: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dexcore", description="Typed tools for the Data Exchange (DEX)."
+    )
+    parser.add_argument("--version", action="version", version=f"dexcore {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    summary = commands.add_parser("summary", help="say what a dataset file holds")
+    summary.add_argument("file", help="a dataset in dexcore's JSON form")
+    summary.set_defaults(run=_cmd_summary)
+
+    slk = commands.add_parser("slk", help="build or validate an SLK-581")
+    slk.add_argument("--family", help="family name (leave out when missing)")
+    slk.add_argument("--given", help="first given name (leave out when missing)")
+    slk.add_argument("--birth-date", help="date of birth, YYYY-MM-DD")
+    slk.add_argument("--sex", help="1/2/3/9, M/F/X/U, or a word such as female")
+    slk.add_argument("--validate", metavar="KEY", help="validate KEY instead of building one")
+    slk.add_argument("--policy", choices=[p.value for p in SlkPolicy], default=SlkPolicy.DEX.value)
+    slk.set_defaults(run=_cmd_slk)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    status: int = args.run(args)
+    return status

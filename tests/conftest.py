@@ -1,0 +1,24 @@
+"""Shared test configuration: hypothesis profiles.
+
+``default`` keeps the suite quick on a laptop; ``ci`` tries more examples.
+Choose with the environment variable ``DEXCORE_HYPOTHESIS_PROFILE``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci",
+    max_examples=150,
+    deadline=None,
+    print_blob=True,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("DEXCORE_HYPOTHESIS_PROFILE", "default"))

@@ -1,0 +1,81 @@
+"""The command line, run as users run it: in a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example-dataset.json"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dexcore", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_summary_of_example() -> None:
+    result = run("summary", str(EXAMPLE))
+    assert result.returncode == 0, result.stderr
+    assert "20 clients, 6 cases, 14 sessions" in result.stdout
+    assert "16 consented to personal details, 4 did not" in result.stdout
+    # No personal value is printed: no name and no birth date of the example's people.
+    for value in ("Kalomi", "O'Tendor", "1984-03-12", "Example Street"):
+        assert value not in result.stdout
+
+
+def test_summary_of_unreadable_input(tmp_path: Path) -> None:
+    missing = run("summary", str(tmp_path / "none.json"))
+    assert missing.returncode == 2
+    assert "cannot read" in missing.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"clients": [{"client_id": "C1", "given_name": "Zyxqvort"}]}')
+    result = run("summary", str(bad))
+    assert result.returncode == 2
+    assert "$.clients[0]" in result.stderr
+    assert "Zyxqvort" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "out"),
+    [
+        (
+            [
+                "--family",
+                "Brown",
+                "--given",
+                "Elizabeth",
+                "--birth-date",
+                "1970-01-01",
+                "--sex",
+                "F",
+            ],
+            0,
+            "RONLI010119702",
+        ),
+        (["--given", "A", "--birth-date", "1970-01-01"], 0, "99999010119709"),
+        (["--given", "A", "--birth-date", "1970-01-01", "--policy", "meteor"], 0, "99922010119709"),
+        (["--validate", "teeoh070619541"], 0, "TEEOH070619541"),
+        (["--validate", "TEEOH290219011"], 1, ""),
+        (["--family", "Brown", "--birth-date", "1900-02-29"], 2, ""),
+        (["--family", "Brown"], 2, ""),
+    ],
+)
+def test_slk_command(args: list[str], status: int, out: str) -> None:
+    result = run("slk", *args)
+    assert result.returncode == status, result.stderr
+    assert result.stdout.strip() == out
+    assert "Traceback" not in result.stderr
+
+
+def test_version_and_usage() -> None:
+    assert run("--version").stdout.startswith("dexcore ")
+    assert run().returncode == 2
