@@ -16,11 +16,12 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def public_modules() -> list[str]:
-    found = ["dexcore"]
-    for info in pkgutil.walk_packages(dexcore.__path__, "dexcore."):
-        if not any(part.startswith("_") for part in info.name.split(".")):
-            found.append(info.name)
-    return sorted(found)
+    found = [
+        info.name
+        for info in pkgutil.walk_packages(dexcore.__path__, "dexcore.")
+        if not any(part.startswith("_") for part in info.name.split("."))
+    ]
+    return sorted(["dexcore", *found])
 
 
 def documented_modules() -> set[str]:

@@ -19,6 +19,7 @@ from dexcore.slk import (
     InvalidSlkLength,
     InvalidSlkSex,
     SlkPolicy,
+    SlkRow,
     compact,
     estimated_birth_date,
     generate,
@@ -294,7 +295,7 @@ def test_parts() -> None:
 
 
 def test_generate_many_matches_generate() -> None:
-    rows = [
+    rows: list[SlkRow] = [
         ("Smith", "Jo", DOB, "F"),
         ("Smith", "Jo", DOB, "F"),
         (None, "A", "1999-12-31", None),

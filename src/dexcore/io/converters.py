@@ -183,10 +183,10 @@ def _problems(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
             yield from _problems(inner, path)
     elif isinstance(error, IterableValidationError):
         with_index, without_index = error.group_exceptions()
-        for inner, note in with_index:
-            yield from _problems(inner, _join(path, note))
-        for inner in without_index:
-            yield from _problems(inner, path)
+        for item_error, index_note in with_index:
+            yield from _problems(item_error, _join(path, index_note))
+        for item_error in without_index:
+            yield from _problems(item_error, path)
     elif isinstance(error, InvalidFieldError):
         yield (f"{path}.{error.field}", error.reason)
     elif isinstance(error, ForbiddenExtraKeysError):

@@ -200,8 +200,3 @@ def instance_of(item_type: type[Any]) -> Validator:
             raise fail(instance, attribute, f"must be a {item_type.__name__}")
 
     return check
-
-
-def tuple_of(value: Iterable[T]) -> tuple[T, ...]:
-    """A tuple from any iterable (lists are accepted and frozen)."""
-    return tuple(value)

@@ -13,6 +13,7 @@ appended, such as ``HOUSING3``. :meth:`DomainScore.parse` and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import attrs
 
@@ -62,6 +63,10 @@ class DomainScore:
         return cls(domain=text[:-1], rating=int(text[-1]))
 
 
+def _domain_scores(value: Iterable[DomainScore]) -> tuple[DomainScore, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Assessment:
     """One SCORE assessment: a score type, a phase and the domains rated.
@@ -78,7 +83,7 @@ class Assessment:
     score_type: ScoreType = attrs.field(validator=f.member(ScoreType))
     phase: AssessmentPhase = attrs.field(validator=f.member(AssessmentPhase))
     scores: tuple[DomainScore, ...] = attrs.field(
-        converter=f.tuple_of, validator=f.all_of(DomainScore)
+        converter=_domain_scores, validator=f.all_of(DomainScore)
     )
     assessed_by: str | None = attrs.field(
         default=None, converter=f.optional_code, validator=f.optional_text
@@ -88,6 +93,10 @@ class Assessment:
         """The rating of ``domain`` in this assessment, or ``None`` if not rated."""
         wanted = domain.strip().upper()
         return next((score.rating for score in self.scores if score.domain == wanted), None)
+
+
+def _assessments(value: Iterable[Assessment]) -> tuple[Assessment, ...]:
+    return tuple(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -105,7 +114,7 @@ class ClientAssessment:
     case_id: str = attrs.field(validator=f.identifier)
     session_id: str = attrs.field(validator=f.identifier)
     assessments: tuple[Assessment, ...] = attrs.field(
-        converter=f.tuple_of, validator=f.all_of(Assessment)
+        converter=_assessments, validator=f.all_of(Assessment)
     )
 
     @property
@@ -127,7 +136,7 @@ class SessionAssessment:
     case_id: str = attrs.field(validator=f.identifier)
     session_id: str = attrs.field(validator=f.identifier)
     assessments: tuple[Assessment, ...] = attrs.field(
-        converter=f.tuple_of, validator=f.all_of(Assessment)
+        converter=_assessments, validator=f.all_of(Assessment)
     )
 
     @property

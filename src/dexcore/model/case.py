@@ -8,6 +8,7 @@ over several reporting periods.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -46,6 +47,12 @@ def _one_primary(instance: object, attribute: attrs.Attribute[Any], value: objec
         raise f.fail(instance, attribute, "must include exactly one primary reason")
 
 
+def _reasons(
+    value: Iterable[ReasonForAssistance],
+) -> tuple[ReasonForAssistance, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class CaseClient:
     """A client attached to a case.
@@ -62,7 +69,7 @@ class CaseClient:
         default=None, converter=f.optional_code, validator=f.optional_text
     )
     reasons_for_assistance: tuple[ReasonForAssistance, ...] = attrs.field(
-        default=(), converter=f.tuple_of, validator=_one_primary
+        default=(), converter=_reasons, validator=_one_primary
     )
     exit_reason: str | None = attrs.field(
         default=None, converter=f.optional_code, validator=f.optional_text
@@ -119,6 +126,10 @@ class PropertyAgreementOutcome:
     legal_practitioner_assisted: bool = attrs.field(validator=f.flag)
 
 
+def _case_clients(value: Iterable[CaseClient]) -> tuple[CaseClient, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Case:
     """A case: clients and sessions under one outlet activity.
@@ -143,7 +154,7 @@ class Case:
         default=0, validator=f.whole(0, f.MAX_UNIDENTIFIED)
     )
     clients: tuple[CaseClient, ...] = attrs.field(
-        default=(), converter=f.tuple_of, validator=f.all_of(CaseClient)
+        default=(), converter=_case_clients, validator=f.all_of(CaseClient)
     )
     parenting_agreement_outcome: ParentingAgreementOutcome | None = attrs.field(
         default=None, validator=f.optional_of(ParentingAgreementOutcome)

@@ -45,6 +45,30 @@ def _group_by(items: Iterable[V], key: Callable[[V], K]) -> Mapping[K, tuple[V, 
     return types.MappingProxyType({k: tuple(v) for k, v in groups.items()})
 
 
+def _clients(value: Iterable[Client]) -> tuple[Client, ...]:
+    return tuple(value)
+
+
+def _cases(value: Iterable[Case]) -> tuple[Case, ...]:
+    return tuple(value)
+
+
+def _sessions(value: Iterable[Session]) -> tuple[Session, ...]:
+    return tuple(value)
+
+
+def _client_assessments(value: Iterable[ClientAssessment]) -> tuple[ClientAssessment, ...]:
+    return tuple(value)
+
+
+def _session_assessments(value: Iterable[SessionAssessment]) -> tuple[SessionAssessment, ...]:
+    return tuple(value)
+
+
+def _outlets(value: Iterable[Outlet]) -> tuple[Outlet, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Dataset:
     """The records of one organisation: clients, cases, sessions, SCORE, outlets.
@@ -60,22 +84,20 @@ class Dataset:
     """
 
     clients: tuple[Client, ...] = attrs.field(
-        default=(), converter=f.tuple_of, validator=f.all_of(Client)
+        default=(), converter=_clients, validator=f.all_of(Client)
     )
-    cases: tuple[Case, ...] = attrs.field(
-        default=(), converter=f.tuple_of, validator=f.all_of(Case)
-    )
+    cases: tuple[Case, ...] = attrs.field(default=(), converter=_cases, validator=f.all_of(Case))
     sessions: tuple[Session, ...] = attrs.field(
-        default=(), converter=f.tuple_of, validator=f.all_of(Session)
+        default=(), converter=_sessions, validator=f.all_of(Session)
     )
     client_assessments: tuple[ClientAssessment, ...] = attrs.field(
-        default=(), converter=f.tuple_of, validator=f.all_of(ClientAssessment)
+        default=(), converter=_client_assessments, validator=f.all_of(ClientAssessment)
     )
     session_assessments: tuple[SessionAssessment, ...] = attrs.field(
-        default=(), converter=f.tuple_of, validator=f.all_of(SessionAssessment)
+        default=(), converter=_session_assessments, validator=f.all_of(SessionAssessment)
     )
     outlets: tuple[Outlet, ...] = attrs.field(
-        default=(), converter=f.tuple_of, validator=f.all_of(Outlet)
+        default=(), converter=_outlets, validator=f.all_of(Outlet)
     )
     organisation: Organisation | None = attrs.field(
         default=None, validator=f.optional_of(Organisation)

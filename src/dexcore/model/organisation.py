@@ -8,6 +8,7 @@ under one outlet activity (``reference/dex-spec.md`` §2.0, §2.7).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import attrs
 
@@ -90,6 +91,10 @@ class OutletActivity:
     outlet_activity_id: int | None = attrs.field(default=None, validator=f.optional_whole(0))
 
 
+def _outlet_activitys(value: Iterable[OutletActivity]) -> tuple[OutletActivity, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Outlet:
     """The physical location from which services are mainly delivered.
@@ -104,9 +109,13 @@ class Outlet:
     name: str = attrs.field(validator=f.text)
     address: ResidentialAddress = attrs.field(validator=f.instance_of(ResidentialAddress))
     activities: tuple[OutletActivity, ...] = attrs.field(
-        default=(), converter=f.tuple_of, validator=f.all_of(OutletActivity)
+        default=(), converter=_outlet_activitys, validator=f.all_of(OutletActivity)
     )
     outlet_id: int | None = attrs.field(default=None, validator=f.optional_whole(0))
+
+
+def _program_activitys(value: Iterable[ProgramActivity]) -> tuple[ProgramActivity, ...]:
+    return tuple(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -122,5 +131,5 @@ class Organisation:
     name: str = attrs.field(validator=f.text)
     organisation_id: str | None = attrs.field(default=None, validator=f.optional_text)
     program_activities: tuple[ProgramActivity, ...] = attrs.field(
-        default=(), converter=f.tuple_of, validator=f.all_of(ProgramActivity)
+        default=(), converter=_program_activitys, validator=f.all_of(ProgramActivity)
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Iterable
 
 import attrs
 
@@ -31,6 +32,10 @@ class Referral:
     purposes: tuple[str, ...] = attrs.field(converter=f.codes, validator=f.all_codes)
 
 
+def _referrals(value: Iterable[Referral]) -> tuple[Referral, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class SessionClient:
     """A client who attended a session.
@@ -47,8 +52,12 @@ class SessionClient:
         default=ParticipationType.CLIENT, validator=f.member(ParticipationType)
     )
     referrals: tuple[Referral, ...] = attrs.field(
-        default=(), converter=f.tuple_of, validator=f.all_of(Referral)
+        default=(), converter=_referrals, validator=f.all_of(Referral)
     )
+
+
+def _session_clients(value: Iterable[SessionClient]) -> tuple[SessionClient, ...]:
+    return tuple(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -85,7 +94,7 @@ class Session:
         default=0, validator=f.whole(0, f.MAX_UNIDENTIFIED)
     )
     clients: tuple[SessionClient, ...] = attrs.field(
-        default=(), converter=f.tuple_of, validator=f.all_of(SessionClient)
+        default=(), converter=_session_clients, validator=f.all_of(SessionClient)
     )
     fees_charged: decimal.Decimal | None = attrs.field(default=None, validator=f.optional_money)
     money_business_workshop: str | None = attrs.field(

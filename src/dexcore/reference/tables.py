@@ -14,7 +14,8 @@ import datetime as dt
 import enum
 import functools
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 import attrs
 
@@ -73,9 +74,12 @@ def _upper(value: str) -> str:
     return value.strip().upper()
 
 
-def _date_range(instance: object, _attribute: object, _value: object) -> None:
-    start = getattr(instance, "available_from", None)
-    end = getattr(instance, "available_to", None)
+def _texts(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _date_range(instance: Any, _attribute: object, _value: object) -> None:  # noqa: ANN401
+    start, end = instance.available_from, instance.available_to
     if start is not None and end is not None and end < start:
         raise ReferenceDataError(f"{type(instance).__name__} is available to before it is from")
 
@@ -107,6 +111,10 @@ class CodeItem:
         )
 
 
+def _items(value: Iterable[CodeItem]) -> tuple[CodeItem, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class CodeTable:
     """A DSS code table.
@@ -122,7 +130,7 @@ class CodeTable:
     """
 
     name: str
-    items: tuple[CodeItem, ...] = attrs.field(converter=tuple)
+    items: tuple[CodeItem, ...] = attrs.field(converter=_items)
     complete: bool = True
     source: str = ""
 
@@ -165,7 +173,7 @@ class ScoreDomain:
 
     code: str = attrs.field(converter=_upper)
     description: str = ""
-    ratings: tuple[str, ...] = attrs.field(default=("",) * 5, converter=tuple)
+    ratings: tuple[str, ...] = attrs.field(default=("",) * 5, converter=_texts)
     source: str = ""
     available_from: dt.date | None = None
     available_to: dt.date | None = None
@@ -173,6 +181,10 @@ class ScoreDomain:
     def rating_description(self, rating: int) -> str:
         """DSS's description of ``rating`` (1–5) in this domain; empty if none."""
         return self.ratings[rating - 1] if 1 <= rating <= len(self.ratings) else ""
+
+
+def _domains(value: Iterable[ScoreDomain]) -> tuple[ScoreDomain, ...]:
+    return tuple(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -187,7 +199,7 @@ class ScoreTypeInfo:
 
     score_type: ScoreType
     applicable_for: str
-    domains: tuple[ScoreDomain, ...] = attrs.field(converter=tuple)
+    domains: tuple[ScoreDomain, ...] = attrs.field(converter=_domains)
 
     def domain(self, code: str) -> ScoreDomain | None:
         """The domain ``code`` of this score type, or ``None``."""

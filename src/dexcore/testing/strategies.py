@@ -17,9 +17,11 @@ Names are made from syllables, never taken from real people.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
 import string
 from collections.abc import Sequence
+from typing import TypeVar
 
 from hypothesis import strategies as st
 
@@ -151,12 +153,13 @@ _SUBURBS = (
     "Dubbo",
 )
 _INCOME = st.none() | st.integers(0, 250_000)
+_MAYBE = st.none() | st.booleans()
+E = TypeVar("E", bound=enum.Enum)
 
 
-@functools.cache
-def _optional(values: object) -> st.SearchStrategy[object]:
-    """``None`` or a member of ``values`` (an enum class or a tuple); built once."""
-    return st.none() | st.sampled_from(values)  # type: ignore[call-overload]
+def _optional(values: type[E]) -> st.SearchStrategy[E | None]:
+    """``None`` or a member of the enum ``values``."""
+    return st.none() | st.sampled_from(values)
 
 
 @functools.cache
@@ -271,7 +274,7 @@ def extended_demographics(
         homeless_indicator=draw(_optional_code(ref, CodeType.HOMELESS_INDICATOR)),
         education_level=draw(_optional_code(ref, CodeType.EDUCATION_LEVEL)),
         employment_status=draw(_optional_code(ref, CodeType.EMPLOYMENT_STATUS)),
-        is_client_a_carer=draw(_optional((True, False))),
+        is_client_a_carer=draw(_MAYBE),
         ndis_eligibility=draw(_optional_code(ref, CodeType.NDIS_ELIGIBILITY)),
     )
 
@@ -330,7 +333,7 @@ def clients(
         disabilities=tuple(draw(_disability_lists(ref))) if has_disabilities else (),
         accommodation_type=draw(_optional(AccommodationType)),
         dva_card_status=draw(_optional(DvaCardStatus)),
-        has_carer=draw(_optional((True, False))),
+        has_carer=draw(_MAYBE),
         residential_address=draw(addresses(street=None if consented else False)),
         extended=draw(
             extended_demographics(birth_year=birth.year, last_day=last_day, reference=ref)
@@ -419,7 +422,9 @@ def _case_with_sessions(
         total_unidentified_clients=draw(st.sampled_from([0, 0, 5, 40, 999])),
         clients=tuple(draw(case_clients(c.client_id, reference=reference)) for c in members),
     )
-    sessions, client_scores, group_scores = [], [], []
+    sessions: list[Session] = []
+    client_scores: list[ClientAssessment] = []
+    group_scores: list[SessionAssessment] = []
     for n in range(draw(st.integers(1, 4))):
         attending = draw(st.lists(st.sampled_from(members), max_size=len(members), unique=True))
         session = Session(
@@ -428,7 +433,7 @@ def _case_with_sessions(
             session_date=draw(st.dates(first_day, last_day)),
             service_type_id=draw(st.sampled_from(_SERVICE_TYPES)),
             total_unidentified_clients=draw(st.integers(0, case.total_unidentified_clients)),
-            interpreter_present=draw(_optional((True, False))),
+            interpreter_present=draw(_MAYBE),
             clients=tuple(
                 SessionClient(
                     client_id=c.client_id,
@@ -571,7 +576,7 @@ def sessions(
         total_unidentified_clients=draw(st.integers(0, case_unidentified)),
         clients=tuple(draw(session_clients(c)) for c in attending),
         fees_charged=draw(st.none() | st.decimals(0, 500, places=2)),
-        interpreter_present=draw(_optional((True, False))),
+        interpreter_present=draw(_MAYBE),
         time_minutes=draw(st.integers(5, 480)) if with_chsp else None,
         quantity=draw(st.integers(1, 20)) if with_chsp else None,
         total_cost=draw(st.integers(0, 5000)) if with_chsp else None,
