@@ -1,9 +1,14 @@
 """The ``dexcore`` command line.
 
 ``dexcore summary FILE`` loads a dataset (dexcore's JSON form) and prints
-what it holds; ``dexcore slk`` builds or validates a linkage key. Nothing
-personal is printed unless the command was asked to produce it (``slk``
-prints the key it was asked to build).
+what it holds, period by period; ``dexcore slk`` builds or validates a
+linkage key; ``dexcore period DATE`` says which reporting period a date falls
+in and where that period stands. Nothing personal is printed unless the
+command was asked to produce it (``slk`` prints the key it was asked to
+build).
+
+This module is the only place dexcore reads the clock: ``--today`` defaults
+to the local date.
 
 Exit status: 0 on success, 1 when a checked value is invalid, 2 when the
 input cannot be read or the arguments are wrong.
@@ -12,6 +17,7 @@ input cannot be read or the arguments are wrong.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -21,6 +27,7 @@ from dexcore import __version__
 from dexcore.errors import DexError, InvalidSlk
 from dexcore.io import dataset_from_json
 from dexcore.model import Dataset, ParticipationType
+from dexcore.periods import activity_by_period, can_record, period_of, status
 from dexcore.slk import SlkPolicy, generate, validate
 
 __all__ = ["main"]
@@ -60,6 +67,12 @@ def _summary_lines(name: str, dataset: Dataset) -> list[str]:
             f" {len(unidentified)} sessions with unidentified clients ({sum(unidentified)} in all);"
             f" {sum(not s.clients for s in sessions)} with no attached client"
         )
+        for period, activity in activity_by_period(sessions).items():
+            lines.append(
+                f"  {period.label}: {activity.sessions} sessions counted"
+                f" ({activity.uncounted_sessions} not counted: no client attached),"
+                f" {len(activity.client_ids)} clients, {len(activity.case_ids)} cases"
+            )
     return lines
 
 
@@ -98,6 +111,33 @@ def _cmd_slk(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a date written YYYY-MM-DD") from None
+
+
+def _today() -> dt.date:
+    """The local date: the one place dexcore reads the clock."""
+    return dt.date.today()  # noqa: DTZ011 (DEX dates are local calendar dates)
+
+
+def _cmd_period(args: argparse.Namespace) -> int:
+    today: dt.date = args.today or _today()
+    period = period_of(args.date)
+    entry = can_record(args.date, today)
+    print(
+        f"{args.date.isoformat()} is in reporting period {period.label}"
+        f" ({period.start.isoformat()} to {period.end.isoformat()},"
+        f" financial year {period.financial_year})"
+    )
+    print(f"it closes on {period.closes_on.isoformat()}; on {today.isoformat()} it is"
+          f" {status(period, today).value}")  # fmt: skip
+    print(("can be entered: " if entry.allowed else "cannot be entered: ") + entry.reason)
+    return EXIT_OK if entry.allowed else EXIT_INVALID
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dexcore", description="Typed tools for the Data Exchange (DEX)."
@@ -117,6 +157,11 @@ def _parser() -> argparse.ArgumentParser:
     slk.add_argument("--validate", metavar="KEY", help="validate KEY instead of building one")
     slk.add_argument("--policy", choices=[p.value for p in SlkPolicy], default=SlkPolicy.DEX.value)
     slk.set_defaults(run=_cmd_slk)
+
+    period = commands.add_parser("period", help="which reporting period a date is in")
+    period.add_argument("date", type=_date, help="YYYY-MM-DD")
+    period.add_argument("--today", type=_date, help="the day of entry (default: today)")
+    period.set_defaults(run=_cmd_period)
     return parser
 
 

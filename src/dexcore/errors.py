@@ -24,6 +24,7 @@ __all__ = [
     "InvalidSlkInput",
     "InvalidSlkLength",
     "InvalidSlkSex",
+    "PeriodError",
     "ReferenceDataError",
     "UnknownCodeError",
 ]
@@ -120,6 +121,10 @@ class DexStructureError(DexValueError):
         self.errors = errors
         lines = "; ".join(f"{path}: {reason}" for path, reason in errors)
         super().__init__(f"cannot build {target}: {lines}")
+
+
+class PeriodError(DexValueError):
+    """A reporting-period label, number or range that cannot be used."""
 
 
 class InvalidSlk(DexValueError):
