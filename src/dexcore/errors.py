@@ -12,10 +12,13 @@ statistical linkage key, and exception messages end up in logs.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "DexError",
     "DexKeyError",
     "DexStructureError",
+    "DexValidationError",
     "DexValueError",
     "InvalidFieldError",
     "InvalidSlk",
@@ -121,6 +124,23 @@ class DexStructureError(DexValueError):
         self.errors = errors
         lines = "; ".join(f"{path}: {reason}" for path, reason in errors)
         super().__init__(f"cannot build {target}: {lines}")
+
+
+class DexValidationError(DexValueError):
+    """A dataset broke one or more rules of severity ERROR.
+
+    Attributes:
+        report: The full :class:`dexcore.rules.Report`, warnings included.
+        issues: The report's issues.
+    """
+
+    def __init__(self, report: Any) -> None:  # noqa: ANN401 (a Report; typed loosely to keep errors at the bottom layer)
+        self.report = report
+        self.issues = tuple(report.issues)
+        errors = [issue for issue in self.issues if issue.severity == "error"]
+        codes = sorted({issue.code for issue in errors})
+        shown = ", ".join(codes[:5]) + (", …" if len(codes) > 5 else "")
+        super().__init__(f"{len(errors)} error(s) found: {shown}")
 
 
 class PeriodError(DexValueError):

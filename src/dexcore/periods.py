@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class PeriodScheme:
     """How time is cut into reporting periods, and where that rule comes from.
 
@@ -108,7 +108,7 @@ DEX_SIX_MONTHLY = PeriodScheme(
 _LABEL = re.compile(r"(\d{4})-([HQP])(\d{1,2})")
 
 
-@attrs.frozen(kw_only=True, order=False, repr=False)
+@attrs.frozen(kw_only=True, order=False, repr=False, cache_hash=True)
 class ReportingPeriod:
     """One reporting period, such as ``2024-H1`` (1 January to 30 June 2024).
 

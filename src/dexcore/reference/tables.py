@@ -206,7 +206,7 @@ class ScoreTypeInfo:
         wanted = _upper(code)
         return next((domain for domain in self.domains if domain.code == wanted), None)
 
-    @property
+    @functools.cached_property
     def domain_codes(self) -> frozenset[str]:
         """Every domain code of this score type."""
         return frozenset(domain.code for domain in self.domains)

@@ -251,6 +251,7 @@ def extended_demographics(
     draw: st.DrawFn,
     *,
     birth_year: int = 1980,
+    birth_month: int = 1,
     last_day: dt.date = DEFAULT_LAST_DAY,
     reference: ReferenceData | None = None,
 ) -> ExtendedDemographics:
@@ -267,7 +268,12 @@ def extended_demographics(
         first_arrival_month=None
         if arrival is None
         else Month.from_number(
-            draw(st.integers(1, last_day.month if arrival == last_day.year else 12))
+            draw(
+                st.integers(
+                    birth_month if arrival == birth_year else 1,
+                    last_day.month if arrival == last_day.year else 12,
+                )
+            )
         ),
         migration_visa_category=draw(_optional(MigrationVisaCategory)),
         ancestry=draw(_optional_code(ref, CodeType.ANCESTRY)),
@@ -336,7 +342,9 @@ def clients(
         has_carer=draw(_MAYBE),
         residential_address=draw(addresses(street=None if consented else False)),
         extended=draw(
-            extended_demographics(birth_year=birth.year, last_day=last_day, reference=ref)
+            extended_demographics(
+                birth_year=birth.year, birth_month=birth.month, last_day=last_day, reference=ref
+            )
         ),
     )
 
@@ -415,7 +423,7 @@ def _case_with_sessions(
     reference: ReferenceData,
 ) -> tuple[Case, list[Session], list[ClientAssessment], list[SessionAssessment]]:
     members = draw(st.lists(st.sampled_from(client_pool), min_size=1, max_size=6, unique=True))
-    case_id = f"CASE-{number:04d}"
+    case_id = f"K{number:04d}"
     case = Case(
         case_id=case_id,
         outlet_activity_id=draw(st.sampled_from([101, 102])),
@@ -521,7 +529,7 @@ def domain_scores() -> st.SearchStrategy[DomainScore]:
 
 
 def client_assessments(
-    client_id: str = "C00001", case_id: str = "CASE-0001", session_id: str = "S001"
+    client_id: str = "C00001", case_id: str = "K0001", session_id: str = "S001"
 ) -> st.SearchStrategy[ClientAssessment]:
     """Client SCORE assessments (Circumstances, Goals, Satisfaction), at most six."""
     return st.builds(
@@ -534,7 +542,7 @@ def client_assessments(
 
 
 def session_assessments(
-    case_id: str = "CASE-0001", session_id: str = "G001"
+    case_id: str = "K0001", session_id: str = "G001"
 ) -> st.SearchStrategy[SessionAssessment]:
     """Group/Community SCORE assessments of a session, at most two."""
     return st.builds(
@@ -559,7 +567,7 @@ def session_clients(client_id: str = "C00001") -> st.SearchStrategy[SessionClien
 def sessions(
     draw: st.DrawFn,
     *,
-    case_id: str = "CASE-0001",
+    case_id: str = "K0001",
     client_ids: Sequence[str] = ("C00001", "C00002"),
     case_unidentified: int = 999,
     first_day: dt.date = DEFAULT_FIRST_DAY,
@@ -587,7 +595,7 @@ def sessions(
 def cases(
     draw: st.DrawFn,
     *,
-    case_id: str = "CASE-0001",
+    case_id: str = "K0001",
     client_ids: Sequence[str] = ("C00001", "C00002"),
     last_day: dt.date = DEFAULT_LAST_DAY,
 ) -> Case:

@@ -1,0 +1,251 @@
+"""Guarding organisation-assigned ids (client ids, case ids) against identity leaks.
+
+DSS can see the ``ClientId`` and ``CaseId`` a provider sends, so they must
+not contain a name, a birth date or any other identifier (DSS Task Card 2;
+Data Exchange Protocols v13 §6.2.1). When a record is checked dexcore holds
+the client's own names, birth date and SLK, so the main test is an exact
+comparison with that client's details rather than a guess:
+
+* ERROR-level leaks (:attr:`IdLeak.is_error`): a fragment of three or more
+  letters of the client's own given or family name; the client's initials
+  as a token of their own, or next to digits; the SLK's name part, its
+  family part or the whole key; the birth date in any common form; an
+  e-mail address; an Australian phone number; a checksum-valid tax file
+  number or Medicare number.
+* WARNING-level: an alphabetic token that is a common given name or
+  surname (another person's name, or a coincidence).
+
+:func:`new_client_id` makes ids that pass for every client by construction:
+single letters and single digits in turn, so no run of letters can spell a
+name fragment or initials and no run of digits a date or a number.
+
+The checks compare against the client's details and never report them: a
+leak says what kind of fragment was found, not which.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import re
+import secrets
+import unicodedata
+
+from dexcore.errors import DexValueError
+from dexcore.privacy._names import COMMON_NAMES
+
+__all__ = ["IdLeak", "identifier_leaks", "new_client_id"]
+
+
+class IdLeak(enum.StrEnum):
+    """What an id gives away."""
+
+    NAME = "name"  #: Three or more letters of the client's own given or family name.
+    INITIALS = "initials"  #: The client's initials as a token, or next to digits.
+    SLK = "slk"  #: Part of the client's SLK-581 (name part, family part or the whole key).
+    BIRTH_DATE = "birth-date"  #: The client's birth date in a common written form.
+    EMAIL = "email"  #: An e-mail address.
+    PHONE = "phone"  #: An Australian phone number.
+    TFN = "tfn"  #: A checksum-valid tax file number.
+    MEDICARE = "medicare"  #: A checksum-valid Medicare card number.
+    COMMON_NAME = "common-name"  #: A token that is a common given name or surname.
+
+    @property
+    def is_error(self) -> bool:
+        """Whether the leak is certain enough to refuse the id (all but common names)."""
+        return self is not IdLeak.COMMON_NAME
+
+
+_TOKEN = re.compile(r"[a-z]+|[0-9]+")
+# Digits that may be written with single spaces, hyphens or dots between groups.
+_NUMBER = re.compile(r"\+?\d(?:[ .-]?\d)*")
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[a-z]{2,}")
+_NOT_DIGIT = re.compile(r"\D")
+_DROP_DIGITS = str.maketrans("", "", "0123456789")
+_TFN_WEIGHTS = (1, 4, 3, 7, 5, 8, 6, 9, 10)
+_MEDICARE_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9)
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_NOT_LETTER = re.compile(r"[^a-z]+")
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _ascii(text: str) -> str:
+    """Lower-case ASCII: accents dropped after NFKD, other letters removed."""
+    if text.isascii():
+        return text.lower()
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return plain.lower()
+
+
+def _fold(text: str) -> str:
+    """NFKD, marks dropped, lower-case, only a-z and 0-9 kept."""
+    return _NOT_ALNUM.sub("", _ascii(text))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _letters(name: str | None) -> str:
+    return _NOT_LETTER.sub("", _ascii(name)) if name else ""
+
+
+@functools.lru_cache(maxsize=65_536)
+def _name_pattern(given: str, family: str) -> re.Pattern[str] | None:
+    """One pattern matching any three consecutive letters of either name."""
+    grams = {name[i : i + 3] for name in (given, family) for i in range(len(name) - 2)}
+    return re.compile("|".join(sorted(grams))) if grams else None
+
+
+def _is_tfn(digits: str) -> bool:
+    if len(digits) != 9:
+        return False
+    return sum(int(d) * w for d, w in zip(digits, _TFN_WEIGHTS, strict=True)) % 11 == 0
+
+
+def _is_medicare(digits: str) -> bool:
+    # 10 digits (card) or 11 (with the person's issue number); first digit 2-6.
+    if len(digits) not in {10, 11} or digits[0] not in "23456":
+        return False
+    check = sum(int(d) * w for d, w in zip(digits[:8], _MEDICARE_WEIGHTS, strict=True)) % 10
+    return check == int(digits[8])
+
+
+def _is_phone(digits: str) -> bool:
+    if digits.startswith("61") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return len(digits) == 10 and digits[0] == "0" and digits[1] in "23478"
+
+
+@functools.lru_cache(maxsize=65_536)
+def _date_forms(day: dt.date) -> tuple[frozenset[str], frozenset[str]]:
+    """Forms written with separators, and digit-only forms."""
+    d, m, y = f"{day.day:02d}", f"{day.month:02d}", f"{day.year:04d}"
+    short_d, short_m, yy = str(day.day), str(day.month), y[2:]
+    separated = set()
+    for sep in "-/.":
+        separated |= {
+            f"{y}{sep}{m}{sep}{d}",
+            f"{d}{sep}{m}{sep}{y}",
+            f"{short_d}{sep}{short_m}{sep}{y}",
+            f"{d}{sep}{m}{sep}{yy}",
+            f"{m}{sep}{d}{sep}{y}",
+        }
+    digits = {f"{d}{m}{y}", f"{y}{m}{d}", f"{d}{m}{yy}", f"{yy}{m}{d}", f"{m}{d}{y}"}
+    return frozenset(separated), frozenset(digits)
+
+
+def _name_leaks(folded: str, tokens: list[str], given: str, family: str) -> set[IdLeak]:
+    found: set[IdLeak] = set()
+    pattern = _name_pattern(given, family)
+    if pattern is not None and pattern.search(folded):
+        found.add(IdLeak.NAME)
+    if given and family:
+        initials = {given[0] + family[0], family[0] + given[0]}
+        if not any(pair in folded for pair in initials):
+            return found
+        for n, token in enumerate(tokens):
+            if len(token) < 2 or not token.isalpha():
+                continue
+            beside_digits = any(
+                0 <= k < len(tokens) and tokens[k].isdigit() for k in (n - 1, n + 1)
+            )
+            if token in initials or (
+                beside_digits and (token[:2] in initials or token[-2:] in initials)
+            ):
+                found.add(IdLeak.INITIALS)
+    return found
+
+
+def _number_leaks(lowered: str) -> set[IdLeak]:
+    found: set[IdLeak] = set()
+    for match in _NUMBER.finditer(lowered):
+        digits = _NOT_DIGIT.sub("", match.group())
+        if len(digits) < 9:
+            continue
+        if _is_tfn(digits):
+            found.add(IdLeak.TFN)
+        if _is_medicare(digits):
+            found.add(IdLeak.MEDICARE)
+        if _is_phone(digits):
+            found.add(IdLeak.PHONE)
+    return found
+
+
+def identifier_leaks(
+    identifier: str,
+    *,
+    given_name: str | None = None,
+    family_name: str | None = None,
+    birth_date: dt.date | None = None,
+    slk: str | None = None,
+) -> frozenset[IdLeak]:
+    """What ``identifier`` reveals about the client whose details are given.
+
+    Args:
+        identifier: A client id or case id.
+        given_name: The client's given name, when known.
+        family_name: The client's family name, when known.
+        birth_date: The client's birth date, when known.
+        slk: The client's SLK-581, when known.
+
+    Returns:
+        Every kind of leak found (empty when the id is safe). See
+        :attr:`IdLeak.is_error` for which ones refuse the id.
+    """
+    lowered = identifier.casefold()
+    folded = _fold(identifier)
+    tokens = _TOKEN.findall(_split(lowered))
+    given, family = _letters(given_name), _letters(family_name)
+    found = _name_leaks(folded, tokens, given, family)
+    if slk:
+        key = slk.strip().casefold()
+        # Name parts count only when they hold letters: "99999" (no names) is not personal.
+        name_part, family_part = key[:5], key[:3]
+        if (
+            key in folded
+            or (any(ch.isalpha() for ch in name_part) and name_part in folded)
+            or (family_part.isalpha() and family_part in folded)
+        ):
+            found.add(IdLeak.SLK)
+    runs = [run for run in _DIGIT_RUN.findall(lowered) if len(run) >= 4]
+    if birth_date is not None and runs:
+        separated, digit_forms = _date_forms(birth_date)
+        if any(form in lowered for form in separated) or any(
+            form in run for run in runs for form in digit_forms
+        ):
+            found.add(IdLeak.BIRTH_DATE)
+    if "@" in lowered and _EMAIL.search(lowered):
+        found.add(IdLeak.EMAIL)
+    # TFN, Medicare and phone numbers have 9 digits or more, perhaps in groups.
+    if len(lowered) - len(lowered.translate(_DROP_DIGITS)) >= 9:
+        found |= _number_leaks(lowered)
+    if any(t in COMMON_NAMES for t in tokens if len(t) >= 3):
+        found.add(IdLeak.COMMON_NAME)
+    return frozenset(found)
+
+
+def _split(lowered: str) -> str:
+    """Tokens separated by blanks: letters and digits apart, other characters dropped."""
+    return _NOT_ALNUM.sub(" ", _ascii(lowered))
+
+
+# Consonants only (no vowel, no look-alike I/O/L), so single letters spell nothing.
+_LETTERS = "BCDFGHJKMNPQRSTVWXZ"
+_DIGITS = "0123456789"
+
+
+def new_client_id(length: int = 12) -> str:
+    """A random id that reveals nothing about anyone, such as ``K7P3X9M2Q4T8``.
+
+    Letters and digits alternate one by one, so no run of letters can hold a
+    name fragment or initials and no run of digits a date, a phone, a TFN or
+    a Medicare number: the id passes :func:`identifier_leaks` for every
+    client. Twelve characters carry about 45 bits of randomness.
+
+    Raises:
+        DexValueError: ``length`` is not from 2 to 50 (DEX's maximum).
+    """
+    if not 2 <= length <= 50:
+        raise DexValueError("an id is 2 to 50 characters long")
+    return "".join(secrets.choice(_LETTERS if n % 2 == 0 else _DIGITS) for n in range(length))

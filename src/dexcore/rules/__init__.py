@@ -1,0 +1,55 @@
+"""The rule engine and the DEX rule sets.
+
+:func:`check` runs a rule set over a dataset in one pass and returns a
+:class:`Report`; :func:`ensure_valid` raises one
+:class:`~dexcore.errors.DexValidationError` when the report has errors.
+Rules never raise for bad data: they report it.
+
+>>> import datetime as dt
+>>> from dexcore.model import Dataset
+>>> check(Dataset(), today=dt.date(2024, 7, 1)).has_errors
+False
+"""
+
+from __future__ import annotations
+
+from dexcore.rules.check import CheckContext, KnownRecords, Report, check, ensure_valid
+from dexcore.rules.engine import (
+    Accumulator,
+    AggregateRule,
+    Entity,
+    Finding,
+    Issue,
+    RecordRef,
+    RecordRule,
+    Rule,
+    RuleInfo,
+    RuleSet,
+    Severity,
+    Source,
+)
+from dexcore.rules.sets import DEX, DEX_CORE, RULESETS, SETS
+
+__all__ = [
+    "DEX",
+    "DEX_CORE",
+    "RULESETS",
+    "SETS",
+    "Accumulator",
+    "AggregateRule",
+    "CheckContext",
+    "Entity",
+    "Finding",
+    "Issue",
+    "KnownRecords",
+    "RecordRef",
+    "RecordRule",
+    "Report",
+    "Rule",
+    "RuleInfo",
+    "RuleSet",
+    "Severity",
+    "Source",
+    "check",
+    "ensure_valid",
+]

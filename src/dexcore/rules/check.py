@@ -1,0 +1,377 @@
+"""Running a rule set over a dataset: the context, the single pass, the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+
+from dexcore.errors import DexValidationError
+from dexcore.model import Case, Dataset, OutletActivity, ProgramActivity, ScoreType
+from dexcore.periods import PeriodStatus, ReportingPeriod, period_of, status
+from dexcore.reference import ReferenceData, bundled
+from dexcore.rules.engine import (
+    Entity,
+    Finding,
+    Issue,
+    RecordRef,
+    RuleInfo,
+    RuleSet,
+    Severity,
+    severity_counts,
+    to_json_text,
+)
+
+__all__ = ["CheckContext", "KnownRecords", "Report", "check", "ensure_valid", "record_ref"]
+
+T = TypeVar("T")
+
+
+@attrs.frozen(kw_only=True)
+class KnownRecords:
+    """Records known to exist in DEX already, so references to them are not errors.
+
+    A bulk upload often sends sessions for cases created earlier: name those
+    cases here, or set ``assume_all`` when the dataset is a partial upload
+    and every reference outside it should be trusted.
+
+    Attributes:
+        client_ids: Clients already in DEX.
+        case_ids: Cases already in DEX.
+        session_keys: Sessions already in DEX, as ``(case_id, session_id)``.
+        assume_all: Trust every reference that the dataset cannot resolve.
+    """
+
+    client_ids: frozenset[str] = frozenset()
+    case_ids: frozenset[str] = frozenset()
+    session_keys: frozenset[tuple[str, str]] = frozenset()
+    assume_all: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class CheckContext:
+    """What rules read while checking one dataset.
+
+    Attributes:
+        dataset: The dataset being checked.
+        today: The day the check is made for (closed periods, future dates).
+        reference: The DSS reference data to check codes against.
+        known: Records known to exist in DEX outside the dataset.
+    """
+
+    dataset: Dataset
+    today: dt.date
+    reference: ReferenceData
+    known: KnownRecords = KnownRecords()
+    _memo: dict[tuple[str, int], Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+    _periods: dict[dt.date, ReportingPeriod] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False
+    )
+    _closed: dict[dt.date, bool] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+    _canonical: dict[ReportingPeriod, ReportingPeriod] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False
+    )
+
+    def remember(self, name: str, record: object, compute: Callable[[], T]) -> T:
+        """``compute()`` once per record and check, for work that several rules share."""
+        key = (name, id(record))
+        if key not in self._memo:
+            self._memo[key] = compute()
+        result: T = self._memo[key]
+        return result
+
+    def has_client(self, client_id: str) -> bool:
+        """Whether the client is in the dataset or known to DEX."""
+        return (
+            client_id in self.dataset.client_by_id
+            or client_id in self.known.client_ids
+            or self.known.assume_all
+        )
+
+    def has_case(self, case_id: str) -> bool:
+        """Whether the case is in the dataset or known to DEX."""
+        return (
+            case_id in self.dataset.case_by_id
+            or case_id in self.known.case_ids
+            or self.known.assume_all
+        )
+
+    def has_session(self, key: tuple[str, str]) -> bool:
+        """Whether the session ``(case_id, session_id)`` is in the dataset or known to DEX."""
+        return (
+            key in self.dataset.session_by_key
+            or key in self.known.session_keys
+            or self.known.assume_all
+        )
+
+    def period_of(self, day: dt.date) -> ReportingPeriod:
+        """The reporting period of ``day`` (computed once per distinct day in a check)."""
+        found = self._periods.get(day)
+        if found is None:
+            # One instance per period, so that dictionaries keyed by period match by identity.
+            period = period_of(day)
+            found = self._periods[day] = self._canonical.setdefault(period, period)
+        return found
+
+    def period_closed(self, day: dt.date) -> bool:
+        """Whether the period of ``day`` is closed on :attr:`today`."""
+        closed = self._closed.get(day)
+        if closed is None:
+            status_today = status(self.period_of(day), self.today)
+            closed = self._closed[day] = status_today is PeriodStatus.CLOSED
+        return closed
+
+    @functools.cached_property
+    def code_tables(self) -> Mapping[str, tuple[frozenset[str], bool]]:
+        """Each reference table's codes and whether the table is complete."""
+        return {
+            name: (table.codes, table.complete) for name, table in self.reference.tables.items()
+        }
+
+    @functools.cached_property
+    def domains(self) -> Mapping[ScoreType, frozenset[str]]:
+        """Each score type's domain codes in the reference data."""
+        return {kind: info.domain_codes for kind, info in self.reference.score_types.items()}
+
+    @functools.cached_property
+    def all_domains(self) -> frozenset[str]:
+        """Every domain code of every score type."""
+        return frozenset().union(*self.domains.values())
+
+    @functools.cached_property
+    def case_members(self) -> Mapping[str, frozenset[str]]:
+        """The ids of the clients attached to each case (first case of a duplicated id)."""
+        return {case_id: case.client_ids for case_id, case in self.dataset.case_by_id.items()}
+
+    @functools.cached_property
+    def _outlet_activities(self) -> Mapping[int, OutletActivity]:
+        found: dict[int, OutletActivity] = {}
+        for outlet in self.dataset.outlets:
+            for activity in outlet.activities:
+                if activity.outlet_activity_id is not None:
+                    found.setdefault(activity.outlet_activity_id, activity)
+        return found
+
+    @functools.cached_property
+    def _program_activities(self) -> Mapping[int, ProgramActivity]:
+        organisation = self.dataset.organisation
+        if organisation is None:
+            return {}
+        return {p.organisation_activity_id: p for p in organisation.program_activities}
+
+    def program_of(self, case: Case) -> ProgramActivity | None:
+        """The program activity of ``case``, when the dataset's outlets and organisation say."""
+        outlet_activity = self._outlet_activities.get(case.outlet_activity_id)
+        if outlet_activity is None:
+            return None
+        return self._program_activities.get(outlet_activity.organisation_activity_id)
+
+
+def record_ref(entity: Entity, record: Any, index: int | None) -> RecordRef:  # noqa: ANN401
+    """The reference an issue gives to ``record`` of ``entity`` at ``index``."""
+    ids = {
+        Entity.CLIENT: "client_id",
+        Entity.CASE: "case_id",
+        Entity.SESSION: "session_id",
+        Entity.CLIENT_ASSESSMENT: "session_id",
+        Entity.SESSION_ASSESSMENT: "session_id",
+    }
+    name = ids.get(entity)
+    record_id = None if name is None or record is None else getattr(record, name)
+    return RecordRef(kind=entity.kind, index=index, id=record_id)
+
+
+@attrs.frozen(kw_only=True)
+class Report:
+    """The result of a check: every issue, in record order, and their counts.
+
+    Attributes:
+        issues: The issues, by collection, then record, then rule.
+        ruleset: The name and version of the rule set that ran.
+        today: The day the check was made for.
+        records: How many records of each collection were checked.
+    """
+
+    issues: tuple[Issue, ...]
+    ruleset: str
+    today: dt.date
+    records: Mapping[str, int] = attrs.field(factory=dict, eq=False)
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any issue is an error."""
+        return any(issue.severity is Severity.ERROR for issue in self.issues)
+
+    def counts(self) -> Mapping[Severity, int]:
+        """Issues per severity."""
+        return severity_counts(self.issues)
+
+    def counts_by_code(self) -> Mapping[str, int]:
+        """Issues per rule code, most frequent first, then by code."""
+        counts = Counter(issue.code for issue in self.issues)
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+    def by_severity(self, severity: Severity) -> tuple[Issue, ...]:
+        """The issues of one severity."""
+        return tuple(issue for issue in self.issues if issue.severity is severity)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON form: issues, counts by severity and by code, what was checked."""
+        return {
+            "ruleset": self.ruleset,
+            "today": self.today.isoformat(),
+            "records": dict(self.records),
+            "counts": {severity.value: n for severity, n in self.counts().items()},
+            "by_code": dict(self.counts_by_code()),
+            "issues": [issue.to_dict() for issue in self.issues],
+        }
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as JSON text with sorted keys."""
+        return to_json_text(self.to_dict())
+
+
+def _issue(info: RuleInfo, ref: RecordRef, finding: Finding) -> Issue:
+    path = "$" if ref.index is None else f"$.{info.entity.value}[{ref.index}]"
+    return Issue(
+        code=info.code,
+        severity=info.severity,
+        message=finding.message,
+        record=ref,
+        path=path + finding.field,
+    )
+
+
+def _failed(info: RuleInfo, ref: RecordRef) -> Issue:
+    # A bug in a rule must not hide the rest of the report, nor show a traceback.
+    return Issue(
+        code="engine.rule-failed",
+        severity=Severity.ERROR,
+        message=f"rule {info.code} could not check this record; please report it to dexcore",
+        record=ref,
+        path="$" if ref.index is None else f"$.{info.entity.value}[{ref.index}]",
+    )
+
+
+def _walk(ruleset: RuleSet, context: CheckContext) -> list[Issue]:
+    issues: list[Issue] = []
+    for entity in Entity:
+        collection: tuple[Any, ...] = getattr(context.dataset, entity.value)
+        record_rules, aggregate_rules = ruleset.for_entity(entity)
+        record_rules = [r for r in record_rules if r.info.in_force(context.today)]
+        accumulators = [
+            (rule.info, rule.start(context))
+            for rule in aggregate_rules
+            if rule.info.in_force(context.today)
+        ]
+        if not (record_rules or accumulators):
+            continue
+        checks = [(rule.info, rule.check) for rule in record_rules]
+        visits = [(info, accumulator.visit) for info, accumulator in accumulators]
+        append = issues.append
+        for index, record in enumerate(collection):
+            # The hot loop: most records break no rule, so a reference is built only when needed.
+            for info, rule_check in checks:
+                try:
+                    for finding in rule_check(record, context):
+                        append(_issue(info, record_ref(entity, record, index), finding))
+                except Exception:  # noqa: BLE001 (reported as an issue, see _failed)
+                    append(_failed(info, record_ref(entity, record, index)))
+            for info, visit in visits:
+                try:
+                    visit(record, index)
+                except Exception:  # noqa: BLE001
+                    append(_failed(info, record_ref(entity, record, index)))
+        for info, accumulator in accumulators:
+            try:
+                for where, finding in accumulator.finish():
+                    issues.append(_issue(info, where or RecordRef(kind="dataset"), finding))
+            except Exception:  # noqa: BLE001
+                issues.append(_failed(info, RecordRef(kind="dataset")))
+    return issues
+
+
+def _redact(issues: list[Issue], redacting: frozenset[str]) -> tuple[Issue, ...]:
+    """Drop the id from every issue about a record whose id was found to reveal a client."""
+    leaking = {
+        (issue.record.kind, issue.record.index) for issue in issues if issue.code in redacting
+    }
+    if not leaking:
+        return tuple(issues)
+    return tuple(
+        attrs.evolve(issue, record=attrs.evolve(issue.record, id=None))
+        if (issue.record.kind, issue.record.index) in leaking
+        else issue
+        for issue in issues
+    )
+
+
+def check(
+    dataset: Dataset,
+    ruleset: RuleSet | None = None,
+    *,
+    today: dt.date,
+    reference: ReferenceData | None = None,
+    known: KnownRecords | None = None,
+) -> Report:
+    """Check ``dataset`` against every rule of ``ruleset``, walking each collection once.
+
+    Args:
+        dataset: The records to check.
+        ruleset: The rules; by default :data:`dexcore.rules.DEX`, the core DEX set.
+        today: The day the check is made for: it decides which reporting
+            periods are closed and which dates are in the future.
+        reference: Reference data for codes; by default the bundled snapshot.
+        known: Records that exist in DEX already, outside the dataset.
+
+    Returns:
+        Every issue found. Nothing is raised for bad data.
+    """
+    from dexcore.rules.sets import DEX  # noqa: PLC0415 (the sets import this module)
+
+    rules = DEX if ruleset is None else ruleset
+    context = CheckContext(
+        dataset=dataset,
+        today=today,
+        reference=reference if reference is not None else bundled(),
+        known=known if known is not None else KnownRecords(),
+    )
+    redacting = frozenset(rule.info.code for rule in rules if rule.info.reveals_identity)
+    issues = _redact(_walk(rules, context), redacting)
+    return Report(
+        issues=issues,
+        ruleset=f"{rules.name} ({rules.version})",
+        today=today,
+        records=dataset.counts(),
+    )
+
+
+def ensure_valid(
+    dataset: Dataset,
+    ruleset: RuleSet | None = None,
+    *,
+    today: dt.date,
+    reference: ReferenceData | None = None,
+    known: KnownRecords | None = None,
+) -> Report:
+    """Like :func:`check`, but raise if any issue is an error.
+
+    Returns:
+        The report (warnings and information only).
+
+    Raises:
+        DexValidationError: carrying the report, when it has errors.
+    """
+    report = check(dataset, ruleset, today=today, reference=reference, known=known)
+    if report.has_errors:
+        raise DexValidationError(report)
+    return report
+
+
+def findings(*items: Finding | None) -> Iterable[Finding]:
+    """The findings among ``items`` that are not ``None`` (a convenience for rules)."""
+    return [item for item in items if item is not None]
