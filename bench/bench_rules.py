@@ -6,7 +6,7 @@ periods, with a few deliberate mistakes. Each size (10%, 25%, 50%, 100% by
 default) runs in a fresh process, which reports the seconds to build the
 dataset, the seconds to check it, and the process's peak memory.
 
-Run: ``python bench/bench_rules.py [--scales 0.1 0.25 0.5 1.0]``.
+Run: ``python bench/bench_rules.py [--scales 0.1 0.25 0.5 1.0] [--workers 2]``.
 """
 
 from __future__ import annotations
@@ -142,17 +142,18 @@ def synthetic_dataset(scale: float, seed: int = 7) -> Dataset:
     )
 
 
-def run_one(scale: float) -> dict[str, float]:
+def run_one(scale: float, workers: int = 1) -> dict[str, float]:
     """Build and check one size in this process; return the figures."""
     start = time.perf_counter()
     dataset = synthetic_dataset(scale)
     built = time.perf_counter() - start
     start = time.perf_counter()
-    report = check(dataset, RULESETS["sets"], today=TODAY)
+    report = check(dataset, RULESETS["sets"], today=TODAY, workers=workers)
     checked = time.perf_counter() - start
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "scale": scale,
+        "workers": workers,
         "records": sum(dataset.counts().values()),
         "sessions": len(dataset.sessions),
         "build_s": round(built, 2),
@@ -166,16 +167,17 @@ def main() -> None:
     """Run each scale in a fresh process and print a table and JSON lines."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[0.1, 0.25, 0.5, 1.0])
+    parser.add_argument("--workers", type=int, default=1, help="check(..., workers=N)")
     parser.add_argument("--one", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(run_one(args.one)))
+        print(json.dumps(run_one(args.one, args.workers)))
         return
     print(f"{'scale':>6} {'records':>9} {'build s':>8} {'check s':>8} {'s/100k rec':>10} "
           f"{'peak MiB':>9} {'issues':>7}")  # fmt: skip
     for scale in args.scales:
         out = subprocess.run(
-            [sys.executable, __file__, "--one", str(scale)],
+            [sys.executable, __file__, "--one", str(scale), "--workers", str(args.workers)],
             capture_output=True,
             text=True,
             check=True,

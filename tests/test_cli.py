@@ -76,6 +76,56 @@ def test_slk_command(args: list[str], status: int, out: str) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_check_text_and_exit_status(tmp_path: Path) -> None:
+    import attrs
+
+    from dexcore.io import dataset_from_json, dataset_to_json
+
+    # The example spans 2024-H1 and 2024-H2; keep the second half, which is open on 2024-12-15.
+    example = dataset_from_json(EXAMPLE.read_bytes())
+    second_half = [s for s in example.sessions if s.session_date.month >= 7]
+    kept = {(s.case_id, s.session_id) for s in second_half}
+    subset = attrs.evolve(
+        example,
+        sessions=second_half,
+        client_assessments=[a for a in example.client_assessments if a.session_key in kept],
+        session_assessments=[a for a in example.session_assessments if a.session_key in kept],
+    )
+    path = tmp_path / "h2.json"
+    path.write_text(dataset_to_json(subset), encoding="utf-8")
+    clean = run("check", str(path), "--today", "2024-12-15")
+    assert clean.returncode == 0, clean.stdout
+    assert "0 errors" in clean.stdout
+    assert "session.no-client" in clean.stdout
+    late = run("check", str(EXAMPLE), "--today", "2025-01-31", "--ruleset", "sets")
+    assert late.returncode == 1
+    assert "session.date.closed-period" in late.stdout
+    assert "sets.unidentified.share" in late.stdout
+    for value in ("Kalomi", "1984-03-12", "Example Street", "ALMAV"):
+        assert value not in late.stdout
+
+
+def test_check_json_form() -> None:
+    import json
+
+    result = run("check", str(EXAMPLE), "--today", "2025-01-31", "--format", "json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert set(data) >= {"issues", "counts"}
+    assert set(data["counts"]) == {"error", "warning", "info"}
+    assert data["counts"]["error"] == sum(1 for i in data["issues"] if i["severity"] == "error")
+    assert set(data["issues"][0]) == {"code", "severity", "message", "record", "path"}
+
+
+def test_check_unreadable_inputs(tmp_path: Path) -> None:
+    assert run("check", str(tmp_path / "none.json")).returncode == 2
+    bad_reference = tmp_path / "ref.xml"
+    bad_reference.write_text("<nope/>")
+    result = run("check", str(EXAMPLE), "--reference", str(bad_reference))
+    assert result.returncode == 2
+    assert "reference data" in result.stderr
+
+
 def test_version_and_usage() -> None:
     assert run("--version").stdout.startswith("dexcore ")
     assert run().returncode == 2

@@ -531,6 +531,24 @@ def test_rules_out_of_force_do_not_run() -> None:
                  today=dt.date(2025, 1, 15)).issues  # fmt: skip
 
 
+def test_parallel_check_gives_the_serial_report() -> None:
+    """workers=2 walks sessions in a forked process; the report must not change."""
+    dataset = valid_dataset()
+    for code in (
+        "client.consent.names-without-consent",
+        "session.no-client",
+        "session.date.closed-period",
+        "client.not-stated",
+        "case.id.duplicate",
+    ):
+        dataset = {c: m for c, m, _ in FAILING}[code](dataset)
+    serial = check(dataset, ALL, today=TODAY)
+    parallel = check(dataset, ALL, today=TODAY, workers=2)
+    assert len(serial.issues) >= 5
+    assert parallel.issues == serial.issues
+    assert parallel == serial
+
+
 def test_known_records_resolve_references() -> None:
     dataset = add(valid_dataset(), "sessions",
                   Session(session_id="S5", case_id="OLD-1", session_date=dt.date(2024, 8, 1),

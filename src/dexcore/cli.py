@@ -1,23 +1,26 @@
 """The ``dexcore`` command line.
 
-``dexcore summary FILE`` loads a dataset (dexcore's JSON form) and prints
-what it holds, period by period; ``dexcore slk`` builds or validates a
-linkage key; ``dexcore period DATE`` says which reporting period a date falls
-in and where that period stands. Nothing personal is printed unless the
+``dexcore check FILE`` checks a dataset (dexcore's JSON form) against every
+rule and prints each issue with its code, record and path; ``dexcore summary
+FILE`` says what a dataset holds, period by period; ``dexcore slk`` builds or
+validates a linkage key; ``dexcore period DATE`` says which reporting period a
+date falls in and where that period stands. Nothing personal is printed unless the
 command was asked to produce it (``slk`` prints the key it was asked to
 build).
 
 This module is the only place dexcore reads the clock: ``--today`` defaults
 to the local date.
 
-Exit status: 0 on success, 1 when a checked value is invalid, 2 when the
-input cannot be read or the arguments are wrong.
+Exit status: 0 on success (for ``check``: no error), 1 when a checked value
+is invalid (``check``: at least one error), 2 when the input cannot be read
+or the arguments are wrong.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -28,6 +31,8 @@ from dexcore.errors import DexError, InvalidSlk
 from dexcore.io import dataset_from_json
 from dexcore.model import Dataset, ParticipationType
 from dexcore.periods import activity_by_period, can_record, period_of, status
+from dexcore.reference import bundled, load_reference_xml
+from dexcore.rules import RULESETS, Report, Severity, check
 from dexcore.slk import SlkPolicy, generate, validate
 
 __all__ = ["main"]
@@ -76,20 +81,75 @@ def _summary_lines(name: str, dataset: Dataset) -> list[str]:
     return lines
 
 
-def _cmd_summary(args: argparse.Namespace) -> int:
-    path = Path(args.file)
+def _load(file: str) -> Dataset | None:
+    """The dataset in ``file``, or ``None`` after saying on stderr why it cannot be read."""
+    path = Path(file)
     try:
         text = path.read_bytes()
     except OSError as error:
         print(f"dexcore: cannot read {path}: {error.strerror}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return None
     try:
-        dataset = dataset_from_json(text)
+        return dataset_from_json(text)
     except DexError as error:
         print(f"dexcore: {path} is not a dexcore dataset: {error}", file=sys.stderr)
+        return None
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    dataset = _load(args.file)
+    if dataset is None:
         return EXIT_UNREADABLE
-    print("\n".join(_summary_lines(path.name, dataset)))
+    print("\n".join(_summary_lines(Path(args.file).name, dataset)))
     return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    dataset = _load(args.file)
+    if dataset is None:
+        return EXIT_UNREADABLE
+    reference = bundled()
+    if args.reference is not None:
+        try:
+            reference = reference.updated_with(load_reference_xml(args.reference))
+        except DexError as error:
+            print(f"dexcore: cannot use the reference data: {error}", file=sys.stderr)
+            return EXIT_UNREADABLE
+    report = check(
+        dataset, RULESETS[args.ruleset], today=args.today or _today(), reference=reference
+    )
+    if args.format == "json":
+        print(json.dumps(_json_report(report), indent=2, sort_keys=True))
+    else:
+        print("\n".join(_report_lines(Path(args.file).name, report)))
+    return EXIT_INVALID if report.has_errors else EXIT_OK
+
+
+def _json_report(report: Report) -> dict[str, object]:
+    return {
+        "issues": [issue.to_dict() for issue in report.issues],
+        "counts": {severity.value: n for severity, n in report.counts().items()},
+        "by_code": dict(report.counts_by_code()),
+        "ruleset": report.ruleset,
+        "today": report.today.isoformat(),
+    }
+
+
+def _report_lines(name: str, report: Report) -> list[str]:
+    lines = [
+        f"{issue.severity.value.upper():<7} {issue.code}  {issue.record}  {issue.path}\n"
+        f"        {issue.message}"
+        for issue in report.issues
+    ]
+    counts = report.counts()
+    lines.append("")
+    lines.append(
+        f"{name}: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+        f"{counts[Severity.INFO]} notes (rules: {report.ruleset}; checked as of "
+        f"{report.today.isoformat()})"
+    )
+    lines.extend(f"  {n:>5}  {code}" for code, n in report.counts_by_code().items())
+    return lines
 
 
 def _cmd_slk(args: argparse.Namespace) -> int:
@@ -144,6 +204,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"dexcore {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
+
+    checking = commands.add_parser("check", help="check a dataset against every DEX rule")
+    checking.add_argument("file", help="a dataset in dexcore's JSON form")
+    checking.add_argument("--today", type=_date, help="the day to check as of (default: today)")
+    checking.add_argument("--ruleset", choices=sorted(RULESETS), default="dex")
+    checking.add_argument("--reference", help="your portal's DEXReferenceData XML file")
+    checking.add_argument("--format", choices=["text", "json"], default="text")
+    checking.set_defaults(run=_cmd_check)
 
     summary = commands.add_parser("summary", help="say what a dataset file holds")
     summary.add_argument("file", help="a dataset in dexcore's JSON form")
