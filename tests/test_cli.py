@@ -129,3 +129,24 @@ def test_check_unreadable_inputs(tmp_path: Path) -> None:
 def test_version_and_usage() -> None:
     assert run("--version").stdout.startswith("dexcore ")
     assert run().returncode == 2
+
+
+def test_kpi_command() -> None:
+    import json
+
+    text = run("kpi", str(EXAMPLE), "--period", "2024-H2")
+    assert text.returncode == 0, text.stderr
+    assert "1. clients assisted: 15 (and 32 unidentified clients)" in text.stdout
+    assert "4. clients achieving goals: 66.7% (2 of 3)" in text.stdout
+    data = json.loads(run("kpi", str(EXAMPLE), "--period", "2024-h2", "--format", "json").stdout)
+    assert data["period"] == "2024-H2"
+    assert data["clients_assisted"] == {"value": 15, "unidentified": 32}
+    assert data["sessions_delivered"]["value"] == 6
+    assert data["priority_groups"]["any"] == {
+        "value": 64.29,
+        "numerator": 9,
+        "denominator": 14,
+        "not_stated": 1,
+    }
+    assert data["circumstances_improved"]["value"] == 75.0
+    assert run("kpi", str(EXAMPLE), "--period", "2024-H3").returncode == 2

@@ -1,7 +1,8 @@
 """The ``dexcore`` command line.
 
 ``dexcore check FILE`` checks a dataset (dexcore's JSON form) against every
-rule and prints each issue with its code, record and path; ``dexcore summary
+rule and prints each issue with its code, record and path; ``dexcore kpi FILE
+--period 2024-H1`` gives the five standard KPIs; ``dexcore summary
 FILE`` says what a dataset holds, period by period; ``dexcore slk`` builds or
 validates a linkage key; ``dexcore period DATE`` says which reporting period a
 date falls in and where that period stands. Nothing personal is printed unless the
@@ -29,8 +30,9 @@ from pathlib import Path
 from dexcore import __version__
 from dexcore.errors import DexError, InvalidSlk
 from dexcore.io import dataset_from_json
+from dexcore.kpi import KpiReport, Ratio, standard_kpis
 from dexcore.model import Dataset, ParticipationType
-from dexcore.periods import activity_by_period, can_record, period_of, status
+from dexcore.periods import ReportingPeriod, activity_by_period, can_record, period_of, status
 from dexcore.reference import bundled, load_reference_xml
 from dexcore.rules import RULESETS, Report, Severity, check
 from dexcore.slk import SlkPolicy, generate, validate
@@ -171,6 +173,61 @@ def _cmd_slk(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_kpi(args: argparse.Namespace) -> int:
+    dataset = _load(args.file)
+    if dataset is None:
+        return EXIT_UNREADABLE
+    report = standard_kpis(dataset, args.period)
+    if args.format == "json":
+        print(json.dumps(report.to_dict(), indent=2, sort_keys=True))
+    else:
+        print("\n".join(_kpi_lines(Path(args.file).name, report)))
+    return EXIT_OK
+
+
+def _percent(ratio: Ratio) -> str:
+    value = ratio.percent
+    shown = "n/a" if value is None else f"{value:.1f}%"
+    extra = f", {ratio.not_stated} not stated" if ratio.not_stated else ""
+    return f"{shown} ({ratio.numerator} of {ratio.denominator}{extra})"
+
+
+def _kpi_lines(name: str, report: KpiReport) -> list[str]:
+    by_type = ", ".join(f"{k}: {v}" for k, v in report.sessions_by_service_type.items())
+    lines = [
+        (
+            f"{name}, reporting period {report.period.label}"
+            f" ({report.period.start.isoformat()} to {report.period.end.isoformat()})"
+        ),
+        (
+            f"1. clients assisted: {report.clients_assisted}"
+            f" (and {report.unidentified_clients} unidentified clients)"
+        ),
+        (
+            f"2. sessions delivered: {report.sessions_delivered}"
+            f" ({report.attendances} attendances; by service type {by_type or 'none'})"
+        ),
+        f"3. clients from priority groups: {_percent(report.any_priority_group)}",
+    ]
+    lines.extend(
+        f"     {group}: {_percent(ratio)}" for group, ratio in report.priority_groups.items()
+    )
+    lines += [
+        f"4. clients achieving goals: {_percent(report.goals_achieved)}",
+        f"5. clients with improved circumstances: {_percent(report.circumstances_improved)}",
+        f"   unidentified share: {_percent(report.unidentified_share)}",
+        f"   policies: {report.policies.describe()}",
+    ]
+    return lines
+
+
+def _period(text: str) -> ReportingPeriod:
+    try:
+        return ReportingPeriod.parse(text)
+    except DexError:
+        raise argparse.ArgumentTypeError("expected a period such as 2024-H1") from None
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -212,6 +269,12 @@ def _parser() -> argparse.ArgumentParser:
     checking.add_argument("--reference", help="your portal's DEXReferenceData XML file")
     checking.add_argument("--format", choices=["text", "json"], default="text")
     checking.set_defaults(run=_cmd_check)
+
+    kpi = commands.add_parser("kpi", help="the five standard KPIs of a reporting period")
+    kpi.add_argument("file", help="a dataset in dexcore's JSON form")
+    kpi.add_argument("--period", type=_period, required=True, help="such as 2024-H1")
+    kpi.add_argument("--format", choices=["text", "json"], default="text")
+    kpi.set_defaults(run=_cmd_kpi)
 
     summary = commands.add_parser("summary", help="say what a dataset file holds")
     summary.add_argument("file", help="a dataset in dexcore's JSON form")

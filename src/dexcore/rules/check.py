@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from dexcore._gc import gc_paused
 from dexcore.errors import DexValidationError
 from dexcore.model import Case, Dataset, OutletActivity, ProgramActivity, ScoreType
 from dexcore.periods import PeriodStatus, ReportingPeriod, period_of, status
@@ -388,7 +389,8 @@ def check(
     )
     redacting = frozenset(rule.info.code for rule in rules if rule.info.reveals_identity)
     parallel = workers > 1 and _can_fork() and bool(dataset.sessions)
-    issues = _redact(_walk_all(rules, context, parallel=parallel), redacting)
+    with gc_paused():
+        issues = _redact(_walk_all(rules, context, parallel=parallel), redacting)
     return Report(
         issues=issues,
         ruleset=f"{rules.name} ({rules.version})",
