@@ -25,11 +25,18 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import attrs
 
-from dexcore.model import AssessmentPhase, Dataset, ScoreType
+from dexcore.model import (
+    AssessmentPhase,
+    ClientAssessment,
+    Dataset,
+    ScoreType,
+    Session,
+    SessionAssessment,
+)
 
 __all__ = [
     "DEFAULT_PAIRING",
@@ -266,29 +273,23 @@ def _scope_keys(dataset: Dataset, scope: PairingScope) -> Mapping[str, str]:
     }
 
 
-def client_ratings(
-    dataset: Dataset, policy: PairingPolicy = DEFAULT_PAIRING, *, first_index: int = 0
+def _ratings(
+    items: Iterable[ClientAssessment | SessionAssessment],
+    sessions: Mapping[tuple[str, str], Session],
+    place: Callable[[ClientAssessment | SessionAssessment], tuple[str, str]],
+    first_index: int,
 ) -> Iterator[Rating | None]:
-    """Every client domain rating, placed in time; ``None`` for an assessment that cannot be.
-
-    Args:
-        dataset: The records; sessions and cases are looked up in it.
-        policy: Decides the scope key.
-        first_index: The position of the dataset's first assessment in the
-            whole input, when the dataset is one part of it.
-    """
-    scopes = _scope_keys(dataset, policy.scope)
-    sessions = dataset.session_by_key
-    for n, item in enumerate(dataset.client_assessments, start=first_index):
+    """Flatten assessment records into dated ratings; ``place`` gives (subject, scope)."""
+    for n, item in enumerate(items, start=first_index):
         session = sessions.get(item.session_key)
         if session is None:
             yield None
             continue
-        scope = scopes.get(item.case_id, item.case_id)
+        subject, scope = place(item)
         for assessment in item.assessments:
             for score in assessment.scores:
                 yield Rating(
-                    subject=item.client_id,
+                    subject=subject,
                     scope=scope,
                     score_type=assessment.score_type,
                     domain=score.domain,
@@ -301,28 +302,33 @@ def client_ratings(
                 )
 
 
+def client_ratings(
+    dataset: Dataset, policy: PairingPolicy = DEFAULT_PAIRING, *, first_index: int = 0
+) -> Iterator[Rating | None]:
+    """Every client domain rating, placed in time; ``None`` for an assessment that cannot be.
+
+    Args:
+        dataset: The records; sessions and cases are looked up in it.
+        policy: Decides the scope key.
+        first_index: The position of the dataset's first assessment in the
+            whole input, when the dataset is one part of it.
+    """
+    scopes = _scope_keys(dataset, policy.scope)
+
+    def place(item: ClientAssessment | SessionAssessment) -> tuple[str, str]:
+        assert isinstance(item, ClientAssessment)  # only client assessments are passed
+        return item.client_id, scopes.get(item.case_id, item.case_id)
+
+    items = dataset.client_assessments
+    return _ratings(items, dataset.session_by_key, place, first_index)
+
+
 def group_ratings(dataset: Dataset, *, first_index: int = 0) -> Iterator[Rating | None]:
-    """Every Group/Community rating (subject: the case), placed in time."""
-    sessions = dataset.session_by_key
-    for n, item in enumerate(dataset.session_assessments, start=first_index):
-        session = sessions.get(item.session_key)
-        if session is None:
-            yield None
-            continue
-        for assessment in item.assessments:
-            for score in assessment.scores:
-                yield Rating(
-                    subject=item.case_id,
-                    scope=item.case_id,
-                    score_type=assessment.score_type,
-                    domain=score.domain,
-                    rating=score.rating,
-                    phase=assessment.phase,
-                    session_date=session.session_date,
-                    case_id=item.case_id,
-                    session_id=item.session_id,
-                    order=n,
-                )
+    """Every Group/Community rating (subject and scope: the case), placed in time."""
+    items = dataset.session_assessments
+    return _ratings(
+        items, dataset.session_by_key, lambda item: (item.case_id, item.case_id), first_index
+    )
 
 
 def pair(ratings: Iterable[Rating | None], policy: PairingPolicy = DEFAULT_PAIRING) -> Pairs:
