@@ -419,6 +419,16 @@ def kpi_report(
     policies: KpiPolicies | None = None,
 ) -> KpiReport:
     """The KPIs from a (merged) partial result and the clients' records."""
+    with gc_paused():
+        return _report(partial, clients, selection, policies)
+
+
+def _report(
+    partial: KpiPartial,
+    clients: Mapping[str, Client],
+    selection: Selection | None,
+    policies: KpiPolicies | None,
+) -> KpiReport:
     chosen = policies or KpiPolicies()
     assisted = sorted(partial.client_ids)
     groups: dict[str, Ratio] = {}

@@ -7,7 +7,7 @@ import functools
 import multiprocessing
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -18,6 +18,7 @@ from dexcore.model import Case, Dataset, OutletActivity, ProgramActivity, ScoreT
 from dexcore.periods import PeriodStatus, ReportingPeriod, period_of, status
 from dexcore.reference import ReferenceData, bundled
 from dexcore.rules.engine import (
+    Accumulator,
     Entity,
     Finding,
     Issue,
@@ -260,21 +261,37 @@ def _failed(info: RuleInfo, ref: RecordRef) -> Issue:
     )
 
 
-def _walk(ruleset: RuleSet, context: CheckContext, entity: Entity) -> list[Issue]:
-    """Every issue of one collection, in record order, then rule order."""
-    issues: list[Issue] = []
-    collection: tuple[Any, ...] = getattr(context.dataset, entity.value)
+_Check = tuple[RuleInfo, Callable[[Any, Any], Iterable[Finding]]]
+_Visit = tuple[RuleInfo, Callable[[Any, int], None]]
+
+
+def _prepare(
+    ruleset: RuleSet, context: CheckContext, entity: Entity
+) -> tuple[list[_Check], list[tuple[RuleInfo, Accumulator]]]:
+    """The record checks and fresh accumulators in force for ``entity``."""
     record_rules, aggregate_rules = ruleset.for_entity(entity)
-    record_rules = [r for r in record_rules if r.info.in_force(context.today)]
+    checks = [(r.info, r.check) for r in record_rules if r.info.in_force(context.today)]
     accumulators = [
         (rule.info, rule.start(context))
         for rule in aggregate_rules
         if rule.info.in_force(context.today)
     ]
-    checks = [(rule.info, rule.check) for rule in record_rules]
-    visits = [(info, accumulator.visit) for info, accumulator in accumulators]
+    return checks, accumulators
+
+
+def _run(
+    context: CheckContext,
+    entity: Entity,
+    span: range,
+    checks: Sequence[_Check],
+    visits: Sequence[_Visit],
+) -> list[Issue]:
+    """Record checks and accumulator visits over the records of ``entity`` at ``span``."""
+    issues: list[Issue] = []
     append = issues.append
-    for index, record in enumerate(collection):
+    collection: tuple[Any, ...] = getattr(context.dataset, entity.value)
+    for index in span:
+        record = collection[index]
         # The hot loop: most records break no rule, so a reference is built only when needed.
         for info, rule_check in checks:
             try:
@@ -287,6 +304,11 @@ def _walk(ruleset: RuleSet, context: CheckContext, entity: Entity) -> list[Issue
                 visit(record, index)
             except Exception:  # noqa: BLE001
                 append(_failed(info, record_ref(entity, record, index)))
+    return issues
+
+
+def _finish(accumulators: list[tuple[RuleInfo, Accumulator]]) -> list[Issue]:
+    issues = []
     for info, accumulator in accumulators:
         try:
             for where, finding in accumulator.finish():
@@ -296,20 +318,41 @@ def _walk(ruleset: RuleSet, context: CheckContext, entity: Entity) -> list[Issue
     return issues
 
 
+def _walk(ruleset: RuleSet, context: CheckContext, entity: Entity) -> list[Issue]:
+    """Every issue of one collection, in one pass: record order, then rule order."""
+    checks, accumulators = _prepare(ruleset, context, entity)
+    if not (checks or accumulators):
+        return []
+    size = len(getattr(context.dataset, entity.value))
+    visits = [(info, accumulator.visit) for info, accumulator in accumulators]
+    return _run(context, entity, range(size), checks, visits) + _finish(accumulators)
+
+
 # What a forked worker needs; set just before forking, so the child inherits it without pickling.
 _SHARED: tuple[RuleSet, CheckContext] | None = None
 
 
-def _walk_sessions() -> list[Issue]:
-    """The session walk, run in a forked worker."""
+def _second_halves() -> dict[Entity, list[Issue]]:
+    """In a forked worker: the record checks over the second half of every collection."""
     if _SHARED is None:  # pragma: no cover (set by _walk_all before the fork)
-        return []
+        return {}
     ruleset, context = _SHARED
-    return _walk(ruleset, context, Entity.SESSION)
+    found = {}
+    for entity in Entity:
+        size = len(getattr(context.dataset, entity.value))
+        checks, _ = _prepare(ruleset, context, entity)
+        found[entity] = _run(context, entity, range(size // 2, size), checks, [])
+    return found
 
 
 def _walk_all(ruleset: RuleSet, context: CheckContext, *, parallel: bool) -> list[Issue]:
-    """Every collection in :class:`Entity` order; sessions in a forked process if ``parallel``."""
+    """Every collection in :class:`Entity` order.
+
+    In parallel, a forked worker runs the record checks over the second half
+    of every collection while this process runs them over the first half and
+    feeds every record to the whole-collection rules; the issues come out in
+    the order of a serial walk.
+    """
     if not parallel:
         return [issue for entity in Entity for issue in _walk(ruleset, context, entity)]
     global _SHARED  # noqa: PLW0603 (inherited by the forked child, see above)
@@ -318,18 +361,24 @@ def _walk_all(ruleset: RuleSet, context: CheckContext, *, parallel: bool) -> lis
     for index in ("client_by_id", "case_by_id", "session_by_key", "sessions_by_case"):
         getattr(dataset, index)
     _SHARED = (ruleset, context)
+    issues: list[Issue] = []
     try:
         with multiprocessing.get_context("fork").Pool(1) as pool:
-            pending = pool.apply_async(_walk_sessions)
-            walked: dict[Entity, list[Issue]] = {
-                entity: _walk(ruleset, context, entity)
-                for entity in Entity
-                if entity is not Entity.SESSION
-            }
-            walked[Entity.SESSION] = pending.get()
+            pending = pool.apply_async(_second_halves)
+            mine = []
+            for entity in Entity:
+                size = len(getattr(dataset, entity.value))
+                checks, accumulators = _prepare(ruleset, context, entity)
+                visits = [(info, accumulator.visit) for info, accumulator in accumulators]
+                first = _run(context, entity, range(size // 2), checks, visits)
+                rest = _run(context, entity, range(size // 2, size), [], visits)
+                mine.append((entity, first, rest, _finish(accumulators)))
+            theirs = pending.get()
     finally:
         _SHARED = None
-    return [issue for entity in Entity for issue in walked[entity]]
+    for entity, first, rest, finished in mine:
+        issues += first + theirs[entity] + rest + finished
+    return issues
 
 
 def _can_fork() -> bool:
