@@ -91,10 +91,9 @@ def _letters(name: str | None) -> str:
 
 
 @functools.lru_cache(maxsize=65_536)
-def _name_pattern(given: str, family: str) -> re.Pattern[str] | None:
-    """One pattern matching any three consecutive letters of either name."""
-    grams = {name[i : i + 3] for name in (given, family) for i in range(len(name) - 2)}
-    return re.compile("|".join(sorted(grams))) if grams else None
+def _name_grams(name: str) -> tuple[str, ...]:
+    """Every run of three consecutive letters of one name (cached: names repeat)."""
+    return tuple({name[i : i + 3] for i in range(len(name) - 2)})
 
 
 def _is_tfn(digits: str) -> bool:
@@ -137,8 +136,9 @@ def _date_forms(day: dt.date) -> tuple[frozenset[str], frozenset[str]]:
 
 def _name_leaks(folded: str, tokens: list[str], given: str, family: str) -> set[IdLeak]:
     found: set[IdLeak] = set()
-    pattern = _name_pattern(given, family)
-    if pattern is not None and pattern.search(folded):
+    if any(gram in folded for gram in _name_grams(given)) or any(
+        gram in folded for gram in _name_grams(family)
+    ):
         found.add(IdLeak.NAME)
     if given and family:
         initials = {given[0] + family[0], family[0] + given[0]}
