@@ -175,16 +175,19 @@ class CheckContext:
         return self._program_activities.get(outlet_activity.organisation_activity_id)
 
 
+# The field that holds each kind of record's organisation-supplied id.
+_ID_FIELDS = {
+    Entity.CLIENT: "client_id",
+    Entity.CASE: "case_id",
+    Entity.SESSION: "session_id",
+    Entity.CLIENT_ASSESSMENT: "session_id",
+    Entity.SESSION_ASSESSMENT: "session_id",
+}
+
+
 def record_ref(entity: Entity, record: Any, index: int | None) -> RecordRef:  # noqa: ANN401
     """The reference an issue gives to ``record`` of ``entity`` at ``index``."""
-    ids = {
-        Entity.CLIENT: "client_id",
-        Entity.CASE: "case_id",
-        Entity.SESSION: "session_id",
-        Entity.CLIENT_ASSESSMENT: "session_id",
-        Entity.SESSION_ASSESSMENT: "session_id",
-    }
-    name = ids.get(entity)
+    name = _ID_FIELDS.get(entity)
     record_id = None if name is None or record is None else getattr(record, name)
     return RecordRef(kind=entity.kind, index=index, id=record_id)
 
@@ -468,8 +471,3 @@ def ensure_valid(
     if report.has_errors:
         raise DexValidationError(report)
     return report
-
-
-def findings(*items: Finding | None) -> Iterable[Finding]:
-    """The findings among ``items`` that are not ``None`` (a convenience for rules)."""
-    return [item for item in items if item is not None]

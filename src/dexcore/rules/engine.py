@@ -21,7 +21,6 @@ from typing import Any, Protocol
 import attrs
 
 from dexcore.errors import DexKeyError, DexValueError
-from dexcore.model import Dataset
 
 __all__ = [
     "Accumulator",
@@ -196,15 +195,6 @@ class Issue:
         }
 
 
-class Context(Protocol):
-    """What rules may read while checking: the dataset, the day, the reference data, options."""
-
-    @property
-    def dataset(self) -> Dataset:
-        """The dataset being checked."""
-        ...
-
-
 #: A per-record check: yields findings for one record.
 RecordCheck = Callable[[Any, Any], Iterable[Finding]]
 
@@ -246,8 +236,6 @@ class AggregateRule:
 
 
 Rule = RecordRule | AggregateRule
-
-_CODE = r"[a-z0-9]+(?:[.-][a-z0-9]+)+"
 
 
 def _unique_codes(rules: Sequence[Rule]) -> tuple[Rule, ...]:
