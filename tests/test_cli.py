@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -150,3 +151,98 @@ def test_kpi_command() -> None:
     }
     assert data["circumstances_improved"]["value"] == 75.0
     assert run("kpi", str(EXAMPLE), "--period", "2024-H3").returncode == 2
+
+
+UPLOAD = EXAMPLE.parent / "example-upload.xml"
+MINI_XSD = Path(__file__).resolve().parent / "data" / "mini-upload.xsd"
+
+
+def test_check_example_upload_text() -> None:
+    result = run("check", str(UPLOAD), "--today", "2025-01-15")
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    # The three deliberate mistakes, each with its code, element path and line.
+    assert "xml.placeholder-value  client (C00018)" in out
+    assert "/DEXFileUpload/Clients/Client[18]/CountryOfBirthCode" in out
+    assert "xml.bad-value  session (S002)" in out
+    assert "line 881: SessionDate must be a real calendar date" in out
+    assert "client.consent.names-without-consent  client #6 (C00007)" in out
+    assert "$.clients[6].given_name  (line 148)" in out
+    assert "example-upload.xml: 5 errors, 1 warnings, 4 notes" in out
+    # The name sent without consent is never printed, nor any bad value.
+    for value in ("Tavi", "no value", "2024-09-31"):
+        assert value not in out + result.stderr
+    assert result.stderr == ""  # no progress on a pipe, and nothing else
+
+
+def test_check_example_upload_json() -> None:
+    result = run("check", str(UPLOAD), "--today", "2025-01-15", "--format", "json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["counts"] == {"error": 5, "warning": 1, "info": 4}
+    codes = [issue["code"] for issue in data["issues"]]
+    assert codes[:2] == ["xml.placeholder-value", "xml.bad-value"]
+    assert all(
+        set(issue) == {"code", "severity", "message", "record", "path"} for issue in data["issues"]
+    )
+
+
+def test_check_xml_exit_statuses(tmp_path: Path) -> None:
+    clean = tmp_path / "clean.xml"
+    clean.write_text(
+        UPLOAD.read_text()
+        .split("<Cases>")[0]
+        .replace("<CountryOfBirthCode>no value<", "<CountryOfBirthCode>1101<")
+        .replace("      <GivenName>Tavi</GivenName>\n", "")
+        + "</DEXFileUpload>\n"
+    )
+    # Clients only, fixed: no error, so exit 0 (notes and warnings do not fail a check).
+    result = run("check", str(clean), "--today", "2025-01-15")
+    assert result.returncode == 0, result.stdout + result.stderr
+    broken = tmp_path / "broken.xml"
+    broken.write_text(UPLOAD.read_text().replace("</Suburb>", " & Co</Suburb>", 1))
+    result = run("check", str(broken))
+    assert result.returncode == 2
+    assert "not well-formed" in result.stderr
+    assert "Traceback" not in result.stderr
+    dtd = tmp_path / "dtd.xml"
+    dtd.write_text('<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "b">]>\n<DEXFileUpload/>\n')
+    result = run("check", str(dtd))
+    assert result.returncode == 2
+    assert "DTD" in result.stderr
+
+
+def test_check_with_xsd(tmp_path: Path) -> None:
+    outlets = tmp_path / "outlets.xml"
+    outlets.write_text(
+        "<DEXFileUpload><Outlets><Outlet><Name>Quollby Hub</Name><ResidentialAddress>"
+        "<Suburb>Darwin</Suburb><StateCode>NT</StateCode><Postcode>0800</Postcode>"
+        "</ResidentialAddress></Outlet></Outlets></DEXFileUpload>"
+    )
+    result = run("check", str(outlets), "--xsd", str(MINI_XSD), "--today", "2025-01-15")
+    assert result.returncode == 0, result.stdout + result.stderr
+    wrong = tmp_path / "wrong.xml"
+    wrong.write_text(outlets.read_text().replace("<Name>", "<Title>x</Title><Name>"))
+    result = run("check", str(wrong), "--xsd", str(MINI_XSD), "--format", "json")
+    assert result.returncode == 1
+    codes = {issue["code"] for issue in json.loads(result.stdout)["issues"]}
+    assert codes == {"xml.unknown-element", "xsd.invalid"}
+    # --xsd is for XML files only.
+    result = run("check", str(EXAMPLE), "--xsd", str(MINI_XSD))
+    assert result.returncode == 2
+    assert "XML files only" in result.stderr
+
+
+def test_check_progress_when_asked() -> None:
+    result = run("check", str(UPLOAD), "--today", "2025-01-15", "--progress")
+    assert "dexcore: reading example-upload.xml: 100%" in result.stderr
+    assert "checking" in result.stderr
+
+
+def test_kpi_on_example_upload() -> None:
+    result = run("kpi", str(UPLOAD), "--period", "2024-H2", "--format", "json")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert data["period"] == "2024-H2"
+    assert data["sessions_delivered"]["value"] == 5
+    assert "2 records of example-upload.xml could not be read" in result.stderr

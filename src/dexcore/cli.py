@@ -1,13 +1,13 @@
 """The ``dexcore`` command line.
 
-``dexcore check FILE`` checks a dataset (dexcore's JSON form) against every
-rule and prints each issue with its code, record and path; ``dexcore kpi FILE
---period 2024-H1`` gives the five standard KPIs; ``dexcore summary
-FILE`` says what a dataset holds, period by period; ``dexcore slk`` builds or
-validates a linkage key; ``dexcore period DATE`` says which reporting period a
-date falls in and where that period stands. Nothing personal is printed unless the
-command was asked to produce it (``slk`` prints the key it was asked to
-build).
+``dexcore check FILE`` checks a DEX bulk-upload XML file (or a dataset in
+dexcore's JSON form) against every rule and prints each issue with its
+code, record, path and line; ``dexcore kpi FILE --period 2024-H1`` gives the
+five standard KPIs; ``dexcore summary FILE`` says what a file holds, period
+by period; ``dexcore slk`` builds or validates a linkage key; ``dexcore
+period DATE`` says which reporting period a date falls in and where that
+period stands. Nothing personal is printed unless the command was asked to
+produce it (``slk`` prints the key it was asked to build).
 
 This module is the only place dexcore reads the clock: ``--today`` defaults
 to the local date.
@@ -24,22 +24,28 @@ import datetime as dt
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import attrs
 
 from dexcore import __version__
 from dexcore.errors import DexError, InvalidSlk
 from dexcore.io import dataset_from_json
+from dexcore.io.bulk import BulkUpload, load_bulk
+from dexcore.io.xsd import load_schema
 from dexcore.kpi import KpiReport, Ratio, standard_kpis
 from dexcore.model import Dataset, ParticipationType
 from dexcore.periods import ReportingPeriod, activity_by_period, can_record, period_of, status
 from dexcore.reference import bundled, load_reference_xml
-from dexcore.rules import RULESETS, Report, Severity, check
+from dexcore.rules import RULESETS, Issue, Report, Severity, check
 from dexcore.slk import SlkPolicy, generate, validate
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+# Files larger than this get a progress indication on a terminal.
+_PROGRESS_BYTES = 1_000_000
 
 
 def _summary_lines(name: str, dataset: Dataset) -> list[str]:
@@ -83,33 +89,112 @@ def _summary_lines(name: str, dataset: Dataset) -> list[str]:
     return lines
 
 
-def _load(file: str) -> Dataset | None:
-    """The dataset in ``file``, or ``None`` after saying on stderr why it cannot be read."""
+@attrs.frozen
+class _Loaded:
+    """A dataset read from a file, with what could not be read and where records start."""
+
+    dataset: Dataset
+    problems: tuple[Issue, ...] = ()
+    upload: BulkUpload | None = None
+
+
+def _is_xml(path: Path) -> bool:
+    if path.suffix.lower() == ".xml":
+        return True
+    with path.open("rb") as stream:
+        start = stream.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start.startswith(b"<")
+
+
+class _Progress:
+    """A one-line progress indication on stderr, for files that take more than a moment."""
+
+    def __init__(self, name: str, *, enabled: bool) -> None:
+        self.name = name
+        self.enabled = enabled
+        self.shown = -1
+
+    def reading(self, done: int, total: int | None) -> None:
+        if not self.enabled or not total:
+            return
+        percent = done * 100 // total
+        if percent != self.shown:
+            self.shown = percent
+            print(f"\rdexcore: reading {self.name}: {percent}%", end="", file=sys.stderr)
+
+    def say(self, text: str) -> None:
+        if self.enabled:
+            print(f"\rdexcore: {text}\033[K", end="", file=sys.stderr)
+
+    def done(self) -> None:
+        if self.enabled:
+            print("\r\033[K", end="", file=sys.stderr)
+
+
+def _progress(args: argparse.Namespace, path: Path) -> _Progress:
+    wanted = getattr(args, "progress", None)
+    if wanted is None:
+        try:
+            big = path.stat().st_size > _PROGRESS_BYTES
+        except OSError:
+            big = False
+        wanted = big and sys.stderr.isatty()
+    return _Progress(path.name, enabled=bool(wanted))
+
+
+def _load(file: str, progress: _Progress | None = None) -> _Loaded | None:
+    """The dataset in ``file`` (bulk XML or dexcore JSON), or ``None`` after saying why not."""
     path = Path(file)
     try:
-        text = path.read_bytes()
+        xml = _is_xml(path)
+        text = b"" if xml else path.read_bytes()
     except OSError as error:
         print(f"dexcore: cannot read {path}: {error.strerror}", file=sys.stderr)
         return None
+    if xml:
+        try:
+            upload = load_bulk(path, progress=None if progress is None else progress.reading)
+        except DexError as error:
+            print(f"dexcore: {path} cannot be read as a DEX bulk upload: {error}", file=sys.stderr)
+            return None
+        finally:
+            if progress is not None:
+                progress.done()
+        return _Loaded(upload.dataset, upload.problems, upload)
     try:
-        return dataset_from_json(text)
+        return _Loaded(dataset_from_json(text))
     except DexError as error:
         print(f"dexcore: {path} is not a dexcore dataset: {error}", file=sys.stderr)
         return None
 
 
+def _warn_unread(name: str, loaded: _Loaded) -> None:
+    if loaded.problems:
+        print(
+            f"dexcore: {len(loaded.problems)} records of {name} could not be read and are"
+            " left out; `dexcore check` lists them",
+            file=sys.stderr,
+        )
+
+
 def _cmd_summary(args: argparse.Namespace) -> int:
-    dataset = _load(args.file)
-    if dataset is None:
+    loaded = _load(args.file)
+    if loaded is None:
         return EXIT_UNREADABLE
-    print("\n".join(_summary_lines(Path(args.file).name, dataset)))
+    _warn_unread(Path(args.file).name, loaded)
+    print("\n".join(_summary_lines(Path(args.file).name, loaded.dataset)))
     return EXIT_OK
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    dataset = _load(args.file)
-    if dataset is None:
-        return EXIT_UNREADABLE
+    path = Path(args.file)
+    schema = None
+    if args.xsd is not None:
+        try:
+            schema = load_schema(args.xsd)
+        except DexError as error:
+            print(f"dexcore: cannot use the schema: {error}", file=sys.stderr)
+            return EXIT_UNREADABLE
     reference = bundled()
     if args.reference is not None:
         try:
@@ -117,14 +202,33 @@ def _cmd_check(args: argparse.Namespace) -> int:
         except DexError as error:
             print(f"dexcore: cannot use the reference data: {error}", file=sys.stderr)
             return EXIT_UNREADABLE
+    progress = _progress(args, path)
+    loaded = _load(args.file, progress)
+    if loaded is None:
+        return EXIT_UNREADABLE
+    found: list[Issue] = list(loaded.problems)
+    if schema is not None:
+        if loaded.upload is None:
+            print("dexcore: --xsd applies to bulk-upload XML files only", file=sys.stderr)
+            return EXIT_UNREADABLE
+        progress.say("validating against the schema")
+        found += schema.validate(path)
+    progress.say(f"checking {sum(loaded.dataset.counts().values())} records")
     report = check(
-        dataset, RULESETS[args.ruleset], today=args.today or _today(), reference=reference
+        loaded.dataset, RULESETS[args.ruleset], today=args.today or _today(), reference=reference
     )
+    progress.done()
+    report = attrs.evolve(report, issues=(*found, *report.issues))
+    line_of = loaded.upload.line_of if loaded.upload is not None else _no_line
     if args.format == "json":
         print(json.dumps(_json_report(report), indent=2, sort_keys=True))
     else:
-        print("\n".join(_report_lines(Path(args.file).name, report)))
+        print("\n".join(_report_lines(path.name, report, line_of)))
     return EXIT_INVALID if report.has_errors else EXIT_OK
+
+
+def _no_line(issue: Issue) -> int | None:
+    return None
 
 
 def _json_report(report: Report) -> dict[str, object]:
@@ -137,12 +241,15 @@ def _json_report(report: Report) -> dict[str, object]:
     }
 
 
-def _report_lines(name: str, report: Report) -> list[str]:
-    lines = [
-        f"{issue.severity.value.upper():<7} {issue.code}  {issue.record}  {issue.path}\n"
-        f"        {issue.message}"
-        for issue in report.issues
-    ]
+def _report_lines(name: str, report: Report, line_of: Callable[[Issue], int | None]) -> list[str]:
+    lines = []
+    for issue in report.issues:
+        line = line_of(issue)
+        at = "" if line is None else f"  (line {line})"
+        lines.append(
+            f"{issue.severity.value.upper():<7} {issue.code}  {issue.record}  {issue.path}{at}\n"
+            f"        {issue.message}"
+        )
     counts = report.counts()
     lines.append("")
     lines.append(
@@ -174,10 +281,11 @@ def _cmd_slk(args: argparse.Namespace) -> int:
 
 
 def _cmd_kpi(args: argparse.Namespace) -> int:
-    dataset = _load(args.file)
-    if dataset is None:
+    loaded = _load(args.file, _progress(args, Path(args.file)))
+    if loaded is None:
         return EXIT_UNREADABLE
-    report = standard_kpis(dataset, args.period)
+    _warn_unread(Path(args.file).name, loaded)
+    report = standard_kpis(loaded.dataset, args.period)
     if args.format == "json":
         print(json.dumps(report.to_dict(), indent=2, sort_keys=True))
     else:
@@ -263,21 +371,33 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     checking = commands.add_parser("check", help="check a dataset against every DEX rule")
-    checking.add_argument("file", help="a dataset in dexcore's JSON form")
+    checking.add_argument(
+        "file", help="a DEX bulk-upload XML file, or a dataset in dexcore's JSON form"
+    )
     checking.add_argument("--today", type=_date, help="the day to check as of (default: today)")
     checking.add_argument("--ruleset", choices=sorted(RULESETS), default="dex")
     checking.add_argument("--reference", help="your portal's DEXReferenceData XML file")
+    checking.add_argument(
+        "--xsd", help="also validate against this DEXFileUpload.xsd (needs dexcore[xsd])"
+    )
     checking.add_argument("--format", choices=["text", "json"], default="text")
+    checking.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        help="show progress on stderr (default: for large files, on a terminal)",
+    )
     checking.set_defaults(run=_cmd_check)
 
     kpi = commands.add_parser("kpi", help="the five standard KPIs of a reporting period")
-    kpi.add_argument("file", help="a dataset in dexcore's JSON form")
+    kpi.add_argument("file", help="a DEX bulk-upload XML file, or a dataset in dexcore's JSON form")
     kpi.add_argument("--period", type=_period, required=True, help="such as 2024-H1")
     kpi.add_argument("--format", choices=["text", "json"], default="text")
     kpi.set_defaults(run=_cmd_kpi)
 
     summary = commands.add_parser("summary", help="say what a dataset file holds")
-    summary.add_argument("file", help="a dataset in dexcore's JSON form")
+    summary.add_argument(
+        "file", help="a DEX bulk-upload XML file, or a dataset in dexcore's JSON form"
+    )
     summary.set_defaults(run=_cmd_summary)
 
     slk = commands.add_parser("slk", help="build or validate an SLK-581")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "BulkReadError",
     "DexError",
     "DexKeyError",
     "DexStructureError",
@@ -124,6 +125,25 @@ class DexStructureError(DexValueError):
         self.errors = errors
         lines = "; ".join(f"{path}: {reason}" for path, reason in errors)
         super().__init__(f"cannot build {target}: {lines}")
+
+
+class BulkReadError(DexValueError):
+    """A DEX bulk-upload XML file, or one record in it, could not be read.
+
+    Attributes:
+        code: What kind of problem, such as ``xml.bad-value`` or ``xml.not-well-formed``.
+        path: The element, written ``/DEXFileUpload/Clients/Client[3]/BirthDate``.
+        line: The line of the element in the file (``None`` when unknown).
+        reason: What the element must be, never what it held.
+    """
+
+    def __init__(self, code: str, path: str, line: int | None, reason: str) -> None:
+        self.code = code
+        self.path = path
+        self.line = line
+        self.reason = reason
+        where = path if line is None else f"line {line}, {path}"
+        super().__init__(f"{where}: {reason} [{code}]")
 
 
 class DexValidationError(DexValueError):

@@ -1,0 +1,126 @@
+r"""Structural validation against a DSS ``DEXFileUpload.xsd`` the user supplies.
+
+This needs the optional ``xmlschema`` package: ``pip install 'dexcore[xsd]'``.
+
+DSS's schema writes the postcode pattern as ``^[\d]{4}$``. XML Schema
+patterns are anchored already and have no ``^`` or ``$`` anchors, so a
+conforming validator reads both characters literally and rejects every real
+postcode. :func:`load_schema` removes such anchors from every pattern before
+compiling the schema and lists what it repaired in :attr:`DexSchema.repairs`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+from defusedxml.ElementTree import ParseError, fromstring, tostring
+
+from dexcore.errors import BulkReadError, DexValueError
+from dexcore.rules.engine import Issue, RecordRef, Severity
+
+__all__ = ["DexSchema", "load_schema", "repair_pattern"]
+
+_XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def repair_pattern(pattern: str) -> str:
+    """``pattern`` without a leading ``^`` and a trailing unescaped ``$``.
+
+    XML Schema patterns always match the whole value, so these anchors add
+    nothing but literal characters that no value contains.
+    """
+    if pattern.startswith("^"):
+        pattern = pattern[1:]
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1]
+    return pattern
+
+
+@attrs.frozen
+class DexSchema:
+    """A compiled bulk-upload schema.
+
+    Attributes:
+        schema: The ``xmlschema.XMLSchema`` object.
+        repairs: The patterns that were repaired, as ``(type name, before, after)``.
+    """
+
+    schema: Any = attrs.field(repr=False)
+    repairs: tuple[tuple[str, str, str], ...] = ()
+
+    def validate(self, source: str | os.PathLike[str] | bytes | IO[bytes]) -> list[Issue]:
+        """Every place where ``source`` breaks the schema, as issues coded ``xsd.invalid``.
+
+        Messages give the element path and the schema's reason, with the
+        offending value replaced by ``…``.
+        """
+        import xmlschema  # noqa: PLC0415 (an optional extra)
+
+        data = source if isinstance(source, bytes) else None
+        if isinstance(source, (str, os.PathLike)):
+            data = Path(source).read_bytes()
+        elif data is None:
+            data = source.read()  # type: ignore[union-attr]
+        resource = xmlschema.XMLResource(data, defuse="always")
+        issues = []
+        for error in self.schema.iter_errors(resource):
+            line = getattr(error, "sourceline", None)
+            path = error.path or "/"
+            reason = str(error.reason or "does not match the schema")
+            value = getattr(error, "obj", None)
+            if isinstance(value, str) and value.strip():
+                reason = reason.replace(repr(value), "'…'").replace(value, "…")
+            where = f"line {line}: " if line else ""
+            issues.append(
+                Issue(
+                    code="xsd.invalid",
+                    severity=Severity.ERROR,
+                    message=f"{where}{reason}",
+                    record=RecordRef(kind="file"),
+                    path=path,
+                )
+            )
+        return issues
+
+
+def load_schema(source: str | os.PathLike[str] | bytes) -> DexSchema:
+    """Compile a DSS bulk-upload XSD, repairing ``^``/``$`` anchors in its patterns.
+
+    Raises:
+        DexValueError: ``xmlschema`` is not installed, or the schema cannot be compiled.
+        BulkReadError: the schema file cannot be read or is not well-formed XML.
+    """
+    try:
+        import xmlschema  # noqa: PLC0415 (an optional extra)
+    except ImportError:
+        raise DexValueError(
+            "validating against an XSD needs the xmlschema package: pip install 'dexcore[xsd]'"
+        ) from None
+    try:
+        text = source if isinstance(source, bytes) else Path(source).read_bytes()
+    except OSError as error:
+        reason = f"the schema cannot be opened ({error.strerror})"
+        raise BulkReadError("xsd.cannot-open", "/", None, reason) from None
+    try:
+        root = fromstring(text, forbid_dtd=True)
+    except ParseError as error:
+        line = error.position[0] if error.position else None
+        raise BulkReadError(
+            "xsd.not-well-formed", "/", line, "the schema is not well-formed XML"
+        ) from None
+    repairs = []
+    for owner in root.iter(f"{_XS}simpleType"):
+        for facet in owner.iter(f"{_XS}pattern"):
+            before = facet.get("value", "")
+            after = repair_pattern(before)
+            if after != before:
+                facet.set("value", after)
+                repairs.append((owner.get("name", "(anonymous)"), before, after))
+    try:
+        schema = xmlschema.XMLSchema(tostring(root, encoding="unicode"), defuse="always")
+    except xmlschema.XMLSchemaException as error:
+        raise DexValueError(f"the schema cannot be compiled: {type(error).__name__}") from None
+    return DexSchema(schema=schema, repairs=tuple(repairs))
