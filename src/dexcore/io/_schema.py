@@ -88,6 +88,9 @@ class Element:
         required: Whether the schema requires it.
         most: For a list, the most items the schema allows.
         personal: Written only with the client's consent.
+        name: The model field's own name (``field`` without ``extended.``).
+        extended: Whether the field lives in ``Client.extended``.
+        plain: A single simple value: no list, no complex type.
     """
 
     tag: str
@@ -98,6 +101,21 @@ class Element:
     required: bool = False
     most: int | None = None
     personal: bool = False
+    name: str = attrs.field(init=False)
+    extended: bool = attrs.field(init=False)
+    plain: bool = attrs.field(init=False)
+
+    @name.default
+    def _name(self) -> str:
+        return self.field.rpartition(".")[2]
+
+    @extended.default
+    def _extended(self) -> bool:
+        return "." in self.field
+
+    @plain.default
+    def _plain(self) -> bool:
+        return self.item is None and self.shape is None
 
 
 @attrs.frozen

@@ -51,10 +51,14 @@ DEFAULT_MAX_BYTES = 10_000_000
 #: worse, stores them; dexcore refuses them on the way in and on the way out.
 PLACEHOLDERS = frozenset({"no value", "novalue", "null", "n/a", "#n/a", "undefined", "tba", "tbc"})
 
+_LONGEST_PLACEHOLDER = max(len(text) for text in PLACEHOLDERS) + 2  # with some blanks
+
 #: What :func:`read_bulk` accepts: a path, the file's bytes, or a binary file object.
 BulkSource = str | os.PathLike[str] | bytes | bytearray | IO[bytes]
 
-_XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
+# Expat reports namespaced names as "namespace}local" (ElementTree's separator).
+_XSI = "http://www.w3.org/2001/XMLSchema-instance}"
+_XSI_NIL = _XSI + "nil"
 _ROOT = "DEXFileUpload"
 _CHUNK = 1 << 16
 _BY_TAG = {collection.tag: collection for collection in COLLECTIONS}
@@ -143,11 +147,6 @@ class _Node:
         self.text: list[str] = []
 
 
-def _local(tag: str) -> str:
-    # Files come with no namespace or with one some vendors add; only the local name matters.
-    return tag.rpartition("}")[2] if tag[:1] == "{" else tag
-
-
 class _Reader:
     """The parser's target: builds one record's elements, then the record, then forgets them."""
 
@@ -161,20 +160,29 @@ class _Reader:
         self.stack: list[_Node] = []
         self.collection: Collection | None = None
         self.skipping = 0  # depth inside an element already reported as unknown
-        self.parser: DefusedXMLParser | None = None
+        self.expat: Any = None  # the pyexpat parser under defusedxml's
 
     # -- parser callbacks ---------------------------------------------------------------------
 
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
-        assert self.parser is not None
-        line = self.parser.parser.CurrentLineNumber
-        name = _local(tag)
+    def start(self, tag: str, attributes: list[str]) -> None:
+        """Expat's start handler: ``tag`` is ``namespace}Local`` or ``Local``."""
+        stack = self.stack
+        depth = len(stack)
+        name = tag.rpartition("}")[2]
+        if depth > 2 and not self.skipping and not attributes:
+            stack.append(_Node(name, self.expat.CurrentLineNumber))
+            return
+        line = self.expat.CurrentLineNumber
         nil = foreign = False
-        depth = len(self.stack)
-        if attrib:
-            nil = attrib.get(_XSI + "nil", "false").strip() in ("true", "1")
-            foreign = any(not key.startswith(_XSI) for key in attrib)
-            if foreign and depth < 2 and not self.skipping:  # root and collections
+        if attributes:
+            names = attributes[::2]
+            values = attributes[1::2]
+            nil = any(
+                key == _XSI_NIL and value.strip() in ("true", "1")
+                for key, value in zip(names, values, strict=True)
+            )
+            foreign = any(not key.startswith(_XSI) for key in names)
+            if foreign and depth < 2 and not self.skipping:
                 self._structural(
                     "xml.unexpected-attribute",
                     name,
@@ -200,19 +208,22 @@ class _Reader:
                     f"{self.collection.tag} holds only {self.collection.record} elements",
                 )
                 self.skipping = 1
-        self.stack.append(_Node(name, line, nil=nil, foreign=foreign))
+        stack.append(_Node(name, line, nil=nil, foreign=foreign))
 
     def data(self, text: str) -> None:
+        """Expat's character data handler (buffered, so usually one call a value)."""
         self.stack[-1].text.append(text)
 
     def end(self, tag: str) -> None:
-        node = self.stack.pop()
+        """Expat's end handler: attach the element, or build the record it completes."""
+        stack = self.stack
+        node = stack.pop()
         if self.skipping:
             self.skipping -= 1
             return
-        depth = len(self.stack)
-        if depth >= 3:
-            self.stack[-1].children.append(node)
+        depth = len(stack)
+        if depth > 2:
+            stack[-1].children.append(node)
         elif depth == 2:
             assert self.collection is not None
             self._record(self.collection, node)
@@ -278,8 +289,9 @@ def _text(node: _Node, path: str) -> str:
         raise _Problem(
             "xml.unexpected-element", f"{node.tag} must hold a value, not elements", path, node.line
         )
-    text = "".join(node.text)
-    if text.strip().lower() in PLACEHOLDERS:
+    parts = node.text
+    text = parts[0] if len(parts) == 1 else "".join(parts)
+    if len(text) <= _LONGEST_PLACEHOLDER and text.strip().lower() in PLACEHOLDERS:
         raise _Problem(
             "xml.placeholder-value",
             f"{node.tag} holds a placeholder instead of a value; leave the element out",
@@ -289,22 +301,28 @@ def _text(node: _Node, path: str) -> str:
     return text
 
 
-def _leaf(element: Element, node: _Node, path: str) -> Any:  # noqa: ANN401
+def _leaf(element: Element, node: _Node, parent: str, number: int = 0) -> Any:  # noqa: ANN401
+    """The value of a simple element; ``parent`` and ``number`` place it only on a problem."""
     assert element.leaf is not None
-    text = _text(node, path)
     try:
-        return element.leaf.read(text)
-    except BadValueError as error:
-        raise _Problem("xml.bad-value", f"{node.tag} {error.reason}", path, node.line) from None
-    except UnknownCodeError as error:
-        raise _Problem(
-            "xml.unknown-code",
-            f"{node.tag} is not a code of the {error.table} table",
-            path,
-            node.line,
-        ) from None
-    except InvalidFieldError as error:
-        raise _Problem("xml.bad-value", f"{node.tag} {error.reason}", path, node.line) from None
+        return element.leaf.read(_text(node, ""))
+    except _Problem as problem:
+        problem.path = _path(parent, node, number)
+        raise
+    except (BadValueError, UnknownCodeError, InvalidFieldError) as error:
+        raise _leaf_problem(node, _path(parent, node, number), error) from None
+
+
+def _path(parent: str, node: _Node, number: int) -> str:
+    return f"{parent}/{node.tag}[{number}]" if number else f"{parent}/{node.tag}"
+
+
+def _leaf_problem(node: _Node, path: str, error: Exception) -> _Problem:
+    if isinstance(error, UnknownCodeError):
+        reason = f"{node.tag} is not a code of the {error.table} table"
+        return _Problem("xml.unknown-code", reason, path, node.line)
+    reason = error.reason if isinstance(error, (BadValueError, InvalidFieldError)) else "is invalid"
+    return _Problem("xml.bad-value", f"{node.tag} {reason}", path, node.line)
 
 
 def _value(element: Element, node: _Node, path: str) -> Any:  # noqa: ANN401
@@ -328,7 +346,7 @@ def _value(element: Element, node: _Node, path: str) -> Any:  # noqa: ANN401
         if element.shape is not None:
             items.append(_build(element.shape, child, child_path))
         else:
-            items.append(_leaf(element, child, child_path))
+            items.append(_leaf(element, child, path, number))
     if element.most is not None and len(items) > element.most:
         raise _Problem(
             "xml.too-many",
@@ -358,16 +376,15 @@ def _build(shape: Shape, node: _Node, path: str) -> Any:  # noqa: ANN401, PLR091
     by_tag = shape.by_tag
     for child in node.children:
         found = by_tag.get(child.tag)
-        child_path = f"{path}/{child.tag}"
         if found is None:
             raise _Problem(
                 "xml.unknown-element",
                 f"{child.tag} is not an element of {node.tag}",
-                child_path,
+                f"{path}/{child.tag}",
                 child.line,
             )
         if child.foreign:
-            raise _Problem(*_foreign(child, child_path))
+            raise _Problem(*_foreign(child, f"{path}/{child.tag}"))
         position, element = found
         if position <= last:
             code, reason = (
@@ -378,7 +395,7 @@ def _build(shape: Shape, node: _Node, path: str) -> Any:  # noqa: ANN401, PLR091
                     f"{child.tag} must come before {shape.elements[last].tag}",
                 )
             )
-            raise _Problem(code, reason, child_path, child.line)
+            raise _Problem(code, reason, f"{path}/{child.tag}", child.line)
         last = position
         lines[element.tag] = child.line
         if child.nil:
@@ -386,13 +403,15 @@ def _build(shape: Shape, node: _Node, path: str) -> Any:  # noqa: ANN401, PLR091
                 raise _Problem(
                     "xml.bad-value",
                     f"{child.tag} is marked nil but holds a value",
-                    child_path,
+                    f"{path}/{child.tag}",
                     child.line,
                 )
             continue
-        value = _value(element, child, child_path)
-        owner, _, name = element.field.rpartition(".")
-        (extended if owner else values)[name] = value
+        if element.plain:
+            value = _leaf(element, child, path)
+        else:
+            value = _value(element, child, f"{path}/{child.tag}")
+        (extended if element.extended else values)[element.name] = value
     for element in shape.elements:
         if not element.required:
             continue
@@ -451,7 +470,13 @@ def _read_one(
     parser = DefusedXMLParser(
         target=reader, forbid_dtd=True, forbid_entities=True, forbid_external=True
     )
-    reader.parser = parser
+    # defusedxml guards the DTD, entity and external-reference handlers of its expat
+    # parser. The element handlers go straight to the reader, skipping ElementTree's
+    # per-element wrappers, which cost more than the reading itself.
+    expat = reader.expat = parser.parser
+    expat.StartElementHandler = reader.start
+    expat.EndElementHandler = reader.end
+    expat.CharacterDataHandler = reader.data
     stream, size, owned = _open(source)
     done = 0
     try:
@@ -704,32 +729,33 @@ class _Packer:
         return self.indent + tag.encode() + self.newline
 
     def add(self, collection: Collection, record: bytes, where: str) -> None:
-        opening = b"" if self.open is collection else self._opening(collection)
-        needed = len(opening) + len(record)
+        """Append ``record`` to ``collection``, starting a new file when this one is full."""
         closing = len(self._tag(f"</{collection.tag}>")) + len(_TAIL)
-        new_group = self.open is not collection
-        too_big = self.parts and self.size + needed + closing > self.max_bytes
-        too_many = new_group and self.groups >= _MOST_COLLECTIONS
-        if too_big or too_many:
-            self.finish()
-            opening = self._opening(collection)
-            needed = len(opening) + len(record)
+        if self.parts:
+            switching = self.open is not collection
+            # Joining this file costs the record, and on a switch of collection the
+            # previous collection's closing tag and this one's opening tag.
+            extra = len(self._closing()) + len(self._opening(collection)) if switching else 0
+            too_big = self.size + extra + len(record) + closing > self.max_bytes
+            too_many = switching and self.groups >= _MOST_COLLECTIONS
+            if too_big or too_many:
+                self.finish()
         if not self.parts:
             self.parts.append(_HEAD)
             self.size = len(_HEAD)
-            if self.size + needed + closing > self.max_bytes:
+            opening = self._opening(collection)
+            if self.size + len(opening) + len(record) + closing > self.max_bytes:
                 raise ValueError(
                     f"{where} alone is larger than the limit of {self.max_bytes} bytes a file"
                 )
         if self.open is not collection:
-            closing_previous = self._closing()
-            self.parts.append(closing_previous)
-            self.size += len(closing_previous)
+            for tag in (self._closing(), self._opening(collection)):
+                self.parts.append(tag)
+                self.size += len(tag)
             self.open = collection
             self.groups += 1
-        self.parts.append(opening)
         self.parts.append(record)
-        self.size += needed
+        self.size += len(record)
 
     def finish(self) -> None:
         if not self.parts:
