@@ -102,7 +102,8 @@ class BulkUpload:
         dataset: Every record that could be read, in file order.
         problems: One :class:`~dexcore.rules.Issue` per record that could not
             be read (code ``xml.*``, severity ``ERROR``), in file order.
-        lines: The line each record of :attr:`dataset` starts on, keyed by
+        lines: The line each record of :attr:`dataset` starts on (in its
+            own file, when several were read), keyed by
             ``(kind, index)`` as in :class:`~dexcore.rules.RecordRef`, so
             that rule issues can point into the file.
         files: How many files were read.
