@@ -67,6 +67,11 @@ _ID_TAGS = ("ClientId", "CaseId", "SessionId", "Name")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
+def _owner(shape: Shape, element: Element) -> str:
+    """The model class that holds ``element``'s field, as errors name it."""
+    return EXTENDED.__name__ if element.extended else shape.cls.__name__
+
+
 def _field_tags() -> Mapping[tuple[str, str], str]:
     """``(model class, field)`` → element tag, to place a model error on its element."""
     found: dict[tuple[str, str], str] = {}
@@ -77,9 +82,7 @@ def _field_tags() -> Mapping[tuple[str, str], str]:
             return
         seen.add(id(shape))
         for element in shape.elements:
-            owner, _, name = element.field.rpartition(".")
-            cls = EXTENDED.__name__ if owner else shape.cls.__name__
-            found[(cls, name)] = element.tag
+            found[(_owner(shape, element), element.name)] = element.tag
             if element.shape is not None:
                 visit(element.shape)
 
@@ -113,19 +116,15 @@ class BulkUpload:
     problems: tuple[Issue, ...] = ()
     lines: Mapping[tuple[str, int], int] = attrs.field(factory=dict, repr=False, eq=False)
     files: int = 1
-    _problem_set: frozenset[Issue] = attrs.field(init=False, repr=False, eq=False)
-
-    @_problem_set.default
-    def _problems_as_set(self) -> frozenset[Issue]:
-        return frozenset(self.problems)
 
     def line_of(self, issue: Issue) -> int | None:
         """The line of the record a rule's ``issue`` concerns.
 
         ``None`` for an issue about the whole dataset, and for the problems
-        of :attr:`problems`, whose messages give their own line.
+        of :attr:`problems` (which have no index: their records are not in
+        the dataset, and their messages give their own line).
         """
-        if issue.record.index is None or issue in self._problem_set:
+        if issue.record.index is None:
             return None
         return self.lines.get((issue.record.kind, issue.record.index))
 
@@ -292,7 +291,7 @@ def _text(node: _Node, path: str) -> str:
         )
     parts = node.text
     text = parts[0] if len(parts) == 1 else "".join(parts)
-    if len(text) <= _LONGEST_PLACEHOLDER and text.strip().lower() in PLACEHOLDERS:
+    if _is_placeholder(text):
         raise _Problem(
             "xml.placeholder-value",
             f"{node.tag} holds a placeholder instead of a value; leave the element out",
@@ -300,6 +299,10 @@ def _text(node: _Node, path: str) -> str:
             node.line,
         )
     return text
+
+
+def _is_placeholder(text: str) -> bool:
+    return len(text) <= _LONGEST_PLACEHOLDER and text.strip().lower() in PLACEHOLDERS
 
 
 def _leaf(element: Element, node: _Node, parent: str, number: int = 0) -> Any:  # noqa: ANN401
@@ -561,12 +564,11 @@ def load_bulk(
     for number, one in enumerate(sources, 1):
         label = f"file {number}, " if len(sources) > 1 else ""
         reader = _read_one(one, collect=collect, file_label=label, progress=progress)
+        offsets = {c.kind: len(records[c.field]) for c in COLLECTIONS}
+        for (kind, index), line in reader.lines.items():
+            lines[(kind, index + offsets[kind])] = line
         for collection in COLLECTIONS:
-            offset = len(records[collection.field])
             records[collection.field].extend(reader.records[collection.field])
-            for (kind, index), line in reader.lines.items():
-                if kind == collection.kind:
-                    lines[(kind, index + offset)] = line
         problems.extend(reader.problems)
     dataset = Dataset(
         outlets=tuple(records["outlets"]),
@@ -648,8 +650,7 @@ class _Writer:
         for element in shape.elements:
             if element.personal and not consented:
                 continue  # the law, whatever the model holds
-            owner, _, name = element.field.rpartition(".")
-            value = getattr(obj.extended if owner else obj, name)
+            value = getattr(obj.extended if element.extended else obj, element.name)
             if value is None or value == ():
                 continue  # optional elements are left out, never emptied
             if element.item is not None:
@@ -683,19 +684,11 @@ class _Writer:
         assert element.leaf is not None
         text = element.leaf.write(value)
         if _NOT_XML.search(text):
-            owner = EXTENDED.__name__ if "." in element.field else shape.cls.__name__
-            raise InvalidFieldError(
-                owner,
-                element.field.rpartition(".")[2],
-                "contains a control character that XML cannot carry",
-            )
-        if text.strip().lower() in PLACEHOLDERS:
-            owner = EXTENDED.__name__ if "." in element.field else shape.cls.__name__
-            raise InvalidFieldError(
-                owner,
-                element.field.rpartition(".")[2],
-                "holds a placeholder instead of a value; leave it empty",
-            )
+            reason = "contains a control character that XML cannot carry"
+            raise InvalidFieldError(_owner(shape, element), element.name, reason)
+        if _is_placeholder(text):
+            reason = "holds a placeholder instead of a value; leave it empty"
+            raise InvalidFieldError(_owner(shape, element), element.name, reason)
         parts.append(
             f"{self._pad(depth)}<{tag}>{_escape(text)}</{tag}>" + ("\n" if self.pretty else "")
         )

@@ -71,6 +71,8 @@ class DexSchema:
             path = error.path or "/"
             reason = str(error.reason or "does not match the schema")
             value = getattr(error, "obj", None)
+            if not isinstance(value, str):  # an element: its text is the value
+                value = getattr(value, "text", None)
             if isinstance(value, str) and value.strip():
                 reason = reason.replace(repr(value), "'…'").replace(value, "…")
             where = f"line {line}: " if line else ""
