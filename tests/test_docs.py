@@ -42,3 +42,12 @@ def test_every_public_name_has_a_docstring(name: str) -> None:
         value = getattr(module, attribute)
         if inspect.isclass(value) or inspect.isfunction(value):
             assert (value.__doc__ or "").strip(), f"{name}.{attribute} has no docstring"
+
+
+@pytest.mark.parametrize("name", public_modules())
+def test_docstring_examples_run(name: str) -> None:
+    import doctest
+
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0, f"{result.failed} docstring example(s) failed in {name}"

@@ -16,11 +16,13 @@ from typing import Any
 
 __all__ = [
     "BulkReadError",
+    "ConsentError",
     "DexError",
     "DexKeyError",
     "DexStructureError",
     "DexValidationError",
     "DexValueError",
+    "DisclosureRefused",
     "InvalidFieldError",
     "InvalidSlk",
     "InvalidSlkDate",
@@ -161,6 +163,37 @@ class DexValidationError(DexValueError):
         codes = sorted({issue.code for issue in errors})
         shown = ", ".join(codes[:5]) + (", …" if len(codes) > 5 else "")
         super().__init__(f"{len(errors)} error(s) found: {shown}")
+
+
+class ConsentError(DexValueError):
+    """A consent record, or an event on a consent ledger, that cannot be accepted.
+
+    Attributes:
+        rule: What was wrong, such as ``consent.no-recipient`` or ``consent.already-ended``.
+        consent_id: The consent's own id (never the subject's).
+        reason: What the record must have, never what it held.
+    """
+
+    def __init__(self, rule: str, consent_id: str, reason: str) -> None:
+        self.rule = rule
+        self.consent_id = consent_id
+        self.reason = reason
+        super().__init__(f"consent {consent_id}: {reason} [{rule}]")
+
+
+class DisclosureRefused(DexValueError):
+    """A release, export or table was refused because it would disclose too much.
+
+    Attributes:
+        rule: Why, such as ``release.no-lawful-basis``, ``export.k-anonymity`` or
+            ``sdc.differencing``.
+        reason: The explanation, with counts and thresholds but no personal value.
+    """
+
+    def __init__(self, rule: str, reason: str) -> None:
+        self.rule = rule
+        self.reason = reason
+        super().__init__(f"{reason} [{rule}]")
 
 
 class PeriodError(DexValueError):

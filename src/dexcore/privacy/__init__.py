@@ -1,11 +1,101 @@
-"""Privacy: guarding ids against identity leaks, and generating safe ids.
+"""Privacy: consent, de-identification, disclosure control, release decisions and safe ids.
 
-Consent ledgers, de-identified exports and disclosure control for reports
-come in later releases.
+* :mod:`dexcore.privacy.consent`: consent per person, agency, purpose and
+  timeframe in an append-only :class:`ConsentLedger`, and the DEX flags
+  derived from it.
+* :mod:`dexcore.privacy.deidentify`: :func:`deidentify` (what DSS holds
+  without consent) and :func:`export_unit_records` (coarsened, k-anonymous
+  unit records).
+* :mod:`dexcore.privacy.sdc`: disclosure control for count tables:
+  suppression, rounding, population groups, differencing.
+* :mod:`dexcore.privacy.release`: the four access levels, typed lawful bases
+  and an audit entry for every decision (:class:`ReleaseDesk`).
+* :mod:`dexcore.privacy.identifiers`: guarding client and case ids against
+  identity leaks, and generating safe ones.
 """
 
 from __future__ import annotations
 
+from dexcore.privacy.consent import (
+    DSS,
+    Consent,
+    ConsentLedger,
+    ConsentStatus,
+    DataCategory,
+    Decision,
+    DisclosureDecision,
+    Purpose,
+)
+from dexcore.privacy.deidentify import (
+    CoarseningPolicy,
+    KAnonymity,
+    UnitRecord,
+    UnitRecordExport,
+    deidentify,
+    export_unit_records,
+    k_anonymity,
+)
 from dexcore.privacy.identifiers import IdLeak, identifier_leaks, new_client_id
+from dexcore.privacy.release import (
+    AuditEntry,
+    ConsentBasis,
+    IdentifiedRelease,
+    LawfulBasis,
+    PrimaryPurpose,
+    RelatedSecondaryPurpose,
+    ReleaseDesk,
+    ReleaseLevel,
+    RequiredByLaw,
+    Research,
+)
+from dexcore.privacy.sdc import (
+    CountTable,
+    ReleasedTable,
+    ReleaseHistory,
+    RoundingPolicy,
+    Suppressed,
+    SuppressionPolicy,
+    count_clients,
+    count_table,
+    protect,
+)
 
-__all__ = ["IdLeak", "identifier_leaks", "new_client_id"]
+__all__ = [
+    "DSS",
+    "AuditEntry",
+    "CoarseningPolicy",
+    "Consent",
+    "ConsentBasis",
+    "ConsentLedger",
+    "ConsentStatus",
+    "CountTable",
+    "DataCategory",
+    "Decision",
+    "DisclosureDecision",
+    "IdLeak",
+    "IdentifiedRelease",
+    "KAnonymity",
+    "LawfulBasis",
+    "PrimaryPurpose",
+    "Purpose",
+    "RelatedSecondaryPurpose",
+    "ReleaseDesk",
+    "ReleaseHistory",
+    "ReleaseLevel",
+    "ReleasedTable",
+    "RequiredByLaw",
+    "Research",
+    "RoundingPolicy",
+    "Suppressed",
+    "SuppressionPolicy",
+    "UnitRecord",
+    "UnitRecordExport",
+    "count_clients",
+    "count_table",
+    "deidentify",
+    "export_unit_records",
+    "identifier_leaks",
+    "k_anonymity",
+    "new_client_id",
+    "protect",
+]

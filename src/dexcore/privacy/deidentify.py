@@ -1,0 +1,413 @@
+"""De-identification: what DSS holds without consent, and unit-record exports.
+
+:func:`deidentify` gives a client, or every client of a dataset, as DEX
+holds it when the client has not consented to their details being stored:
+no given or family name, no street lines, no pseudonym flag, and the
+statistical linkage key kept (generated from the names first when it was
+missing, so linkage is not lost). Everything else is unchanged.
+
+:func:`export_unit_records` goes further, for a de-identified unit-record
+release (OAIC's two steps: remove direct identifiers, then treat the
+data). Each client becomes one :class:`UnitRecord` with no id, name,
+address, birth date or SLK; the quasi-identifiers are coarsened by a named
+:class:`CoarseningPolicy` (an age band instead of the birth date, the
+state or the postcode instead of the address), and the export is refused
+unless every combination of quasi-identifiers it keeps is shared by at
+least ``k`` records (k-anonymity, default 5, matching the "fewer than 5"
+rule for counts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import hmac
+import itertools
+from collections import Counter
+from collections.abc import Mapping
+from typing import Literal, overload
+
+import attrs
+
+from dexcore.errors import DexValueError, DisclosureRefused, InvalidSlkInput
+from dexcore.kpi.standard import DEFAULT_PRIORITY_GROUPS, PriorityGroup
+from dexcore.model import Client, Dataset
+from dexcore.slk import generate
+
+__all__ = [
+    "DETAILED",
+    "MINIMAL",
+    "STANDARD",
+    "CoarseningPolicy",
+    "Geography",
+    "KAnonymity",
+    "UnitRecord",
+    "UnitRecordExport",
+    "deidentify",
+    "deidentify_client",
+    "export_unit_records",
+    "k_anonymity",
+]
+
+NOT_STATED = "not stated"
+
+
+def deidentify_client(client: Client) -> Client:
+    """``client`` as DEX holds it without consent: no names, no street lines, SLK kept.
+
+    The SLK is generated from the names, birth date and gender before the
+    names are dropped when it is missing; when it cannot be generated (an
+    impossible birth date) it stays missing, and the rules report it.
+    ``consent_to_provide_details`` and ``is_using_pseudonym`` become false.
+    """
+    slk = client.slk
+    if slk is None and client.has_names:
+        try:
+            slk = generate(client.family_name, client.given_name, client.birth_date, client.gender)
+        except InvalidSlkInput:
+            slk = None
+    address = client.residential_address
+    if address.has_street:
+        address = attrs.evolve(address, address_line1=None, address_line2=None)
+    return attrs.evolve(
+        client,
+        given_name=None,
+        family_name=None,
+        residential_address=address,
+        slk=slk,
+        consent_to_provide_details=False,
+        is_using_pseudonym=False,
+    )
+
+
+@overload
+def deidentify(data: Client) -> Client: ...
+@overload
+def deidentify(data: Dataset) -> Dataset: ...
+def deidentify(data: Client | Dataset) -> Client | Dataset:
+    """De-identify one client, or every client of a dataset (see :func:`deidentify_client`).
+
+    Raises:
+        DexValueError: ``data`` is neither a :class:`~dexcore.model.Client`
+            nor a :class:`~dexcore.model.Dataset`.
+    """
+    if isinstance(data, Client):
+        return deidentify_client(data)
+    if isinstance(data, Dataset):
+        return attrs.evolve(data, clients=tuple(deidentify_client(c) for c in data.clients))
+    raise DexValueError("deidentify takes a Client or a Dataset")
+
+
+class Geography(enum.StrEnum):
+    """How much of the client's locality a unit-record export keeps."""
+
+    POSTCODE = "postcode"
+    STATE = "state"
+    NONE = "none"
+
+
+def _bands(value: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class CoarseningPolicy:
+    """How a unit-record export coarsens the quasi-identifiers it keeps.
+
+    Attributes:
+        name: The policy's name, recorded with every export.
+        age_bands: Lower bounds of the age bands, ascending from 0; the last
+            band is open (``(0, 15, 25, 45, 65)`` gives 0-14 … 65+).
+        geography: Postcode, state, or nothing.
+        gender: Keep the DEX gender code.
+        atsi: Keep Indigenous status as yes, no or not stated.
+        cald: Keep "culturally and linguistically diverse" as yes, no or not
+            stated, instead of country of birth and language.
+        disability: Keep disability as yes or no.
+    """
+
+    name: str
+    age_bands: tuple[int, ...] = attrs.field(converter=_bands)
+    geography: Geography = Geography.STATE
+    gender: bool = True
+    atsi: bool = True
+    cald: bool = True
+    disability: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        bands = self.age_bands
+        if not bands or bands[0] != 0 or any(b <= a for a, b in itertools.pairwise(bands)):
+            raise DexValueError("CoarseningPolicy.age_bands must start at 0 and ascend strictly")
+        if not isinstance(self.geography, Geography):
+            raise DexValueError("CoarseningPolicy.geography must be a Geography")
+
+    @property
+    def quasi_identifiers(self) -> tuple[str, ...]:
+        """The :class:`UnitRecord` fields this policy keeps, all quasi-identifiers."""
+        names = ["age_band"]
+        if self.geography is not Geography.NONE:
+            names.append("region")
+        names.extend(n for n in ("gender", "atsi", "cald", "disability") if getattr(self, n))
+        return tuple(names)
+
+    def age_band(self, age: int) -> str:
+        """The label of the band ``age`` falls in, such as ``"25-44"`` or ``"65+"``."""
+        bands = self.age_bands
+        for low, high in itertools.pairwise(bands):
+            if low <= age < high:
+                return f"{low}-{high - 1}"
+        return f"{bands[-1]}+"
+
+    def describe(self) -> dict[str, object]:
+        """The policy as plain data, for the export's metadata."""
+        return {
+            "name": self.name,
+            "age_bands": list(self.age_bands),
+            "geography": str(self.geography),
+            "quasi_identifiers": list(self.quasi_identifiers),
+        }
+
+
+#: Five age groups, state, gender, Indigenous status, CALD and disability.
+STANDARD = CoarseningPolicy(name="standard", age_bands=(0, 15, 25, 45, 65))
+#: Ten-year age bands to 80+ and the postcode: finer, so k is harder to reach.
+DETAILED = CoarseningPolicy(
+    name="detailed", age_bands=(0, 10, 20, 30, 40, 50, 60, 70, 80), geography=Geography.POSTCODE
+)
+#: Three age groups and the state only.
+MINIMAL = CoarseningPolicy(
+    name="minimal",
+    age_bands=(0, 25, 65),
+    atsi=False,
+    cald=False,
+    disability=False,
+)
+
+
+@attrs.frozen(kw_only=True)
+class UnitRecord:
+    """One client in a de-identified export. Fields the policy drops are ``None``.
+
+    Attributes:
+        record: A sequence number within this export (not the client id).
+        age_band: Age band on the export's reference date.
+        region: State code or postcode, as the policy says.
+        gender: DEX gender code.
+        atsi: ``"yes"``, ``"no"`` or ``"not stated"``.
+        cald: ``"yes"``, ``"no"`` or ``"not stated"``.
+        disability: ``"yes"`` or ``"no"``.
+        sessions: Sessions the client attended in the exported dataset.
+        link: A keyed hash of the SLK, when a linkage key was supplied: it links
+            the same person across exports made with the same key, and cannot
+            be turned back into the SLK without it.
+    """
+
+    record: int
+    age_band: str
+    region: str | None = None
+    gender: str | None = None
+    atsi: str | None = None
+    cald: str | None = None
+    disability: str | None = None
+    sessions: int = 0
+    link: str | None = None
+
+    def quasi_identifiers(self, names: tuple[str, ...]) -> tuple[str | None, ...]:
+        """The values of the named quasi-identifier fields."""
+        return tuple(getattr(self, name) for name in names)
+
+    def to_dict(self) -> dict[str, str | int]:
+        """The record as plain data, leaving out fields the policy dropped."""
+        return {k: v for k, v in attrs.asdict(self).items() if v is not None}
+
+
+@attrs.frozen(kw_only=True)
+class KAnonymity:
+    """How anonymous a set of records is over its quasi-identifiers.
+
+    Attributes:
+        k: The size of the smallest group of records sharing every
+            quasi-identifier value (0 when there are no records).
+        required: The k the export needs.
+        quasi_identifiers: The fields the groups are formed over.
+        records: How many records were measured.
+        classes: How many distinct combinations there are.
+        small_classes: Combinations shared by fewer than ``required`` records.
+        records_in_small_classes: Records in those combinations.
+    """
+
+    k: int
+    required: int
+    quasi_identifiers: tuple[str, ...]
+    records: int
+    classes: int
+    small_classes: int
+    records_in_small_classes: int
+
+    @property
+    def satisfied(self) -> bool:
+        """Whether every combination is shared by at least ``required`` records."""
+        return self.small_classes == 0
+
+
+def k_anonymity(
+    records: tuple[UnitRecord, ...], quasi_identifiers: tuple[str, ...], *, required: int = 5
+) -> KAnonymity:
+    """Measure k-anonymity of ``records`` over the named quasi-identifier fields."""
+    sizes = Counter(record.quasi_identifiers(quasi_identifiers) for record in records)
+    small = [size for size in sizes.values() if size < required]
+    return KAnonymity(
+        k=min(sizes.values(), default=0),
+        required=required,
+        quasi_identifiers=quasi_identifiers,
+        records=len(records),
+        classes=len(sizes),
+        small_classes=len(small),
+        records_in_small_classes=sum(small),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class UnitRecordExport:
+    """A de-identified unit-record export and what it is safe for.
+
+    Attributes:
+        records: One record per client kept.
+        policy: The coarsening policy applied.
+        as_of: The date ages were computed on.
+        anonymity: k-anonymity of ``records``.
+        suppressed: Records left out because their combination was rarer
+            than ``k`` (only with ``small_classes="suppress"``).
+    """
+
+    records: tuple[UnitRecord, ...]
+    policy: CoarseningPolicy
+    as_of: dt.date
+    anonymity: KAnonymity
+    suppressed: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        """The export with its metadata, as plain data."""
+        return {
+            "policy": self.policy.describe(),
+            "as_of": self.as_of.isoformat(),
+            "k": self.anonymity.k,
+            "required_k": self.anonymity.required,
+            "suppressed": self.suppressed,
+            "records": [record.to_dict() for record in self.records],
+        }
+
+
+def _age(birth: dt.date, on: dt.date) -> int:
+    return max(0, on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day)))
+
+
+def _yes_no(value: bool | None) -> str:
+    if value is None:
+        return NOT_STATED
+    return "yes" if value else "no"
+
+
+_GROUPS: Mapping[str, PriorityGroup] = {group.name: group for group in DEFAULT_PRIORITY_GROUPS}
+
+
+def _classify(name: str, client: Client) -> str:
+    return _yes_no(_GROUPS[name].classify(client))
+
+
+def _link(key: bytes, slk: str | None) -> str | None:
+    if slk is None:
+        return None
+    return hmac.new(key, slk.encode("ascii", "replace"), hashlib.sha256).hexdigest()[:20]
+
+
+def export_unit_records(
+    dataset: Dataset,
+    *,
+    as_of: dt.date,
+    policy: CoarseningPolicy = STANDARD,
+    k: int = 5,
+    small_classes: Literal["refuse", "suppress"] = "refuse",
+    link_key: bytes | None = None,
+) -> UnitRecordExport:
+    """A de-identified unit-record export of the dataset's clients.
+
+    Each client becomes one :class:`UnitRecord` carrying only the
+    quasi-identifiers ``policy`` keeps, coarsened, and the number of sessions
+    attended. Names, street lines, ids, birth dates and SLKs are never
+    copied. Record numbers follow a sorted order of the records, not the
+    dataset's order, so they say nothing about when a client was added.
+
+    Args:
+        dataset: The clients (and sessions, for the counts) to export.
+        as_of: The date ages are computed on (such as the end of the period).
+        policy: How to coarsen; :data:`STANDARD` by default.
+        k: Every combination of kept quasi-identifiers must be shared by at
+            least ``k`` records (default 5).
+        small_classes: ``"refuse"`` (default) raises when any combination is
+            rarer than ``k``; ``"suppress"`` leaves those records out and
+            counts them in :attr:`UnitRecordExport.suppressed`.
+        link_key: A secret for the linkage hash (:attr:`UnitRecord.link`); no
+            link is written without one.
+
+    Raises:
+        DisclosureRefused: ``export.k-anonymity`` when a combination is rarer
+            than ``k`` and ``small_classes`` is ``"refuse"``.
+        DexValueError: ``k`` is below 2, or ``small_classes`` is unknown.
+    """
+    if not isinstance(k, int) or k < 2:
+        raise DexValueError("export_unit_records: k must be a whole number of at least 2")
+    if small_classes not in ("refuse", "suppress"):
+        raise DexValueError('export_unit_records: small_classes must be "refuse" or "suppress"')
+    sessions: Counter[str] = Counter()
+    for session in dataset.sessions:
+        for attendee in {sc.client_id for sc in session.clients}:
+            sessions[attendee] += 1
+    drafts = []
+    for client in dataset.clients:
+        address = client.residential_address
+        region: str | None = None
+        if policy.geography is Geography.STATE:
+            region = str(address.state)
+        elif policy.geography is Geography.POSTCODE:
+            region = address.postcode
+        drafts.append(
+            UnitRecord(
+                record=0,
+                age_band=policy.age_band(_age(client.birth_date, as_of)),
+                region=region,
+                gender=str(client.gender) if policy.gender else None,
+                atsi=_classify("atsi", client) if policy.atsi else None,
+                cald=_classify("cald", client) if policy.cald else None,
+                disability=("yes" if client.has_disabilities else "no")
+                if policy.disability
+                else None,
+                sessions=sessions[client.client_id],
+                link=None if link_key is None else _link(link_key, client.slk),
+            )
+        )
+    names = policy.quasi_identifiers
+    measured = k_anonymity(tuple(drafts), names, required=k)
+    suppressed = 0
+    if not measured.satisfied:
+        if small_classes == "refuse":
+            raise DisclosureRefused(
+                "export.k-anonymity",
+                f"{measured.records_in_small_classes} record(s) in {measured.small_classes} "
+                f"combination(s) of {', '.join(names)} are shared by fewer than {k} records "
+                f"(k = {measured.k}); use a coarser policy or small_classes='suppress'",
+            )
+        sizes = Counter(record.quasi_identifiers(names) for record in drafts)
+        kept = [r for r in drafts if sizes[r.quasi_identifiers(names)] >= k]
+        suppressed = len(drafts) - len(kept)
+        drafts = kept
+    ordered = sorted(drafts, key=lambda r: (r.quasi_identifiers(names), r.sessions, r.link or ""))
+    records = tuple(attrs.evolve(r, record=i) for i, r in enumerate(ordered, 1))
+    return UnitRecordExport(
+        records=records,
+        policy=policy,
+        as_of=as_of,
+        anonymity=k_anonymity(records, names, required=k),
+        suppressed=suppressed,
+    )

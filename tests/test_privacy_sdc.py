@@ -1,0 +1,369 @@
+"""Disclosure control: suppression, rounding, population groups and differencing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dexcore.errors import DexKeyError, DexValueError, DisclosureRefused
+from dexcore.model import Dataset
+from dexcore.privacy.sdc import (
+    BY_OUTLET,
+    BY_PERIOD,
+    Cell,
+    CountTable,
+    Population,
+    ReleasedTable,
+    ReleaseHistory,
+    RoundingPolicy,
+    Suppressed,
+    SuppressionKind,
+    SuppressionPolicy,
+    count_clients,
+    count_table,
+    protect,
+    round_count,
+)
+from dexcore.testing import strategies
+
+
+def grid(
+    counts: list[list[int]],
+    *,
+    margins: bool = True,
+    population: dict[str, str] | None = None,
+) -> CountTable:
+    """A table whose cells hold the given counts, each cell with its own clients."""
+    contributions: list[tuple[str, str, str]] = []
+    for i, row_counts in enumerate(counts):
+        for j, n in enumerate(row_counts):
+            contributions.extend((f"{i}-{j}-{k}", f"r{i}", f"c{j}") for k in range(n))
+    return count_clients(
+        contributions,
+        title="test",
+        row_dimension="row",
+        column_dimension="column",
+        rows=[f"r{i}" for i in range(len(counts))],
+        columns=[f"c{j}" for j in range(len(counts[0]))],
+        population=population or {},
+        margins=margins,
+    )
+
+
+def values(table: ReleasedTable) -> list[list[int | str | None]]:
+    data = table.to_dict()
+    cells = data["cells"]
+    assert isinstance(cells, list)
+    return cells
+
+
+# -- counting distinct clients ----------------------------------------------------------------
+
+
+def test_counts_are_of_distinct_clients() -> None:
+    table = count_clients(
+        [("a", "x", "p"), ("a", "x", "p"), ("a", "x", "q"), ("b", "y", "p")],
+        title="t",
+        row_dimension="row",
+        column_dimension="column",
+    )
+    assert table.counts == ((1, 1), (1, 0))
+    assert table.row_totals == (1, 1)  # client a counts once in row x
+    assert table.column_totals == (2, 1)
+    assert table.total == 2
+    assert table.count("x", "q") == 1
+    with pytest.raises(DexKeyError):
+        table.count("z", "p")
+
+
+def test_labels_given_in_advance_keep_empty_rows_and_refuse_strays() -> None:
+    table = count_clients(
+        [("a", "x", "p")],
+        title="t",
+        row_dimension="row",
+        column_dimension="column",
+        rows=["x", "y"],
+        columns=["p"],
+    )
+    assert table.counts == ((1,), (0,))
+    with pytest.raises(DexValueError, match="outside"):
+        count_clients(
+            [("a", "z", "p")], title="t", row_dimension="r", column_dimension="c", rows=["x"]
+        )
+    with pytest.raises(DexValueError, match="unique"):
+        count_clients([], title="t", row_dimension="r", column_dimension="c", rows=["x", "x"])
+
+
+@given(strategies.datasets(max_clients=6))
+def test_count_table_counts_each_client_once_per_cell(dataset: Dataset) -> None:
+    table = count_table(dataset, BY_OUTLET, BY_PERIOD)
+    attendees = {sc.client_id for s in dataset.sessions for sc in s.clients}
+    assert table.total == len(attendees & set(dataset.client_by_id))
+    doubled = Dataset(clients=dataset.clients, cases=dataset.cases, sessions=dataset.sessions * 2)
+    assert count_table(doubled, BY_OUTLET, BY_PERIOD) == table
+
+
+# -- primary and secondary suppression ----------------------------------------------------
+
+
+def test_small_counts_are_hidden_and_zeros_kept() -> None:
+    released = protect(grid([[3, 0, 10], [6, 9, 12]]))
+    assert values(released)[0][:2] == ["<5", 0]
+    cell = released.cell("r0", "c0")
+    assert isinstance(cell, Suppressed)
+    assert cell.kind is SuppressionKind.PRIMARY
+    assert str(cell) == "<5"
+    assert released.cell("r0", "c1") == 0
+    assert not isinstance(cell, int)
+
+
+def test_hand_worked_secondary_suppression() -> None:
+    #        c0  c1  c2 | total
+    # r0      3   0  10 |  13
+    # r1      6   9  12 |  27
+    # total   9   9  22 |  40
+    released = protect(grid([[3, 0, 10], [6, 9, 12]]))
+    # Row r0 must hide a second value: its smallest non-zero, non-total one is 10.
+    # Column c0 must hide a second value: r1's 6. Column c2 then has one hidden (10): hide 12.
+    # Row r1 now has two hidden (6, 12), and every other row and column has none or two.
+    assert values(released) == [["<5", 0, "n.p."], ["n.p.", 9, "n.p."]]
+    assert released.row_totals == (13, 27)
+    assert released.column_totals == (9, 9, 22)
+    assert released.total == 40
+    assert released.suppressed == 4
+
+
+def test_single_row_tables_without_margins_still_hide_a_second_cell() -> None:
+    released = protect(grid([[2], [30], [40]], margins=False))
+    assert values(released) == [["<5"], ["n.p."], [40]]
+    assert released.row_totals is None
+    assert released.total is None
+
+
+def test_a_table_of_one_cell_has_nothing_to_pair_with() -> None:
+    released = protect(grid([[2]], margins=False))
+    assert values(released) == [["<5"]]
+
+
+def test_threshold_is_configurable_and_recorded() -> None:
+    released = protect(grid([[7, 30], [40, 50]]), SuppressionPolicy(threshold=10))
+    assert str(released.cell("r0", "c0")) == "<10"
+    assert released.to_dict()["policy"] == {
+        "name": "suppress-below-10",
+        "method": "suppression",
+        "threshold": 10,
+        "secondary": True,
+        "zeros": "published",
+        "unit": "distinct clients",
+    }
+    with pytest.raises(DexValueError):
+        SuppressionPolicy(threshold=1)
+
+
+def _lines(table: ReleasedTable) -> list[list[Cell | None]]:
+    rows: list[list[Cell | None]] = [list(line) for line in table.cells]
+    if table.row_totals is not None and table.column_totals is not None:
+        rows = [[*line, table.row_totals[i]] for i, line in enumerate(rows)]
+        rows.append([*table.column_totals, table.total])
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    return rows + columns
+
+
+tables = st.integers(1, 5).flatmap(
+    lambda n: st.integers(1, 5).flatmap(
+        lambda m: st.lists(
+            st.lists(st.integers(0, 12), min_size=m, max_size=m), min_size=n, max_size=n
+        )
+    )
+)
+
+
+@given(tables, st.booleans(), st.integers(2, 10))
+def test_no_small_published_cell_and_no_lonely_hidden_cell(
+    counts: list[list[int]], margins: bool, threshold: int
+) -> None:
+    released = protect(grid(counts, margins=margins), SuppressionPolicy(threshold=threshold))
+    for line in _lines(released):
+        assert all(not (isinstance(v, int) and 0 < v < threshold) for v in line)
+        if len(line) >= 2:
+            assert sum(isinstance(v, Suppressed) for v in line) != 1
+    for i, row_counts in enumerate(counts):
+        for j, n in enumerate(row_counts):
+            published = released.cells[i][j]
+            assert published == n or isinstance(published, Suppressed)
+            if n == 0 and not isinstance(published, Suppressed):
+                assert published == 0
+    json.dumps(released.to_dict())
+
+
+# -- rounding ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "rounded"),
+    [(0, 0), (1, 5), (2, 5), (7, 5), (8, 10), (12, 10), (13, 15), (17, 15), (18, 20), (100, 100)],
+)
+def test_round_count_follows_dss(count: int, rounded: int) -> None:
+    assert round_count(count) == rounded
+
+
+@given(tables, st.booleans())
+def test_rounding_gives_multiples_of_five_and_keeps_true_zeros(
+    counts: list[list[int]], margins: bool
+) -> None:
+    released = protect(grid(counts, margins=margins), RoundingPolicy())
+    for line in _lines(released):
+        for value in line:
+            assert isinstance(value, int)
+            assert value % 5 == 0
+    for i, row_counts in enumerate(counts):
+        for j, n in enumerate(row_counts):
+            published = released.cells[i][j]
+            assert (published == 0) == (n == 0)
+            if 1 <= n <= 7:
+                assert published == 5
+            assert isinstance(published, int)
+            assert abs(published - n) <= 4
+
+
+def test_rounding_rejects_nonsense() -> None:
+    with pytest.raises(DexValueError):
+        round_count(-1)
+    with pytest.raises(DexValueError):
+        RoundingPolicy(base=1)
+    assert protect(grid([[3]]), RoundingPolicy()).to_dict()["policy"]["additive"] is False  # type: ignore[index]
+
+
+# -- population groups ------------------------------------------------------------------------
+
+
+def test_a_group_entirely_in_one_category_is_flagged() -> None:
+    # Everyone at outlet r0 is in column c1: the table says so of each of them.
+    released = protect(grid([[0, 12, 0], [6, 9, 12]]))
+    codes = [(w.code, w.row, w.column) for w in released.warnings]
+    # ... and everyone in columns c0 and c2 is at r1.
+    assert codes == [
+        ("sdc.population-group", "r0", "c1"),
+        ("sdc.population-group", "r1", "c0"),
+        ("sdc.population-group", "r1", "c2"),
+    ]
+    assert "every client with row 'r0' has column 'c1'" in released.to_text()
+
+
+def test_mixed_groups_raise_no_warning() -> None:
+    assert protect(grid([[5, 7], [8, 9]])).warnings == ()
+    assert protect(grid([[5], [8]])).warnings == ()  # one column: nothing to learn
+
+
+def test_a_column_entirely_in_one_row_is_flagged() -> None:
+    released = protect(grid([[6, 7], [8, 0]]))
+    assert [(w.row, w.column) for w in released.warnings] == [("r1", "c0"), ("r0", "c1")]
+
+
+# -- differencing ----------------------------------------------------------------------------
+
+
+def test_an_outlet_within_its_organisation_cannot_reveal_a_small_remainder() -> None:
+    history = ReleaseHistory()
+    organisation = protect(grid([[20, 30]], population={"org": "O1"}), history=history)
+    assert values(organisation) == [[20, 30]]
+    # Outlet X has 17 and 30: the organisation minus the outlet leaves 3 clients elsewhere in c0.
+    outlet = protect(grid([[17, 30]], population={"org": "O1", "outlet": "X"}), history=history)
+    hidden = outlet.cell("r0", "c0")
+    assert isinstance(hidden, Suppressed)
+    assert hidden.kind is SuppressionKind.DIFFERENCING
+    # and one more in its row, so the row total cannot give it back
+    assert sum(isinstance(v, Suppressed) for v in [*outlet.cells[0], outlet.row_totals[0]]) >= 2  # type: ignore[index]
+    assert any(w.code == "sdc.differencing" for w in outlet.warnings)
+    assert len(history) == 2
+
+
+def test_differences_of_five_or_more_and_unrelated_populations_pass() -> None:
+    history = ReleaseHistory()
+    protect(grid([[20, 30]], population={"org": "O1"}), history=history)
+    fine = protect(grid([[15, 30]], population={"org": "O1", "outlet": "X"}), history=history)
+    assert values(fine) == [[15, 30]]
+    other = protect(grid([[18, 30]], population={"org": "O2", "outlet": "Y"}), history=history)
+    assert values(other) == [[18, 30]]
+
+
+def test_a_half_year_within_its_year_and_the_refuse_option() -> None:
+    history = ReleaseHistory()
+    protect(grid([[40, 22]], population={"year": "2024"}), history=history)
+    with pytest.raises(DisclosureRefused) as caught:
+        protect(
+            grid([[38, 22]], population={"year": "2024", "half": "H1"}),
+            history=history,
+            on_difference="refuse",
+        )
+    assert caught.value.rule == "sdc.differencing"
+    assert len(history) == 1  # refused tables are not recorded
+    # The parent released after the child is guarded too.
+    history = ReleaseHistory()
+    protect(grid([[38, 22]], population={"year": "2024", "half": "H1"}), history=history)
+    parent = protect(grid([[40, 22]], population={"year": "2024"}), history=history)
+    assert isinstance(parent.cell("r0", "c0"), Suppressed)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["X", "Y", "Z"]), st.sampled_from(["c0", "c1"])),
+        min_size=1,
+        max_size=60,
+    ),
+    st.permutations(["org", "X", "Y", "Z"]),
+)
+def test_nested_releases_never_differ_by_a_small_count(
+    visits: list[tuple[str, str]], order: list[str]
+) -> None:
+    history = ReleaseHistory()
+    for scope in order:
+        chosen = [(n, "r0", c) for n, (outlet, c) in enumerate(visits) if scope in ("org", outlet)]
+        population = {"org": "O1"} if scope == "org" else {"org": "O1", "outlet": scope}
+        table = count_clients(
+            chosen,
+            title=scope,
+            row_dimension="row",
+            column_dimension="column",
+            rows=["r0"],
+            columns=["c0", "c1"],
+            population=population,
+        )
+        protect(table, history=history)
+    released = history.released
+    for a in released:
+        for b in released:
+            if a is b or not a.population.within(b.population):
+                continue
+            pairs = [
+                *zip(a.cells[0], b.cells[0], strict=True),
+                (a.total, b.total),
+                *zip(a.column_totals or (), b.column_totals or (), strict=True),
+            ]
+            for x, y in pairs:
+                if isinstance(x, int) and isinstance(y, int):
+                    assert not 0 < abs(x - y) < 5
+
+
+def test_population_nesting() -> None:
+    year = Population({"year": "2024"})
+    half = Population([("half", "H1"), ("year", "2024")])
+    assert half.within(year)
+    assert not year.within(half)
+    assert year.within(year)
+    assert year.describe() == {"year": "2024"}
+
+
+def test_released_tables_as_text_and_bad_arguments() -> None:
+    released = protect(grid([[3, 12], [8, 9]]))
+    text = released.to_text()
+    assert "<5" in text
+    assert "policy: suppress-below-5" in text
+    with pytest.raises(DexValueError):
+        protect(grid([[3]]), "none")  # type: ignore[arg-type]
+    with pytest.raises(DexValueError):
+        protect(grid([[3]]), on_difference="ignore")  # type: ignore[arg-type]
+    assert released.to_dict()["rows"] == {"dimension": "row", "labels": ["r0", "r1"]}
