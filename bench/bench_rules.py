@@ -6,7 +6,9 @@ periods, with a few deliberate mistakes. Each size (10%, 25%, 50%, 100% by
 default) runs in a fresh process, which reports the seconds to build the
 dataset, the seconds to check it, and the process's peak memory.
 
-Run: ``python bench/bench_rules.py [--scales 0.1 0.25 0.5 1.0] [--workers 2]``.
+Run: ``python bench/bench_rules.py [--scales 0.1 0.25 0.5 1.0] [--workers 2] [--repeat 3]``;
+with ``--repeat`` each size runs in that many fresh processes and the fastest check is shown
+(all of them are in the JSON line).
 """
 
 from __future__ import annotations
@@ -168,6 +170,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[0.1, 0.25, 0.5, 1.0])
     parser.add_argument("--workers", type=int, default=1, help="check(..., workers=N)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="fresh processes per scale; the fastest check is kept"
+    )
     parser.add_argument("--one", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:
@@ -176,13 +181,19 @@ def main() -> None:
     print(f"{'scale':>6} {'records':>9} {'build s':>8} {'check s':>8} {'s/100k rec':>10} "
           f"{'peak MiB':>9} {'issues':>7}")  # fmt: skip
     for scale in args.scales:
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(scale), "--workers", str(args.workers)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        row = json.loads(out)
+        runs = [
+            json.loads(
+                subprocess.run(
+                    [sys.executable, __file__, "--one", str(scale), "--workers", str(args.workers)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+            )
+            for _ in range(max(1, args.repeat))
+        ]
+        row = min(runs, key=lambda r: r["check_s"])
+        row["check_s_all"] = [r["check_s"] for r in runs]
         per = row["check_s"] / row["records"] * 100_000
         print(f"{row['scale']:>6} {row['records']:>9,} {row['build_s']:>8} {row['check_s']:>8} "
               f"{per:>10.2f} {row['peak_rss_mib']:>9,} {row['issues']:>7,}")  # fmt: skip

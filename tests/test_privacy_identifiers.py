@@ -38,6 +38,8 @@ PERSON = {
         ("1984-03-12", IdLeak.BIRTH_DATE),
         ("12/03/1984", IdLeak.BIRTH_DATE),
         ("12.3.1984", IdLeak.BIRTH_DATE),
+        ("X-12-03-84", IdLeak.BIRTH_DATE),  # no run of four digits, yet a birth date
+        ("12/3/1984", IdLeak.BIRTH_DATE),
         ("MAAOA", IdLeak.SLK),
         ("X-MAAOA120319842", IdLeak.SLK),
         ("someone@example.org", IdLeak.EMAIL),

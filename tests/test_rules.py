@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -531,8 +532,13 @@ def test_rules_out_of_force_do_not_run() -> None:
                  today=dt.date(2025, 1, 15)).issues  # fmt: skip
 
 
-def test_parallel_check_gives_the_serial_report() -> None:
-    """workers=2 walks sessions in a forked process; the report must not change."""
+@pytest.mark.parametrize("chunk", [1, 2, 2_000])
+def test_parallel_check_gives_the_serial_report(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """workers=2 shares the records with a forked process, chunk by chunk; the report must not
+    change, however the chunks fall between the two processes."""
+    monkeypatch.setattr(sys.modules["dexcore.rules.check"], "_CHUNK", chunk)
     dataset = valid_dataset()
     for code in (
         "client.consent.names-without-consent",

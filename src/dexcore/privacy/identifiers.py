@@ -31,6 +31,7 @@ import functools
 import re
 import secrets
 import unicodedata
+from typing import NamedTuple
 
 from dexcore.errors import DexValueError
 from dexcore.privacy._names import COMMON_NAMES
@@ -62,14 +63,14 @@ _TOKEN = re.compile(r"[a-z]+|[0-9]+")
 _NUMBER = re.compile(r"\+?\d(?:[ .-]?\d)*")
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[a-z]{2,}")
 _NOT_DIGIT = re.compile(r"\D")
-_DROP_DIGITS = str.maketrans("", "", "0123456789")
 _TFN_WEIGHTS = (1, 4, 3, 7, 5, 8, 6, 9, 10)
 _MEDICARE_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9)
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _NOT_LETTER = re.compile(r"[^a-z]+")
-_DIGIT_RUN = re.compile(r"\d+")
+_LONG_DIGIT_RUN = re.compile(r"\d{4,}")
+_LETTER_PAIR = re.compile(r"[a-z]{2}")
 
 
 def _ascii(text: str) -> str:
@@ -134,7 +135,7 @@ def _date_forms(day: dt.date) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(separated), frozenset(digits)
 
 
-def _name_leaks(folded: str, tokens: list[str], given: str, family: str) -> set[IdLeak]:
+def _name_leaks(folded: str, tokens: tuple[str, ...], given: str, family: str) -> set[IdLeak]:
     found: set[IdLeak] = set()
     if any(gram in folded for gram in _name_grams(given)) or any(
         gram in folded for gram in _name_grams(family)
@@ -193,13 +194,15 @@ def identifier_leaks(
         Every kind of leak found (empty when the id is safe). See
         :attr:`IdLeak.is_error` for which ones refuse the id.
     """
-    lowered = identifier.casefold()
-    folded = _fold(identifier)
-    tokens = _TOKEN.findall(_split(lowered))
-    given, family = _letters(given_name), _letters(family_name)
-    found = _name_leaks(folded, tokens, given, family)
+    shape = _shape(identifier)
+    found = set(shape.fixed)
+    if shape.letter_pairs:
+        found |= _name_leaks(
+            shape.folded, shape.tokens, _letters(given_name), _letters(family_name)
+        )
     if slk:
         key = slk.strip().casefold()
+        folded = shape.folded
         # Name parts count only when they hold letters: "99999" (no names) is not personal.
         name_part, family_part = key[:5], key[:3]
         if (
@@ -208,26 +211,51 @@ def identifier_leaks(
             or (family_part.isalpha() and family_part in folded)
         ):
             found.add(IdLeak.SLK)
-    runs = [run for run in _DIGIT_RUN.findall(lowered) if len(run) >= 4]
-    if birth_date is not None and runs:
+    if birth_date is not None and shape.digits >= 4:
         separated, digit_forms = _date_forms(birth_date)
+        lowered = shape.lowered
         if any(form in lowered for form in separated) or any(
-            form in run for run in runs for form in digit_forms
+            form in run for run in shape.runs for form in digit_forms
         ):
             found.add(IdLeak.BIRTH_DATE)
-    if "@" in lowered and _EMAIL.search(lowered):
-        found.add(IdLeak.EMAIL)
-    # TFN, Medicare and phone numbers have 9 digits or more, perhaps in groups.
-    if len(lowered) - len(lowered.translate(_DROP_DIGITS)) >= 9:
-        found |= _number_leaks(lowered)
-    if any(t in COMMON_NAMES for t in tokens if len(t) >= 3):
-        found.add(IdLeak.COMMON_NAME)
     return frozenset(found)
 
 
-def _split(lowered: str) -> str:
-    """Tokens separated by blanks: letters and digits apart, other characters dropped."""
-    return _NOT_ALNUM.sub(" ", _ascii(lowered))
+class _Shape(NamedTuple):
+    """What an id is made of, worked out once whatever client it is compared with."""
+
+    lowered: str
+    folded: str
+    #: Whether the folded id has two letters in a row (else no name or initials can hide in it).
+    letter_pairs: bool
+    tokens: tuple[str, ...]
+    #: Runs of four digits or more (where a birth date can hide).
+    runs: tuple[str, ...]
+    digits: int
+    #: Leaks that do not depend on the client: e-mail, phone, TFN, Medicare, common names.
+    fixed: frozenset[IdLeak]
+
+
+@functools.lru_cache(maxsize=8)
+def _shape(identifier: str) -> _Shape:
+    # A small cache: a case id is compared with each of its clients in turn.
+    lowered = identifier.casefold()
+    plain = _ascii(lowered)
+    folded = _NOT_ALNUM.sub("", plain)
+    letter_pairs = _LETTER_PAIR.search(folded) is not None
+    tokens = tuple(_TOKEN.findall(plain)) if letter_pairs else ()
+    encoded = lowered.encode("utf-8", "replace")
+    digits = len(encoded) - len(encoded.translate(None, b"0123456789"))
+    fixed: set[IdLeak] = set()
+    if "@" in lowered and _EMAIL.search(lowered):
+        fixed.add(IdLeak.EMAIL)
+    # TFN, Medicare and phone numbers have 9 digits or more, perhaps in groups.
+    if digits >= 9:
+        fixed |= _number_leaks(lowered)
+    if letter_pairs and any(t in COMMON_NAMES for t in tokens if len(t) >= 3):
+        fixed.add(IdLeak.COMMON_NAME)
+    runs = tuple(_LONG_DIGIT_RUN.findall(lowered)) if digits >= 4 else ()
+    return _Shape(lowered, folded, letter_pairs, tokens, runs, digits, frozenset(fixed))
 
 
 # Consonants only (no vowel, no look-alike I/O/L), so single letters spell nothing.

@@ -331,56 +331,106 @@ def _walk(ruleset: RuleSet, context: CheckContext, entity: Entity) -> list[Issue
     return _run(context, entity, range(size), checks, visits) + _finish(accumulators)
 
 
+# Records per unit of work in a parallel check: small enough to balance the two processes,
+# large enough that claiming a chunk costs nothing next to checking it.
+_CHUNK = 2_000
+
+
+def _chunks(dataset: Dataset) -> list[tuple[Entity, range]]:
+    """Every collection cut into chunks, in :class:`Entity` order then record order."""
+    found = []
+    for entity in Entity:
+        size = len(getattr(dataset, entity.value))
+        found += [(entity, range(i, min(i + _CHUNK, size))) for i in range(0, size, _CHUNK)]
+    return found
+
+
+class _Claims:
+    """A counter both processes share: the next chunk nobody has claimed yet.
+
+    Chunks are claimed in order, so the parent, which walks every chunk in
+    order to feed the whole-collection rules, can tell whether the chunk it
+    has reached was taken by the worker (the counter is past it) or is its
+    own to claim.
+    """
+
+    def __init__(self) -> None:
+        self._next = multiprocessing.get_context("fork").Value("q", 0)
+
+    def claim_next(self, total: int) -> int | None:
+        """Claim the first unclaimed chunk (in the worker), or ``None`` when all are taken."""
+        with self._next.get_lock():
+            index = int(self._next.value)
+            if index >= total:
+                return None
+            self._next.value = index + 1
+            return index
+
+    def claim(self, index: int) -> bool:
+        """Claim chunk ``index`` (in the parent) unless the worker already has it."""
+        with self._next.get_lock():
+            if self._next.value > index:
+                return False
+            self._next.value = index + 1
+            return True
+
+
 # What a forked worker needs; set just before forking, so the child inherits it without pickling.
-_SHARED: tuple[RuleSet, CheckContext] | None = None
+_SHARED: tuple[RuleSet, CheckContext, list[tuple[Entity, range]], _Claims] | None = None
 
 
-def _second_halves() -> dict[Entity, list[Issue]]:
-    """In a forked worker: the record checks over the second half of every collection."""
+def _worker() -> dict[int, list[Issue]]:
+    """In a forked worker: the record checks of every chunk it manages to claim."""
     if _SHARED is None:  # pragma: no cover (set by _walk_all before the fork)
         return {}
-    ruleset, context = _SHARED
+    ruleset, context, chunks, claims = _SHARED
+    checks = {entity: _prepare(ruleset, context, entity)[0] for entity in Entity}
     found = {}
-    for entity in Entity:
-        size = len(getattr(context.dataset, entity.value))
-        checks, _ = _prepare(ruleset, context, entity)
-        found[entity] = _run(context, entity, range(size // 2, size), checks, [])
+    while (index := claims.claim_next(len(chunks))) is not None:
+        entity, span = chunks[index]
+        found[index] = _run(context, entity, span, checks[entity], [])
     return found
 
 
 def _walk_all(ruleset: RuleSet, context: CheckContext, *, parallel: bool) -> list[Issue]:
     """Every collection in :class:`Entity` order.
 
-    In parallel, a forked worker runs the record checks over the second half
-    of every collection while this process runs them over the first half and
-    feeds every record to the whole-collection rules; the issues come out in
-    the order of a serial walk.
+    In parallel, a forked worker and this process share the record checks
+    chunk by chunk (each claims the next unclaimed chunk, so neither waits
+    for the other), while this process also feeds every record, in order, to
+    the whole-collection rules. The issues come out in the order of a
+    serial walk.
     """
     if not parallel:
         return [issue for entity in Entity for issue in _walk(ruleset, context, entity)]
     global _SHARED  # noqa: PLW0603 (inherited by the forked child, see above)
     dataset = context.dataset
     # Build the shared indexes before the fork, so that the child inherits them.
-    for index in ("client_by_id", "case_by_id", "session_by_key", "sessions_by_case"):
-        getattr(dataset, index)
-    _SHARED = (ruleset, context)
-    issues: list[Issue] = []
+    for name in ("client_by_id", "case_by_id", "session_by_key", "sessions_by_case"):
+        getattr(dataset, name)
+    chunks = _chunks(dataset)
+    claims = _Claims()
+    _SHARED = (ruleset, context, chunks, claims)
+    prepared = {entity: _prepare(ruleset, context, entity) for entity in Entity}
+    mine: dict[int, list[Issue]] = {}
     try:
         with multiprocessing.get_context("fork").Pool(1) as pool:
-            pending = pool.apply_async(_second_halves)
-            mine = []
-            for entity in Entity:
-                size = len(getattr(dataset, entity.value))
-                checks, accumulators = _prepare(ruleset, context, entity)
+            pending = pool.apply_async(_worker)
+            for index, (entity, span) in enumerate(chunks):
+                checks, accumulators = prepared[entity]
                 visits = [(info, accumulator.visit) for info, accumulator in accumulators]
-                first = _run(context, entity, range(size // 2), checks, visits)
-                rest = _run(context, entity, range(size // 2, size), [], visits)
-                mine.append((entity, first, rest, _finish(accumulators)))
+                own = claims.claim(index)
+                mine[index] = _run(context, entity, span, checks if own else [], visits)
             theirs = pending.get()
     finally:
         _SHARED = None
-    for entity, first, rest, finished in mine:
-        issues += first + theirs[entity] + rest + finished
+    issues: list[Issue] = []
+    index = 0
+    for entity in Entity:
+        while index < len(chunks) and chunks[index][0] is entity:
+            issues += theirs.get(index, []) + mine[index]
+            index += 1
+        issues += _finish(prepared[entity][1])
     return issues
 
 
