@@ -207,15 +207,18 @@ def identifier_leaks(
         name_part, family_part = key[:5], key[:3]
         if (
             key in folded
-            or (any(ch.isalpha() for ch in name_part) and name_part in folded)
+            # (in the folded id only letters and digits can match, so "not all digits" will do)
+            or (not name_part.isdigit() and name_part in folded)
             or (family_part.isalpha() and family_part in folded)
         ):
             found.add(IdLeak.SLK)
     if birth_date is not None and shape.digits >= 4:
         separated, digit_forms = _date_forms(birth_date)
         lowered = shape.lowered
-        if any(form in lowered for form in separated) or any(
-            form in run for run in shape.runs for form in digit_forms
+        # Every written form holds the last two digits of the year: test that first.
+        if f"{birth_date.year % 100:02d}" in lowered and (
+            any(form in lowered for form in separated)
+            or any(form in run for run in shape.runs for form in digit_forms)
         ):
             found.add(IdLeak.BIRTH_DATE)
     return frozenset(found)

@@ -310,6 +310,11 @@ def _run(
     return issues
 
 
+def _visits(accumulators: list[tuple[RuleInfo, Accumulator]]) -> list[_Visit]:
+    """The accumulators that want each record (not the idle ones)."""
+    return [(info, acc.visit) for info, acc in accumulators if not getattr(acc, "idle", False)]
+
+
 def _finish(accumulators: list[tuple[RuleInfo, Accumulator]]) -> list[Issue]:
     issues = []
     for info, accumulator in accumulators:
@@ -327,7 +332,7 @@ def _walk(ruleset: RuleSet, context: CheckContext, entity: Entity) -> list[Issue
     if not (checks or accumulators):
         return []
     size = len(getattr(context.dataset, entity.value))
-    visits = [(info, accumulator.visit) for info, accumulator in accumulators]
+    visits = _visits(accumulators)
     return _run(context, entity, range(size), checks, visits) + _finish(accumulators)
 
 
@@ -418,7 +423,7 @@ def _walk_all(ruleset: RuleSet, context: CheckContext, *, parallel: bool) -> lis
             pending = pool.apply_async(_worker)
             for index, (entity, span) in enumerate(chunks):
                 checks, accumulators = prepared[entity]
-                visits = [(info, accumulator.visit) for info, accumulator in accumulators]
+                visits = _visits(accumulators)
                 own = claims.claim(index)
                 mine[index] = _run(context, entity, span, checks if own else [], visits)
             theirs = pending.get()

@@ -213,7 +213,13 @@ class RecordRule:
 
 
 class Accumulator(Protocol):
-    """The running state of an :class:`AggregateRule` during one check."""
+    """The running state of an :class:`AggregateRule` during one check.
+
+    An accumulator that already knows its answer when it starts (for example,
+    no duplicates, because the dataset's index is as long as the collection)
+    may set an attribute ``idle = True``: the engine then does not feed it
+    records and only calls :meth:`finish`.
+    """
 
     def visit(self, record: Any, index: int) -> None:  # noqa: ANN401 (any model record)
         """See one record of the rule's collection."""

@@ -7,7 +7,7 @@ exist in DEX already (:class:`~dexcore.rules.KnownRecords`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sized
 from typing import Any
 
 import attrs
@@ -17,6 +17,7 @@ from dexcore.model import (
     Case,
     Client,
     ClientAssessment,
+    Dataset,
     ParticipationType,
     ScoreType,
     Session,
@@ -72,6 +73,8 @@ class _Duplicates:
     message: str
     seen: set[Hashable] = attrs.field(factory=set)
     found: list[tuple[RecordRef | None, Finding]] = attrs.field(factory=list)
+    #: True when the dataset's index already shows that no key repeats.
+    idle: bool = False
 
     def visit(self, record: Any, index: int) -> None:  # noqa: ANN401 (any model record)
         key = self.key(record)
@@ -95,6 +98,7 @@ def _duplicate_rule(
     message: str,
     severity: Severity = ERROR,
     sources: tuple[Source, ...] = (PROTOCOLS_V13,),
+    unique: Callable[[Dataset], tuple[Sized, Sized]] | None = None,
 ) -> AggregateRule:
     info = RuleInfo(
         code=code,
@@ -104,10 +108,16 @@ def _duplicate_rule(
         sources=sources,
         entity=entity,
     )
-    return AggregateRule(
-        info=info,
-        start=lambda _context: _Duplicates(entity=entity, key=key, field=field, message=message),
-    )
+
+    def start(context: CheckContext) -> _Duplicates:
+        found = _Duplicates(entity=entity, key=key, field=field, message=message)
+        if unique is not None:
+            index, collection = unique(context.dataset)
+            # The index keeps the first record of each key: as long as the collection, no repeats.
+            found.idle = len(index) == len(collection)
+        return found
+
+    return AggregateRule(info=info, start=start)
 
 
 CLIENT_DUPLICATE = _duplicate_rule(
@@ -117,6 +127,7 @@ CLIENT_DUPLICATE = _duplicate_rule(
     "Client ids are the organisation's own and must be unique within it; a second record with "
     "the same id would overwrite the first or be refused.",
     key=lambda client: client.client_id,
+    unique=lambda dataset: (dataset.client_by_id, dataset.clients),
     field=".client_id",
     message="an earlier client record has the same client id",
 )
@@ -126,6 +137,7 @@ CASE_DUPLICATE = _duplicate_rule(
     "Case ids are unique",
     'A case id is "unique within the organisation" (Protocols v13 §6.2.1).',
     key=lambda case: case.case_id,
+    unique=lambda dataset: (dataset.case_by_id, dataset.cases),
     field=".case_id",
     message="an earlier case record has the same case id",
 )
@@ -135,6 +147,7 @@ SESSION_DUPLICATE = _duplicate_rule(
     "Session ids are unique within their case",
     "Session ids are supplied by the organisation and unique within the case.",
     key=lambda session: session.key,
+    unique=lambda dataset: (dataset.session_by_key, dataset.sessions),
     field=".session_id",
     message="an earlier session of the same case has the same session id",
 )
@@ -463,7 +476,10 @@ def _scores_missing(assessments: tuple[Assessment, ...]) -> Iterator[Finding]:
             yield Finding(
                 message="an assessment rates at least one domain", field=f".assessments[{n}].scores"
             )
-        repeated = [d for d, k in Counter(s.domain for s in assessment.scores).items() if k > 1]
+        domains = [score.domain for score in assessment.scores]
+        if len(set(domains)) == len(domains):
+            continue
+        repeated = [d for d, k in Counter(domains).items() if k > 1]
         if repeated:
             yield Finding(
                 message=f"domain {repeated[0]} is rated more than once in one assessment",

@@ -65,18 +65,18 @@ def _other_programs(context: CheckContext) -> frozenset[str]:
 
 def _arrival_months(context: CheckContext) -> dict[str, int]:
     """Each client's first arrival, in months since year 0 (January when the month is missing)."""
+    return context.remember("arrival-months", context.dataset, lambda: _arrivals(context))
 
-    def compute() -> dict[str, int]:
-        found: dict[str, int] = {}
-        for client in context.dataset.clients:
-            extended = client.extended
-            if extended.first_arrival_year is not None:
-                month = extended.first_arrival_month
-                number = month.number if month is not None else 1
-                found.setdefault(client.client_id, extended.first_arrival_year * 12 + number - 1)
-        return found
 
-    return context.remember("arrival-months", context.dataset, compute)
+def _arrivals(context: CheckContext) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for client in context.dataset.clients:
+        extended = client.extended
+        if extended.first_arrival_year is not None:
+            month = extended.first_arrival_month
+            number = month.number if month is not None else 1
+            found.setdefault(client.client_id, extended.first_arrival_year * 12 + number - 1)
+    return found
 
 
 @record_rule(

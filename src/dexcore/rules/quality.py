@@ -9,7 +9,8 @@ summary DSS's own reports show.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import attrs
 
@@ -249,9 +250,24 @@ def _code_rules(entity: Entity) -> tuple[RecordRule, RecordRule]:
         ),
     )
     return (
-        RecordRule(info=unknown, check=lambda r, c: _code_findings(r, c, unknown=True)),
-        RecordRule(info=unlisted, check=lambda r, c: _code_findings(r, c, unknown=False)),
+        RecordRule(info=unknown, check=_code_check(entity, unknown=True)),
+        RecordRule(info=unlisted, check=_code_check(entity, unknown=False)),
     )
+
+
+def _code_check(
+    entity: Entity, *, unknown: bool
+) -> Callable[[Any, CheckContext], Iterable[Finding]]:
+    """The check for one entity's codes; most sessions carry no code, and skip the generator."""
+    if entity is not Entity.SESSION:
+        return lambda record, context: _code_findings(record, context, unknown=unknown)
+
+    def session_codes(session: Session, context: CheckContext) -> Iterable[Finding]:
+        if not _session_has_codes(session):
+            return ()
+        return _code_findings(session, context, unknown=unknown)
+
+    return session_codes
 
 
 # -- "not stated" counts -----------------------------------------------------------------------
