@@ -60,7 +60,11 @@ def record_rule(
     sources: Iterable[Source],
     reveals_identity: bool = False,
 ) -> Callable[[Callable[[Any, Any], Iterable[Finding]]], RecordRule]:
-    """Make a :class:`RecordRule` of a generator function; its docstring is the description."""
+    """Make a :class:`RecordRule` of a check function; its docstring is the description.
+
+    Checks return their findings as a list (empty for most records): a plain function that
+    returns ``[]`` costs half as much per call as a generator that yields nothing.
+    """
 
     def wrap(check: Callable[[Any, Any], Iterable[Finding]]) -> RecordRule:
         info = RuleInfo(

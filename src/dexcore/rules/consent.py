@@ -7,8 +7,6 @@ and birth dates.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from dexcore.errors import InvalidSlk, InvalidSlkInput
 from dexcore.model import Case, Client
 from dexcore.privacy import IdLeak, identifier_leaks
@@ -39,7 +37,7 @@ CLIENT, CASE = Entity.CLIENT, Entity.CASE
     "No given or family name without consent to provide details",
     sources=(CONSENT_PAGE, EXPORTERS),
 )
-def names_without_consent(client: Client, _: CheckContext) -> Iterator[Finding]:
+def names_without_consent(client: Client, _: CheckContext) -> list[Finding]:
     """When ``consent_to_provide_details`` is false, DSS must not receive the client's names.
 
     "When consent is not given, the client's first name, last name and street
@@ -47,14 +45,16 @@ def names_without_consent(client: Client, _: CheckContext) -> Iterator[Finding]:
     overrides the client's choice; send the SLK instead.
     """
     if client.consent_to_provide_details:
-        return
-    for field in ("given_name", "family_name"):
-        if getattr(client, field) is not None:
-            yield Finding(
-                message=f"{field} is recorded but the client did not consent to providing "
-                "details; remove it and send the SLK",
-                field=f".{field}",
-            )
+        return []
+    return [
+        Finding(
+            message=f"{field} is recorded but the client did not consent to providing "
+            "details; remove it and send the SLK",
+            field=f".{field}",
+        )
+        for field in ("given_name", "family_name")
+        if getattr(client, field) is not None
+    ]
 
 
 @record_rule(
@@ -64,21 +64,23 @@ def names_without_consent(client: Client, _: CheckContext) -> Iterator[Finding]:
     "No street address without consent to provide details",
     sources=(CONSENT_PAGE,),
 )
-def street_without_consent(client: Client, _: CheckContext) -> Iterator[Finding]:
+def street_without_consent(client: Client, _: CheckContext) -> list[Finding]:
     """Without consent, only suburb, state and postcode of the address may be sent.
 
     DEX removes street-level address when consent is not given; the street
     lines must not be sent at all.
     """
     if client.consent_to_provide_details:
-        return
-    for field in ("address_line1", "address_line2"):
-        if getattr(client.residential_address, field) is not None:
-            yield Finding(
-                message=f"street line {field} is recorded but the client did not consent to "
-                "providing details; keep only suburb, state and postcode",
-                field=f".residential_address.{field}",
-            )
+        return []
+    return [
+        Finding(
+            message=f"street line {field} is recorded but the client did not consent to "
+            "providing details; keep only suburb, state and postcode",
+            field=f".residential_address.{field}",
+        )
+        for field in ("address_line1", "address_line2")
+        if getattr(client.residential_address, field) is not None
+    ]
 
 
 @record_rule(
@@ -88,14 +90,18 @@ def street_without_consent(client: Client, _: CheckContext) -> Iterator[Finding]
     "An SLK is required when the client did not consent to providing details",
     sources=(EXPORTERS, SLK_EXPRESSION),
 )
-def slk_missing(client: Client, _: CheckContext) -> Iterator[Finding]:
+def slk_missing(client: Client, _: CheckContext) -> list[Finding]:
     """Without consent no name is sent, so the SLK is the only way DSS can link the client's
     records: it must be present ("Slk … mandatory if consent false")."""
+    found: list[Finding] = []
     if not client.consent_to_provide_details and client.slk is None:
-        yield Finding(
-            message="the client did not consent to providing details, so an SLK is required",
-            field=".slk",
+        found.append(
+            Finding(
+                message="the client did not consent to providing details, so an SLK is required",
+                field=".slk",
+            )
         )
+    return found
 
 
 @record_rule(
@@ -105,20 +111,22 @@ def slk_missing(client: Client, _: CheckContext) -> Iterator[Finding]:
     "Names are required when the client consented to providing details",
     sources=(VENDOR_KB, PROTOCOLS_V13),
 )
-def names_missing(client: Client, _: CheckContext) -> Iterator[Finding]:
+def names_missing(client: Client, _: CheckContext) -> list[Finding]:
     """ "If consent to provide details = yes, then the name must be included."
 
     A client with a single name has it entered as both given and family name.
     """
     if not client.consent_to_provide_details:
-        return
-    for field in ("given_name", "family_name"):
-        if getattr(client, field) is None:
-            yield Finding(
-                message=f"{field} is missing although the client consented to providing "
-                "details (a single name goes in both name fields)",
-                field=f".{field}",
-            )
+        return []
+    return [
+        Finding(
+            message=f"{field} is missing although the client consented to providing "
+            "details (a single name goes in both name fields)",
+            field=f".{field}",
+        )
+        for field in ("given_name", "family_name")
+        if getattr(client, field) is None
+    ]
 
 
 @record_rule(
@@ -128,14 +136,16 @@ def names_missing(client: Client, _: CheckContext) -> Iterator[Finding]:
     "The SLK must be a valid SLK-581 under DSS's rules",
     sources=(SLK_EXPRESSION, METEOR_SLK),
 )
-def slk_invalid(client: Client, _: CheckContext) -> Iterator[Finding]:
+def slk_invalid(client: Client, _: CheckContext) -> list[Finding]:
     """An SLK that is present must match DSS's expression (with a real calendar check)."""
+    found: list[Finding] = []
     if client.slk is None:
-        return
+        return found
     try:
         validate(client.slk, policy=SlkPolicy.DEX)
     except InvalidSlk as error:
-        yield Finding(message=f"the SLK is not valid: {error}", field=".slk")
+        found.append(Finding(message=f"the SLK is not valid: {error}", field=".slk"))
+    return found
 
 
 @record_rule(
@@ -145,32 +155,36 @@ def slk_invalid(client: Client, _: CheckContext) -> Iterator[Finding]:
     "The SLK must match the names, birth date and gender",
     sources=(METEOR_SLK, SLK_EXPRESSION),
 )
-def slk_mismatch(client: Client, _: CheckContext) -> Iterator[Finding]:
+def slk_mismatch(client: Client, _: CheckContext) -> list[Finding]:
     """When the names are present, the SLK sent must be the one they give.
 
     The key is rebuilt from the family name, given name, birth date and
     gender under the DEX policy; a different key links the client's records
     to someone else's, or to no one's.
     """
+    found: list[Finding] = []
     if client.slk is None or client.given_name is None or client.family_name is None:
-        return
+        return found
     try:
         expected = generate(client.family_name, client.given_name, client.birth_date, client.gender)
         if expected == client.slk:  # the usual case; the model keeps SLKs upper-case and stripped
-            return
+            return found
         given = validate(client.slk)
     except (InvalidSlk, InvalidSlkInput):
-        return  # reported by client.slk.invalid and the birth-date rules
+        return found  # reported by client.slk.invalid and the birth-date rules
     if expected != given:
         part = (
             "name letters"
             if expected[:5] != given[:5]
             else ("birth date" if expected[5:13] != given[5:13] else "sex digit")
         )
-        yield Finding(
-            message=f"the SLK does not match the client's details (its {part} differ)",
-            field=".slk",
+        found.append(
+            Finding(
+                message=f"the SLK does not match the client's details (its {part} differ)",
+                field=".slk",
+            )
         )
+    return found
 
 
 @record_rule(
@@ -180,15 +194,19 @@ def slk_mismatch(client: Client, _: CheckContext) -> Iterator[Finding]:
     "An estimated birth date is 1 January of the estimated year",
     sources=(EXPORTERS, PROTOCOLS_V13),
 )
-def estimate_not_new_year(client: Client, _: CheckContext) -> Iterator[Finding]:
+def estimate_not_new_year(client: Client, _: CheckContext) -> list[Finding]:
     """When ``is_birth_date_an_estimate`` is true, DEX expects ``YYYY-01-01`` (and the SLK is
     built from that date)."""
+    found: list[Finding] = []
     day = client.birth_date
     if client.is_birth_date_an_estimate and (day.month, day.day) != (1, 1):
-        yield Finding(
-            message="the birth date is marked as an estimate but is not 1 January",
-            field=".birth_date",
+        found.append(
+            Finding(
+                message="the birth date is marked as an estimate but is not 1 January",
+                field=".birth_date",
+            )
         )
+    return found
 
 
 def _leak_message(kind: str, leaks: frozenset[IdLeak]) -> str:
@@ -221,7 +239,7 @@ def _client_leaks(client: Client, context: CheckContext) -> frozenset[IdLeak]:
     sources=(TASK_CARD_2, PROTOCOLS_V13),
     reveals_identity=True,
 )
-def client_id_reveals(client: Client, context: CheckContext) -> Iterator[Finding]:
+def client_id_reveals(client: Client, context: CheckContext) -> list[Finding]:
     """DSS can see client ids, so they "must not contain the client's name or other identifiable
     information".
 
@@ -230,9 +248,11 @@ def client_id_reveals(client: Client, context: CheckContext) -> Iterator[Finding
     common form, an e-mail address, a phone number, or a checksum-valid TFN
     or Medicare number. Issues about such a client leave the id out.
     """
+    found: list[Finding] = []
     leaks = frozenset(leak for leak in _client_leaks(client, context) if leak.is_error)
     if leaks:
-        yield Finding(message=_leak_message("client id", leaks), field=".client_id")
+        found.append(Finding(message=_leak_message("client id", leaks), field=".client_id"))
+    return found
 
 
 @record_rule(
@@ -243,14 +263,18 @@ def client_id_reveals(client: Client, context: CheckContext) -> Iterator[Finding
     sources=(TASK_CARD_2,),
     reveals_identity=True,
 )
-def client_id_looks_like_name(client: Client, context: CheckContext) -> Iterator[Finding]:
+def client_id_looks_like_name(client: Client, context: CheckContext) -> list[Finding]:
     """A word in the id is a common name: perhaps another person's, perhaps a coincidence."""
+    found: list[Finding] = []
     if IdLeak.COMMON_NAME in _client_leaks(client, context):
-        yield Finding(
-            message="the client id contains a word that is a common name; check it does not "
-            "name a person",
-            field=".client_id",
+        found.append(
+            Finding(
+                message="the client id contains a word that is a common name; check it does not "
+                "name a person",
+                field=".client_id",
+            )
         )
+    return found
 
 
 def _case_leaks(case: Case, context: CheckContext) -> frozenset[IdLeak]:
@@ -282,12 +306,14 @@ def _find_case_leaks(case: Case, context: CheckContext) -> frozenset[IdLeak]:
     sources=(PROTOCOLS_V13, TASK_CARD_2),
     reveals_identity=True,
 )
-def case_id_reveals(case: Case, context: CheckContext) -> Iterator[Finding]:
+def case_id_reveals(case: Case, context: CheckContext) -> list[Finding]:
     """A case id "must not include identifying information (name, Centrelink CRN)"; it is
     checked against every attached client's details, as client ids are."""
+    found: list[Finding] = []
     leaks = frozenset(leak for leak in _case_leaks(case, context) if leak.is_error)
     if leaks:
-        yield Finding(message=_leak_message("case id", leaks), field=".case_id")
+        found.append(Finding(message=_leak_message("case id", leaks), field=".case_id"))
+    return found
 
 
 @record_rule(
@@ -298,14 +324,18 @@ def case_id_reveals(case: Case, context: CheckContext) -> Iterator[Finding]:
     sources=(PROTOCOLS_V13,),
     reveals_identity=True,
 )
-def case_id_looks_like_name(case: Case, context: CheckContext) -> Iterator[Finding]:
+def case_id_looks_like_name(case: Case, context: CheckContext) -> list[Finding]:
     """A word in the case id is a common name: perhaps a client's, perhaps a coincidence."""
+    found: list[Finding] = []
     if IdLeak.COMMON_NAME in _case_leaks(case, context):
-        yield Finding(
-            message="the case id contains a word that is a common name; check it does not "
-            "name a person",
-            field=".case_id",
+        found.append(
+            Finding(
+                message="the case id contains a word that is a common name; check it does not "
+                "name a person",
+                field=".case_id",
+            )
         )
+    return found
 
 
 RULES: tuple[RecordRule, ...] = (

@@ -205,7 +205,8 @@ class RecordRule:
 
     Attributes:
         info: What the rule is.
-        check: ``check(record, context)`` yields a :class:`Finding` per problem.
+        check: ``check(record, context)`` returns (or yields) a :class:`Finding` per problem;
+            any iterable will do, and the built-in rules return lists.
     """
 
     info: RuleInfo

@@ -7,7 +7,7 @@ exist in DEX already (:class:`~dexcore.rules.KnownRecords`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator, Sized
+from collections.abc import Callable, Hashable, Sized
 from typing import Any
 
 import attrs
@@ -185,13 +185,17 @@ SESSION_ASSESSMENT_DUPLICATE = _duplicate_rule(
     "A session's case exists",
     sources=(VALIDATE_XSL, XSD),
 )
-def session_case_unknown(session: Session, context: CheckContext) -> Iterator[Finding]:
+def session_case_unknown(session: Session, context: CheckContext) -> list[Finding]:
     """Every session belongs to a case that is in the upload or already in DEX."""
+    found: list[Finding] = []
     if not context.has_case(session.case_id):
-        yield Finding(
-            message="the session's case is neither in this dataset nor known to exist in DEX",
-            field=".case_id",
+        found.append(
+            Finding(
+                message="the session's case is neither in this dataset nor known to exist in DEX",
+                field=".case_id",
+            )
         )
+    return found
 
 
 @record_rule(
@@ -201,14 +205,18 @@ def session_case_unknown(session: Session, context: CheckContext) -> Iterator[Fi
     "A case's clients exist",
     sources=(VALIDATE_XSL,),
 )
-def case_client_unknown(case: Case, context: CheckContext) -> Iterator[Finding]:
+def case_client_unknown(case: Case, context: CheckContext) -> list[Finding]:
     """Every client attached to a case is in the upload or already in DEX."""
+    found: list[Finding] = []
     for n, attached in enumerate(case.clients):
         if not context.has_client(attached.client_id):
-            yield Finding(
-                message="this case client is neither in this dataset nor known to exist in DEX",
-                field=f".clients[{n}].client_id",
+            found.append(
+                Finding(
+                    message="this case client is neither in this dataset nor known to exist in DEX",
+                    field=f".clients[{n}].client_id",
+                )
             )
+    return found
 
 
 @record_rule(
@@ -218,17 +226,21 @@ def case_client_unknown(case: Case, context: CheckContext) -> Iterator[Finding]:
     "A client is attached to a case once",
     sources=(XSD,),
 )
-def case_client_repeated(case: Case, _: CheckContext) -> Iterator[Finding]:
+def case_client_repeated(case: Case, _: CheckContext) -> list[Finding]:
     """Attaching the same client twice to one case is a mistake (reasons and referral source
     belong to the one attachment)."""
+    found: list[Finding] = []
     seen: set[str] = set()
     for n, attached in enumerate(case.clients):
         if attached.client_id in seen:
-            yield Finding(
-                message="the same client is attached to this case more than once",
-                field=f".clients[{n}].client_id",
+            found.append(
+                Finding(
+                    message="the same client is attached to this case more than once",
+                    field=f".clients[{n}].client_id",
+                )
             )
         seen.add(attached.client_id)
+    return found
 
 
 @record_rule(
@@ -238,14 +250,19 @@ def case_client_repeated(case: Case, _: CheckContext) -> Iterator[Finding]:
     "A session's clients exist",
     sources=(VALIDATE_XSL,),
 )
-def session_client_unknown(session: Session, context: CheckContext) -> Iterator[Finding]:
+def session_client_unknown(session: Session, context: CheckContext) -> list[Finding]:
     """Every client attached to a session is in the upload or already in DEX."""
+    found: list[Finding] = []
     for n, attendee in enumerate(session.clients):
         if not context.has_client(attendee.client_id):
-            yield Finding(
-                message="this session client is neither in this dataset nor known to exist in DEX",
-                field=f".clients[{n}].client_id",
+            found.append(
+                Finding(
+                    message="this session client is neither in this dataset nor known to exist "
+                    "in DEX",
+                    field=f".clients[{n}].client_id",
+                )
             )
+    return found
 
 
 @record_rule(
@@ -255,18 +272,22 @@ def session_client_unknown(session: Session, context: CheckContext) -> Iterator[
     "A session's clients are clients of its case",
     sources=(WORKFLOW,),
 )
-def session_client_not_in_case(session: Session, context: CheckContext) -> Iterator[Finding]:
+def session_client_not_in_case(session: Session, context: CheckContext) -> list[Finding]:
     """A client is added to a case before they can attend its sessions (the portal's order:
     case, clients, session). The exact DSS rule text is not published, hence a warning."""
+    found: list[Finding] = []
     members = context.case_members.get(session.case_id)
     if members is None:
-        return
+        return found
     for n, attendee in enumerate(session.clients):
         if attendee.client_id not in members and context.has_client(attendee.client_id):
-            yield Finding(
-                message="this session client is not attached to the session's case",
-                field=f".clients[{n}].client_id",
+            found.append(
+                Finding(
+                    message="this session client is not attached to the session's case",
+                    field=f".clients[{n}].client_id",
+                )
             )
+    return found
 
 
 @record_rule(
@@ -276,19 +297,23 @@ def session_client_not_in_case(session: Session, context: CheckContext) -> Itera
     "A client attends a session once",
     sources=(XSD,),
 )
-def session_client_repeated(session: Session, _: CheckContext) -> Iterator[Finding]:
+def session_client_repeated(session: Session, _: CheckContext) -> list[Finding]:
     """The same client listed twice at one session double-counts an attendance."""
+    found: list[Finding] = []
     attendees = session.clients
     if len(attendees) < 2 or len({a.client_id for a in attendees}) == len(attendees):
-        return
+        return found
     seen: set[str] = set()
     for n, attendee in enumerate(attendees):
         if attendee.client_id in seen:
-            yield Finding(
-                message="the same client is listed more than once in this session",
-                field=f".clients[{n}].client_id",
+            found.append(
+                Finding(
+                    message="the same client is listed more than once in this session",
+                    field=f".clients[{n}].client_id",
+                )
             )
         seen.add(attendee.client_id)
+    return found
 
 
 # -- cardinalities and consistency -------------------------------------------------------------
@@ -301,19 +326,23 @@ def session_client_repeated(session: Session, _: CheckContext) -> Iterator[Findi
     "At most one internal and one external referral per session client",
     sources=(PROTOCOLS_V11,),
 )
-def referral_type_repeated(session: Session, _: CheckContext) -> Iterator[Finding]:
+def referral_type_repeated(session: Session, _: CheckContext) -> list[Finding]:
     """ "Referrals … can include one internal and one external type of referral per session
     record" (Protocols v11 §6.4)."""
+    found: list[Finding] = []
     for n, attendee in enumerate(session.clients):
         seen = set()
         for k, referral in enumerate(attendee.referrals):
             if referral.referral_type in seen:
-                yield Finding(
-                    message=f"more than one {referral.referral_type.value} referral for this "
-                    "session client",
-                    field=f".clients[{n}].referrals[{k}].referral_type",
+                found.append(
+                    Finding(
+                        message=f"more than one {referral.referral_type.value} referral for this "
+                        "session client",
+                        field=f".clients[{n}].referrals[{k}].referral_type",
+                    )
                 )
             seen.add(referral.referral_type)
+    return found
 
 
 @record_rule(
@@ -323,15 +352,19 @@ def referral_type_repeated(session: Session, _: CheckContext) -> Iterator[Findin
     "Every referral has at least one purpose",
     sources=(XSD,),
 )
-def referral_no_purpose(session: Session, _: CheckContext) -> Iterator[Finding]:
+def referral_no_purpose(session: Session, _: CheckContext) -> list[Finding]:
     """Each ``Referral`` has a type and one or more ``PurposeCode`` (bulk XSD)."""
+    found: list[Finding] = []
     for n, attendee in enumerate(session.clients):
         for k, referral in enumerate(attendee.referrals):
             if not referral.purposes:
-                yield Finding(
-                    message="a referral needs at least one purpose",
-                    field=f".clients[{n}].referrals[{k}].purposes",
+                found.append(
+                    Finding(
+                        message="a referral needs at least one purpose",
+                        field=f".clients[{n}].referrals[{k}].purposes",
+                    )
                 )
+    return found
 
 
 @record_rule(
@@ -341,12 +374,17 @@ def referral_no_purpose(session: Session, _: CheckContext) -> Iterator[Finding]:
     "Disabilities are listed when the client has disabilities",
     sources=(XSD, PROTOCOLS_V13),
 )
-def disabilities_missing(client: Client, _: CheckContext) -> Iterator[Finding]:
+def disabilities_missing(client: Client, _: CheckContext) -> list[Finding]:
     """When ``has_disabilities`` is true, at least one disability code follows."""
+    found: list[Finding] = []
     if client.has_disabilities and not client.disabilities:
-        yield Finding(
-            message="has_disabilities is true but no disability is listed", field=".disabilities"
+        found.append(
+            Finding(
+                message="has_disabilities is true but no disability is listed",
+                field=".disabilities",
+            )
         )
+    return found
 
 
 @record_rule(
@@ -356,13 +394,18 @@ def disabilities_missing(client: Client, _: CheckContext) -> Iterator[Finding]:
     "No disabilities are listed when the client has none",
     sources=(XSD,),
 )
-def disabilities_unexpected(client: Client, _: CheckContext) -> Iterator[Finding]:
+def disabilities_unexpected(client: Client, _: CheckContext) -> list[Finding]:
     """Disability codes with ``has_disabilities`` false contradict each other; DSS's handling
     is not published, hence a warning."""
+    found: list[Finding] = []
     if not client.has_disabilities and client.disabilities:
-        yield Finding(
-            message="disabilities are listed but has_disabilities is false", field=".disabilities"
+        found.append(
+            Finding(
+                message="disabilities are listed but has_disabilities is false",
+                field=".disabilities",
+            )
         )
+    return found
 
 
 @record_rule(
@@ -372,16 +415,20 @@ def disabilities_unexpected(client: Client, _: CheckContext) -> Iterator[Finding
     "A session's unidentified clients do not exceed its case's figure",
     sources=(PROTOCOLS_V11,),
 )
-def unidentified_above_case(session: Session, context: CheckContext) -> Iterator[Finding]:
+def unidentified_above_case(session: Session, context: CheckContext) -> list[Finding]:
     """The session count "must be less than or equal to" the case's expected total, which
     "prevents double counting" (Protocols v11 §5.2.2)."""
+    found: list[Finding] = []
     case = context.dataset.case_by_id.get(session.case_id)
     if case is not None and session.total_unidentified_clients > case.total_unidentified_clients:
-        yield Finding(
-            message=f"{session.total_unidentified_clients} unidentified clients at the session "
-            f"but the case expects at most {case.total_unidentified_clients}",
-            field=".total_unidentified_clients",
+        found.append(
+            Finding(
+                message=f"{session.total_unidentified_clients} unidentified clients at the session "
+                f"but the case expects at most {case.total_unidentified_clients}",
+                field=".total_unidentified_clients",
+            )
         )
+    return found
 
 
 @record_rule(
@@ -391,18 +438,22 @@ def unidentified_above_case(session: Session, context: CheckContext) -> Iterator
     "The service type is one of the case's program activity",
     sources=(PROTOCOLS_V13, REFERENCE_DATA),
 )
-def service_type_not_for_activity(session: Session, context: CheckContext) -> Iterator[Finding]:
+def service_type_not_for_activity(session: Session, context: CheckContext) -> list[Finding]:
     """DEX offers "only the service types attached to the activity being reported"; checked
     when the dataset's organisation lists the activity's service types."""
+    found: list[Finding] = []
     case = context.dataset.case_by_id.get(session.case_id)
     program = None if case is None else context.program_of(case)
     allowed = () if program is None else program.service_type_ids
     if allowed and session.service_type_id not in allowed:
-        yield Finding(
-            message=f"service type {session.service_type_id} is not one of the service "
-            "types of the case's program activity",
-            field=".service_type_id",
+        found.append(
+            Finding(
+                message=f"service type {session.service_type_id} is not one of the service "
+                "types of the case's program activity",
+                field=".service_type_id",
+            )
         )
+    return found
 
 
 @record_rule(
@@ -412,47 +463,60 @@ def service_type_not_for_activity(session: Session, context: CheckContext) -> It
     "The service type is in the reference data",
     sources=(REFERENCE_DATA,),
 )
-def service_type_unknown(session: Session, context: CheckContext) -> Iterator[Finding]:
+def service_type_unknown(session: Session, context: CheckContext) -> list[Finding]:
     """A service type id DSS has not published; the bundled list is a second-hand cache, so
     this is a warning until your portal's reference data says otherwise."""
+    found: list[Finding] = []
     if context.reference.service_types and (
         session.service_type_id not in context.reference.service_types
     ):
-        yield Finding(
-            message=f"service type {session.service_type_id} is not in the reference data",
-            field=".service_type_id",
+        found.append(
+            Finding(
+                message=f"service type {session.service_type_id} is not in the reference data",
+                field=".service_type_id",
+            )
         )
+    return found
 
 
 # -- SCORE assessments -------------------------------------------------------------------------
 
 
-def _assessment_count(assessments: tuple[Assessment, ...], most: int) -> Iterator[Finding]:
+def _assessment_count(assessments: tuple[Assessment, ...], most: int) -> list[Finding]:
+    found: list[Finding] = []
     if not assessments:
-        yield Finding(message="at least one assessment is required", field=".assessments")
+        found.append(Finding(message="at least one assessment is required", field=".assessments"))
     elif len(assessments) > most:
-        yield Finding(
-            message=f"{len(assessments)} assessments in one record; DEX takes at most {most}",
-            field=".assessments",
+        found.append(
+            Finding(
+                message=f"{len(assessments)} assessments in one record; DEX takes at most {most}",
+                field=".assessments",
+            )
         )
+    return found
 
 
 def _wrong_applicability(
     assessments: tuple[Assessment, ...], *, for_sessions: bool
-) -> Iterator[Finding]:
+) -> list[Finding]:
+    found: list[Finding] = []
     for n, assessment in enumerate(assessments):
         if assessment.score_type.for_sessions != for_sessions:
             where = "sessions" if assessment.score_type.for_sessions else "clients"
-            yield Finding(
-                message=f"{assessment.score_type.value} SCORE is recorded for {where}",
-                field=f".assessments[{n}].score_type",
+            found.append(
+                Finding(
+                    message=f"{assessment.score_type.value} SCORE is recorded for {where}",
+                    field=f".assessments[{n}].score_type",
+                )
             )
+    return found
 
 
 def _domain_findings(
     assessments: tuple[Assessment, ...], context: CheckContext, *, unknown: bool
-) -> Iterator[Finding]:
+) -> list[Finding]:
     """Domains of another score type (``unknown=False``), or of no score type (``True``)."""
+    found: list[Finding] = []
     domains, all_domains = context.domains, context.all_domains
     for n, assessment in enumerate(assessments):
         own = domains.get(assessment.score_type)
@@ -462,29 +526,41 @@ def _domain_findings(
             if score.domain in own:
                 continue
             if (score.domain in all_domains) != unknown:
-                yield Finding(
-                    message=f"domain {score.domain} is not a {assessment.score_type.value} domain"
-                    if not unknown
-                    else f"domain {score.domain} is in no SCORE type of the reference data",
-                    field=f".assessments[{n}].scores[{k}].domain",
+                found.append(
+                    Finding(
+                        message=(
+                            f"domain {score.domain} is not a {assessment.score_type.value} domain"
+                        )
+                        if not unknown
+                        else f"domain {score.domain} is in no SCORE type of the reference data",
+                        field=f".assessments[{n}].scores[{k}].domain",
+                    )
                 )
+    return found
 
 
-def _scores_missing(assessments: tuple[Assessment, ...]) -> Iterator[Finding]:
+def _scores_missing(assessments: tuple[Assessment, ...]) -> list[Finding]:
+    found: list[Finding] = []
     for n, assessment in enumerate(assessments):
         if not assessment.scores:
-            yield Finding(
-                message="an assessment rates at least one domain", field=f".assessments[{n}].scores"
+            found.append(
+                Finding(
+                    message="an assessment rates at least one domain",
+                    field=f".assessments[{n}].scores",
+                )
             )
         domains = [score.domain for score in assessment.scores]
         if len(set(domains)) == len(domains):
             continue
         repeated = [d for d, k in Counter(domains).items() if k > 1]
         if repeated:
-            yield Finding(
-                message=f"domain {repeated[0]} is rated more than once in one assessment",
-                field=f".assessments[{n}].scores",
+            found.append(
+                Finding(
+                    message=f"domain {repeated[0]} is rated more than once in one assessment",
+                    field=f".assessments[{n}].scores",
+                )
             )
+    return found
 
 
 @record_rule(
@@ -494,9 +570,11 @@ def _scores_missing(assessments: tuple[Assessment, ...]) -> Iterator[Finding]:
     "A client assessment record holds 1 to 6 assessments",
     sources=(XSD,),
 )
-def client_assessment_count(item: ClientAssessment, _: CheckContext) -> Iterator[Finding]:
+def client_assessment_count(item: ClientAssessment, _: CheckContext) -> list[Finding]:
     """``ClientAssessment/Assessments`` holds one to six ``Assessment`` elements (bulk XSD)."""
-    yield from _assessment_count(item.assessments, MAX_CLIENT_ASSESSMENTS)
+    found: list[Finding] = []
+    found.extend(_assessment_count(item.assessments, MAX_CLIENT_ASSESSMENTS))
+    return found
 
 
 @record_rule(
@@ -506,9 +584,11 @@ def client_assessment_count(item: ClientAssessment, _: CheckContext) -> Iterator
     "A session assessment record holds 1 or 2 assessments",
     sources=(XSD,),
 )
-def session_assessment_count(item: SessionAssessment, _: CheckContext) -> Iterator[Finding]:
+def session_assessment_count(item: SessionAssessment, _: CheckContext) -> list[Finding]:
     """``SessionAssessment/Assessments`` holds one or two ``Assessment`` elements (bulk XSD)."""
-    yield from _assessment_count(item.assessments, MAX_SESSION_ASSESSMENTS)
+    found: list[Finding] = []
+    found.extend(_assessment_count(item.assessments, MAX_SESSION_ASSESSMENTS))
+    return found
 
 
 @record_rule(
@@ -518,10 +598,12 @@ def session_assessment_count(item: SessionAssessment, _: CheckContext) -> Iterat
     "Client assessments use client SCORE types",
     sources=(REFERENCE_DATA,),
 )
-def client_assessment_type(item: ClientAssessment, _: CheckContext) -> Iterator[Finding]:
+def client_assessment_type(item: ClientAssessment, _: CheckContext) -> list[Finding]:
     """Circumstances, Goals and Satisfaction apply to clients; Group/Community to sessions
     (``ApplicableFor`` in DSS's reference data)."""
-    yield from _wrong_applicability(item.assessments, for_sessions=False)
+    found: list[Finding] = []
+    found.extend(_wrong_applicability(item.assessments, for_sessions=False))
+    return found
 
 
 @record_rule(
@@ -531,9 +613,11 @@ def client_assessment_type(item: ClientAssessment, _: CheckContext) -> Iterator[
     "Session assessments use the Group/Community SCORE type",
     sources=(REFERENCE_DATA,),
 )
-def session_assessment_type(item: SessionAssessment, _: CheckContext) -> Iterator[Finding]:
+def session_assessment_type(item: SessionAssessment, _: CheckContext) -> list[Finding]:
     """Only Group/Community SCORE (``GROUP``) is recorded against a session."""
-    yield from _wrong_applicability(item.assessments, for_sessions=True)
+    found: list[Finding] = []
+    found.extend(_wrong_applicability(item.assessments, for_sessions=True))
+    return found
 
 
 @record_rule(
@@ -543,9 +627,11 @@ def session_assessment_type(item: SessionAssessment, _: CheckContext) -> Iterato
     "Rated domains belong to the assessment's score type",
     sources=(REFERENCE_DATA,),
 )
-def client_domain_wrong(item: ClientAssessment, context: CheckContext) -> Iterator[Finding]:
+def client_domain_wrong(item: ClientAssessment, context: CheckContext) -> list[Finding]:
     """A domain of another score type (``HOUSING`` in a Goals assessment) cannot be rated."""
-    yield from _domain_findings(item.assessments, context, unknown=False)
+    found: list[Finding] = []
+    found.extend(_domain_findings(item.assessments, context, unknown=False))
+    return found
 
 
 @record_rule(
@@ -555,9 +641,11 @@ def client_domain_wrong(item: ClientAssessment, context: CheckContext) -> Iterat
     "Rated domains belong to the assessment's score type",
     sources=(REFERENCE_DATA,),
 )
-def session_domain_wrong(item: SessionAssessment, context: CheckContext) -> Iterator[Finding]:
+def session_domain_wrong(item: SessionAssessment, context: CheckContext) -> list[Finding]:
     """A client domain cannot be rated in a Group/Community assessment."""
-    yield from _domain_findings(item.assessments, context, unknown=False)
+    found: list[Finding] = []
+    found.extend(_domain_findings(item.assessments, context, unknown=False))
+    return found
 
 
 @record_rule(
@@ -567,10 +655,12 @@ def session_domain_wrong(item: SessionAssessment, context: CheckContext) -> Iter
     "Rated domains are in the reference data",
     sources=(REFERENCE_DATA, PROTOCOLS_V13),
 )
-def client_domain_unknown(item: ClientAssessment, context: CheckContext) -> Iterator[Finding]:
+def client_domain_unknown(item: ClientAssessment, context: CheckContext) -> list[Finding]:
     """A domain in no score type of the reference data. The codes of the 2018 domains are
     only partly published, hence a warning: load your portal's reference data to be sure."""
-    yield from _domain_findings(item.assessments, context, unknown=True)
+    found: list[Finding] = []
+    found.extend(_domain_findings(item.assessments, context, unknown=True))
+    return found
 
 
 @record_rule(
@@ -580,9 +670,11 @@ def client_domain_unknown(item: ClientAssessment, context: CheckContext) -> Iter
     "Rated domains are in the reference data",
     sources=(REFERENCE_DATA, PROTOCOLS_V13),
 )
-def session_domain_unknown(item: SessionAssessment, context: CheckContext) -> Iterator[Finding]:
+def session_domain_unknown(item: SessionAssessment, context: CheckContext) -> list[Finding]:
     """A Group/Community domain in no score type of the reference data."""
-    yield from _domain_findings(item.assessments, context, unknown=True)
+    found: list[Finding] = []
+    found.extend(_domain_findings(item.assessments, context, unknown=True))
+    return found
 
 
 @record_rule(
@@ -592,10 +684,12 @@ def session_domain_unknown(item: SessionAssessment, context: CheckContext) -> It
     "Each assessment rates at least one domain, each domain once",
     sources=(XSD,),
 )
-def client_scores(item: ClientAssessment, _: CheckContext) -> Iterator[Finding]:
+def client_scores(item: ClientAssessment, _: CheckContext) -> list[Finding]:
     """``Scores`` holds one or more ``ScoreCode``; one domain rated twice in one assessment
     leaves DSS two answers for one question."""
-    yield from _scores_missing(item.assessments)
+    found: list[Finding] = []
+    found.extend(_scores_missing(item.assessments))
+    return found
 
 
 @record_rule(
@@ -605,9 +699,11 @@ def client_scores(item: ClientAssessment, _: CheckContext) -> Iterator[Finding]:
     "Each assessment rates at least one domain, each domain once",
     sources=(XSD,),
 )
-def session_scores(item: SessionAssessment, _: CheckContext) -> Iterator[Finding]:
+def session_scores(item: SessionAssessment, _: CheckContext) -> list[Finding]:
     """``Scores`` holds one or more ``ScoreCode``, each domain once."""
-    yield from _scores_missing(item.assessments)
+    found: list[Finding] = []
+    found.extend(_scores_missing(item.assessments))
+    return found
 
 
 @record_rule(
@@ -617,18 +713,24 @@ def session_scores(item: SessionAssessment, _: CheckContext) -> Iterator[Finding
     "A client assessment's session and client exist",
     sources=(XSD, REGISTRY_SCORE),
 )
-def client_assessment_refs(item: ClientAssessment, context: CheckContext) -> Iterator[Finding]:
+def client_assessment_refs(item: ClientAssessment, context: CheckContext) -> list[Finding]:
     """A client assessment is keyed by client, case and session, each of which must exist."""
+    found: list[Finding] = []
     if not context.has_session(item.session_key):
-        yield Finding(
-            message="the assessed session is neither in this dataset nor known to exist in DEX",
-            field=".session_id",
+        found.append(
+            Finding(
+                message="the assessed session is neither in this dataset nor known to exist in DEX",
+                field=".session_id",
+            )
         )
     if not context.has_client(item.client_id):
-        yield Finding(
-            message="the assessed client is neither in this dataset nor known to exist in DEX",
-            field=".client_id",
+        found.append(
+            Finding(
+                message="the assessed client is neither in this dataset nor known to exist in DEX",
+                field=".client_id",
+            )
         )
+    return found
 
 
 @record_rule(
@@ -638,17 +740,21 @@ def client_assessment_refs(item: ClientAssessment, context: CheckContext) -> Ite
     "A client is assessed at a session they attended",
     sources=(REGISTRY_SCORE,),
 )
-def client_not_at_session(item: ClientAssessment, context: CheckContext) -> Iterator[Finding]:
+def client_not_at_session(item: ClientAssessment, context: CheckContext) -> list[Finding]:
     """SCORE is recorded against a session the client attended as a client."""
+    found: list[Finding] = []
     session = context.dataset.session_by_key.get(item.session_key)
     if session is not None and not any(
         a.client_id == item.client_id and a.participation is ParticipationType.CLIENT
         for a in session.clients
     ):
-        yield Finding(
-            message="the client did not attend the assessed session as a client",
-            field=".client_id",
+        found.append(
+            Finding(
+                message="the client did not attend the assessed session as a client",
+                field=".client_id",
+            )
         )
+    return found
 
 
 @record_rule(
@@ -658,13 +764,17 @@ def client_not_at_session(item: ClientAssessment, context: CheckContext) -> Iter
     "A session assessment's session exists",
     sources=(XSD,),
 )
-def session_assessment_refs(item: SessionAssessment, context: CheckContext) -> Iterator[Finding]:
+def session_assessment_refs(item: SessionAssessment, context: CheckContext) -> list[Finding]:
     """A Group/Community assessment is keyed by case and session, which must exist."""
+    found: list[Finding] = []
     if not context.has_session(item.session_key):
-        yield Finding(
-            message="the assessed session is neither in this dataset nor known to exist in DEX",
-            field=".session_id",
+        found.append(
+            Finding(
+                message="the assessed session is neither in this dataset nor known to exist in DEX",
+                field=".session_id",
+            )
         )
+    return found
 
 
 @record_rule(
@@ -674,18 +784,22 @@ def session_assessment_refs(item: SessionAssessment, context: CheckContext) -> I
     "Each score type and phase once per record",
     sources=(REGISTRY_SCORE,),
 )
-def client_assessment_repeated(item: ClientAssessment, _: CheckContext) -> Iterator[Finding]:
+def client_assessment_repeated(item: ClientAssessment, _: CheckContext) -> list[Finding]:
     """Two assessments of the same score type and phase at one session cannot be ordered."""
+    found: list[Finding] = []
     seen: set[tuple[ScoreType, str]] = set()
     for n, assessment in enumerate(item.assessments):
         key = (assessment.score_type, assessment.phase.value)
         if key in seen:
-            yield Finding(
-                message=f"a second {assessment.score_type.value} {assessment.phase.value} "
-                "assessment in the same record",
-                field=f".assessments[{n}]",
+            found.append(
+                Finding(
+                    message=f"a second {assessment.score_type.value} {assessment.phase.value} "
+                    "assessment in the same record",
+                    field=f".assessments[{n}]",
+                )
             )
         seen.add(key)
+    return found
 
 
 RULES: tuple[RecordRule | AggregateRule, ...] = (

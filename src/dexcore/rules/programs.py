@@ -86,13 +86,14 @@ def _arrivals(context: CheckContext) -> dict[str, int]:
     "SETS clients arrived in Australia in the five years before the session",
     sources=(SETS_FACTSHEET,),
 )
-def arrived_long_ago(session: Session, context: CheckContext) -> Iterator[Finding]:
+def arrived_long_ago(session: Session, context: CheckContext) -> list[Finding]:
     """A client who first arrived more than five years before the session is outside SETS's
     usual cohort. It is a warning, not an error: community leaders who have lived here longer
     may be served when they support recent arrivals."""
+    found: list[Finding] = []
     arrivals = _arrival_months(context)
     if not arrivals or session.case_id in _other_programs(context):
-        return
+        return found
     day = session.session_date
     # More than five years even if arrival was on the last day of its month: the session is in
     # or after the month after the fifth anniversary of the arrival month.
@@ -102,11 +103,14 @@ def arrived_long_ago(session: Session, context: CheckContext) -> Iterator[Findin
             continue
         arrived = arrivals.get(attendee.client_id)
         if arrived is not None and arrived <= latest_arrival:
-            yield Finding(
-                message="this client first arrived in Australia more than five years before "
-                "the session (fine for a community leader supporting recent arrivals)",
-                field=f".clients[{n}].client_id",
+            found.append(
+                Finding(
+                    message="this client first arrived in Australia more than five years before "
+                    "the session (fine for a community leader supporting recent arrivals)",
+                    field=f".clients[{n}].client_id",
+                )
             )
+    return found
 
 
 @attrs.define

@@ -52,10 +52,14 @@ EARLIEST_BIRTH_YEAR = 1900
     "The birth date is not in the future",
     sources=(DEXCORE,),
 )
-def birth_future(client: Client, context: CheckContext) -> Iterator[Finding]:
+def birth_future(client: Client, context: CheckContext) -> list[Finding]:
     """Nobody is born after the day of the check."""
+    found: list[Finding] = []
     if client.birth_date > context.today:
-        yield Finding(message="the birth date is after the day of the check", field=".birth_date")
+        found.append(
+            Finding(message="the birth date is after the day of the check", field=".birth_date")
+        )
+    return found
 
 
 @record_rule(
@@ -65,11 +69,13 @@ def birth_future(client: Client, context: CheckContext) -> Iterator[Finding]:
     "The birth date is in 1900 or later",
     sources=(SLK_EXPRESSION,),
 )
-def birth_before_1900(client: Client, _: CheckContext) -> Iterator[Finding]:
+def birth_before_1900(client: Client, _: CheckContext) -> list[Finding]:
     """DSS's SLK expression accepts birth years from 1900 only, so no valid SLK exists for an
     earlier date; record an estimate instead."""
+    found: list[Finding] = []
     if client.birth_date.year < EARLIEST_BIRTH_YEAR:
-        yield Finding(message="the birth date is before 1900", field=".birth_date")
+        found.append(Finding(message="the birth date is before 1900", field=".birth_date"))
+    return found
 
 
 @record_rule(
@@ -79,25 +85,31 @@ def birth_before_1900(client: Client, _: CheckContext) -> Iterator[Finding]:
     "First arrival is not before birth nor after the day of the check",
     sources=(EXPORTERS,),
 )
-def arrival_impossible(client: Client, context: CheckContext) -> Iterator[Finding]:
+def arrival_impossible(client: Client, context: CheckContext) -> list[Finding]:
     """``FirstArrivalYear`` is "greater/equal DOB, less than Today"; with its month, the
     arrival cannot precede the birth month or follow the check."""
+    found: list[Finding] = []
     extended = client.extended
     year = extended.first_arrival_year
     if year is None:
-        return
+        return found
     month = extended.first_arrival_month.number if extended.first_arrival_month else None
     born = (client.birth_date.year, client.birth_date.month)
     if (year, month or 12) < born:
-        yield Finding(
-            message="first arrival in Australia is before the birth date",
-            field=".extended.first_arrival_year",
+        found.append(
+            Finding(
+                message="first arrival in Australia is before the birth date",
+                field=".extended.first_arrival_year",
+            )
         )
     if (year, month or 1) > (context.today.year, context.today.month):
-        yield Finding(
-            message="first arrival in Australia is after the day of the check",
-            field=".extended.first_arrival_year",
+        found.append(
+            Finding(
+                message="first arrival in Australia is after the day of the check",
+                field=".extended.first_arrival_year",
+            )
         )
+    return found
 
 
 @record_rule(
@@ -107,16 +119,20 @@ def arrival_impossible(client: Client, context: CheckContext) -> Iterator[Findin
     "First arrival year and month go together",
     sources=(EXPORTERS,),
 )
-def arrival_month_missing(client: Client, _: CheckContext) -> Iterator[Finding]:
+def arrival_month_missing(client: Client, _: CheckContext) -> list[Finding]:
     """The month of first arrival is "needed if the year is given"; a month without a year
     says nothing."""
+    found: list[Finding] = []
     extended = client.extended
     if (extended.first_arrival_year is None) != (extended.first_arrival_month is None):
         missing = "month" if extended.first_arrival_month is None else "year"
-        yield Finding(
-            message=f"first arrival {missing} is missing",
-            field=f".extended.first_arrival_{missing}",
+        found.append(
+            Finding(
+                message=f"first arrival {missing} is missing",
+                field=f".extended.first_arrival_{missing}",
+            )
         )
+    return found
 
 
 @record_rule(
@@ -126,15 +142,19 @@ def arrival_month_missing(client: Client, _: CheckContext) -> Iterator[Finding]:
     "An income amount has its frequency",
     sources=(PROTOCOLS_V13,),
 )
-def income_frequency_missing(client: Client, _: CheckContext) -> Iterator[Finding]:
+def income_frequency_missing(client: Client, _: CheckContext) -> list[Finding]:
     """ "Income frequency must be recorded in order to be able to record the approximate gross
     income" (Protocols v13 §7.8.2)."""
+    found: list[Finding] = []
     extended = client.extended
     if extended.income_amount is not None and extended.income_frequency is None:
-        yield Finding(
-            message="an income amount is recorded without its frequency",
-            field=".extended.income_frequency",
+        found.append(
+            Finding(
+                message="an income amount is recorded without its frequency",
+                field=".extended.income_frequency",
+            )
         )
+    return found
 
 
 @record_rule(
@@ -144,12 +164,14 @@ def income_frequency_missing(client: Client, _: CheckContext) -> Iterator[Findin
     "A case's end date is not in the future",
     sources=(VENDOR_KB,),
 )
-def case_end_future(case: Case, context: CheckContext) -> Iterator[Finding]:
+def case_end_future(case: Case, context: CheckContext) -> list[Finding]:
     """DEX refuses it: "End date is invalid. Date must be before today"."""
+    found: list[Finding] = []
     if case.end_date is not None and case.end_date > context.today:
-        yield Finding(
-            message="the case's end date is after the day of the check", field=".end_date"
+        found.append(
+            Finding(message="the case's end date is after the day of the check", field=".end_date")
         )
+    return found
 
 
 # -- codes against the reference data ----------------------------------------------------------

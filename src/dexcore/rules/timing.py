@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from dexcore.model import Session
 from dexcore.rules._common import CLOSE_OFF, PROTOCOLS_V11, record_rule
 from dexcore.rules.check import CheckContext
@@ -19,16 +17,20 @@ __all__ = ["RULES"]
     "A session is dated in a period still open for entry",
     sources=(CLOSE_OFF,),
 )
-def closed_period(session: Session, context: CheckContext) -> Iterator[Finding]:
+def closed_period(session: Session, context: CheckContext) -> list[Finding]:
     """After a period's 30-day close-off its data cannot be entered or changed; DSS reopens a
     period only for exceptional circumstances, and a vendor's delay is not one."""
+    found: list[Finding] = []
     if context.period_closed(session.session_date):
         period = context.period_of(session.session_date)
-        yield Finding(
-            message=f"the session is in reporting period {period.label}, which closed on "
-            f"{period.closes_on.isoformat()}",
-            field=".session_date",
+        found.append(
+            Finding(
+                message=f"the session is in reporting period {period.label}, which closed on "
+                f"{period.closes_on.isoformat()}",
+                field=".session_date",
+            )
         )
+    return found
 
 
 @record_rule(
@@ -38,13 +40,17 @@ def closed_period(session: Session, context: CheckContext) -> Iterator[Finding]:
     "A session is not dated in the future",
     sources=(CLOSE_OFF,),
 )
-def future_session(session: Session, context: CheckContext) -> Iterator[Finding]:
+def future_session(session: Session, context: CheckContext) -> list[Finding]:
     """A session records a service that was delivered, so its date cannot be after the day of
     the check."""
+    found: list[Finding] = []
     if session.session_date > context.today:
-        yield Finding(
-            message="the session is dated after the day of the check", field=".session_date"
+        found.append(
+            Finding(
+                message="the session is dated after the day of the check", field=".session_date"
+            )
         )
+    return found
 
 
 @record_rule(
@@ -54,16 +60,20 @@ def future_session(session: Session, context: CheckContext) -> Iterator[Finding]
     "A session with no attached client does not count in its period",
     sources=(PROTOCOLS_V11,),
 )
-def no_client(session: Session, _: CheckContext) -> Iterator[Finding]:
+def no_client(session: Session, _: CheckContext) -> list[Finding]:
     """ "A session is counted against a reporting period if the date of the session fell within
     the reporting period and at least one client is attached" (Protocols v11 §3.4). A
     session with only unidentified clients is accepted but not counted."""
+    found: list[Finding] = []
     if not session.clients:
-        yield Finding(
-            message="no client is attached, so the session does not count in its reporting "
-            "period (unidentified clients alone do not count)",
-            field=".clients",
+        found.append(
+            Finding(
+                message="no client is attached, so the session does not count in its reporting "
+                "period (unidentified clients alone do not count)",
+                field=".clients",
+            )
         )
+    return found
 
 
 RULES: tuple[RecordRule, ...] = (closed_period, future_session, no_client)
