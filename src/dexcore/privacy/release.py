@@ -285,6 +285,21 @@ def _basis_problem(basis: LawfulBasis | None) -> str | None:
     return None
 
 
+def _entry(
+    level: ReleaseLevel, on: dt.date, recipient: str, requested_by: str, purpose: str
+) -> AuditEntry:
+    """The audit entry of a request, before the decision fills in the outcome."""
+    return AuditEntry(
+        on=on,
+        level=level,
+        recipient=recipient,
+        requested_by=requested_by,
+        purpose=purpose,
+        basis="",
+        granted=True,
+    )
+
+
 class ReleaseDesk:
     """Decides releases at every access level and writes each decision to an audit log.
 
@@ -322,15 +337,8 @@ class ReleaseDesk:
                 missing or does not stand; ``release.no-consent`` when a
                 :class:`ConsentBasis` covers none of the clients.
         """
-        entry = AuditEntry(
-            on=on,
-            level=ReleaseLevel.IDENTIFIED_UNIT_RECORD,
-            recipient=recipient,
-            requested_by=requested_by,
-            purpose=purpose,
-            basis=_describe(basis),
-            granted=True,
-        )
+        entry = _entry(ReleaseLevel.IDENTIFIED_UNIT_RECORD, on, recipient, requested_by, purpose)
+        entry = attrs.evolve(entry, basis=_describe(basis))
         problem = _basis_problem(basis)
         if problem is not None:
             raise self._refuse(entry, DisclosureRefused("release.no-lawful-basis", problem))
@@ -387,16 +395,8 @@ class ReleaseDesk:
         Raises:
             DisclosureRefused: ``export.k-anonymity`` below ``k``.
         """
-        entry = AuditEntry(
-            on=on,
-            level=ReleaseLevel.DEIDENTIFIED_UNIT_RECORD,
-            recipient=recipient,
-            requested_by=requested_by,
-            purpose=purpose,
-            basis="",
-            granted=True,
-            policy={**policy.describe(), "k": k},
-        )
+        entry = _entry(ReleaseLevel.DEIDENTIFIED_UNIT_RECORD, on, recipient, requested_by, purpose)
+        entry = attrs.evolve(entry, policy={**policy.describe(), "k": k})
         try:
             export = export_unit_records(
                 dataset,
@@ -438,15 +438,7 @@ class ReleaseDesk:
         """
         if level not in (ReleaseLevel.PUBLIC, ReleaseLevel.SUMMARY):
             raise DexValueError("ReleaseDesk.table: level must be PUBLIC or SUMMARY")
-        entry = AuditEntry(
-            on=on,
-            level=level,
-            recipient=recipient,
-            requested_by=requested_by,
-            purpose=purpose,
-            basis="",
-            granted=True,
-        )
+        entry = _entry(level, on, recipient, requested_by, purpose)
         try:
             released = protect(table, policy, history=self.history, on_difference=on_difference)
         except DisclosureRefused as error:
