@@ -313,7 +313,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.ended: dict[str, dt.date] = {}
         self.seen_events: tuple[object, ...] = ()
         self.answers: list[tuple[Question, dt.date, bool, int]] = []
-        self.end_dates: list[dt.date] = []
+        # The first day each recorded grant, withdrawal or expiry can change an answer about.
+        self.change_days: list[dt.date] = []
         self.counter = 0
 
     @rule(
@@ -354,6 +355,7 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         self.ledger.grant(item)
         self.model[item.consent_id] = item
+        self.change_days.append(item.valid_from)
         return item.consent_id
 
     @rule(consent_id=consumes(consents), later=st.integers(0, 30), withdraw=st.booleans())
@@ -364,7 +366,7 @@ class LedgerMachine(RuleBasedStateMachine):
         else:
             self.ledger.expire(consent_id, on, reason="the case closed")
         self.ended[consent_id] = on
-        self.end_dates.append(on)
+        self.change_days.append(on)
 
     @rule(days=st.integers(1, 40))
     def advance(self, days: int) -> None:
@@ -380,7 +382,7 @@ class LedgerMachine(RuleBasedStateMachine):
         args = (subject, recipient, purpose, frozenset(data))
         answer = bool(self.ledger.may_disclose(*args, self.today))
         assert answer == self.expected(*args, self.today)
-        self.answers.append((args, self.today, answer, len(self.end_dates)))
+        self.answers.append((args, self.today, answer, len(self.change_days)))
 
     def active(self, item: Consent, on: dt.date) -> bool:
         ended = self.ended.get(item.consent_id)
@@ -419,10 +421,11 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @invariant()
     def past_answers_stand(self) -> None:
-        # Grants start today or later, and a withdrawal or expiry takes effect from its own
-        # date: an answer about a day before every end recorded since must not change.
-        for args, on, answer, ends_then in self.answers:
-            if all(on < later for later in self.end_dates[ends_then:]):
+        # A grant takes effect from its first valid day and a withdrawal or expiry from its own
+        # date, none of them before the day it is recorded: an answer about a day before every
+        # change recorded since must not change.
+        for args, on, answer, changes_then in self.answers:
+            if all(on < later for later in self.change_days[changes_then:]):
                 assert bool(self.ledger.may_disclose(*args, on)) == answer
 
     @invariant()

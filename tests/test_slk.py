@@ -344,6 +344,12 @@ def test_every_generated_key_matches_its_policy(
         assert DEX_PATTERN.fullmatch(key)
 
 
+#: The fixed wording of the SLK errors that take no argument.
+FIXED_MESSAGES = " | ".join(
+    str(kind()) for kind in (InvalidSlkLength, InvalidSlkFormat, InvalidSlkDate, InvalidSlkSex)
+)
+
+
 @given(st.text(), st.text(), st.text(), st.text(), st.sampled_from(SlkPolicy))
 def test_only_dexcore_errors_and_no_input_in_messages(
     family: str, given_name: str, birth: str, sex: str, policy: SlkPolicy
@@ -359,7 +365,8 @@ def test_only_dexcore_errors_and_no_input_in_messages(
         except DexError as error:
             message = str(error)
             for value in (family, given_name, birth, sex):
-                if len(value.strip()) >= 4:
+                # A short value can occur in dexcore's own wording ("ex d" in "index digits").
+                if len(value.strip()) >= 4 and value.strip() not in FIXED_MESSAGES:
                     assert value.strip() not in message
 
 
