@@ -25,14 +25,13 @@ import hashlib
 import hmac
 import itertools
 from collections import Counter
-from collections.abc import Mapping
 from typing import Literal, overload
 
 import attrs
 
 from dexcore.errors import DexValueError, DisclosureRefused, InvalidSlkInput
-from dexcore.kpi.standard import DEFAULT_PRIORITY_GROUPS, PriorityGroup
 from dexcore.model import Client, Dataset
+from dexcore.privacy._groups import group_label
 from dexcore.slk import generate
 
 __all__ = [
@@ -49,8 +48,6 @@ __all__ = [
     "export_unit_records",
     "k_anonymity",
 ]
-
-NOT_STATED = "not stated"
 
 
 def deidentify_client(client: Client) -> Client:
@@ -303,19 +300,6 @@ def _age(birth: dt.date, on: dt.date) -> int:
     return max(0, on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day)))
 
 
-def _yes_no(value: bool | None) -> str:
-    if value is None:
-        return NOT_STATED
-    return "yes" if value else "no"
-
-
-_GROUPS: Mapping[str, PriorityGroup] = {group.name: group for group in DEFAULT_PRIORITY_GROUPS}
-
-
-def _classify(name: str, client: Client) -> str:
-    return _yes_no(_GROUPS[name].classify(client))
-
-
 def _link(key: bytes, slk: str | None) -> str | None:
     if slk is None:
         return None
@@ -378,8 +362,8 @@ def export_unit_records(
                 age_band=policy.age_band(_age(client.birth_date, as_of)),
                 region=region,
                 gender=str(client.gender) if policy.gender else None,
-                atsi=_classify("atsi", client) if policy.atsi else None,
-                cald=_classify("cald", client) if policy.cald else None,
+                atsi=group_label("atsi", client) if policy.atsi else None,
+                cald=group_label("cald", client) if policy.cald else None,
                 disability=("yes" if client.has_disabilities else "no")
                 if policy.disability
                 else None,

@@ -41,9 +41,9 @@ from typing import Literal
 import attrs
 
 from dexcore.errors import DexKeyError, DexValueError, DisclosureRefused
-from dexcore.kpi.standard import DEFAULT_PRIORITY_GROUPS
 from dexcore.model import Case, Client, Dataset, Session
 from dexcore.periods import ReportingPeriod, period_of
+from dexcore.privacy._groups import GROUP_LABELS, group_label
 
 __all__ = [
     "ALL_CLIENTS",
@@ -362,13 +362,7 @@ class Dimension:
 
 
 def _group(name: str) -> Callable[[Client, Case, Session], str | None]:
-    group = next(g for g in DEFAULT_PRIORITY_GROUPS if g.name == name)
-
-    def label(client: Client, case: Case, session: Session) -> str | None:
-        value = group.classify(client)
-        return "not stated" if value is None else ("yes" if value else "no")
-
-    return label
+    return lambda client, case, session: group_label(name, client)
 
 
 #: Every client in one column, ``"All clients"``.
@@ -386,11 +380,11 @@ BY_STATE = Dimension("state", lambda client, case, session: str(client.residenti
 #: The client's DEX gender code.
 BY_GENDER = Dimension("gender", lambda client, case, session: str(client.gender))
 #: Aboriginal and/or Torres Strait Islander: yes, no, not stated.
-BY_ATSI = Dimension("atsi", _group("atsi"), ("yes", "no", "not stated"))
+BY_ATSI = Dimension("atsi", _group("atsi"), GROUP_LABELS)
 #: Culturally and linguistically diverse: yes, no, not stated.
-BY_CALD = Dimension("cald", _group("cald"), ("yes", "no", "not stated"))
+BY_CALD = Dimension("cald", _group("cald"), GROUP_LABELS)
 #: Disability: yes, no, not stated.
-BY_DISABILITY = Dimension("disability", _group("disability"), ("yes", "no", "not stated"))
+BY_DISABILITY = Dimension("disability", _group("disability"), GROUP_LABELS)
 
 
 def count_table(

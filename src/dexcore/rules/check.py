@@ -268,18 +268,23 @@ _Check = tuple[RuleInfo, Callable[[Any, Any], Iterable[Finding]]]
 _Visit = tuple[RuleInfo, Callable[[Any, int], None]]
 
 
+def _checks(ruleset: RuleSet, context: CheckContext, entity: Entity) -> list[_Check]:
+    """The record checks in force for ``entity``."""
+    record_rules, _ = ruleset.for_entity(entity)
+    return [(r.info, r.check) for r in record_rules if r.info.in_force(context.today)]
+
+
 def _prepare(
     ruleset: RuleSet, context: CheckContext, entity: Entity
 ) -> tuple[list[_Check], list[tuple[RuleInfo, Accumulator]]]:
     """The record checks and fresh accumulators in force for ``entity``."""
-    record_rules, aggregate_rules = ruleset.for_entity(entity)
-    checks = [(r.info, r.check) for r in record_rules if r.info.in_force(context.today)]
+    _, aggregate_rules = ruleset.for_entity(entity)
     accumulators = [
         (rule.info, rule.start(context))
         for rule in aggregate_rules
         if rule.info.in_force(context.today)
     ]
-    return checks, accumulators
+    return _checks(ruleset, context, entity), accumulators
 
 
 def _run(
@@ -389,7 +394,7 @@ def _worker() -> dict[int, list[Issue]]:
     if _SHARED is None:  # pragma: no cover (set by _walk_all before the fork)
         return {}
     ruleset, context, chunks, claims = _SHARED
-    checks = {entity: _prepare(ruleset, context, entity)[0] for entity in Entity}
+    checks = {entity: _checks(ruleset, context, entity) for entity in Entity}
     found = {}
     while (index := claims.claim_next(len(chunks))) is not None:
         entity, span = chunks[index]
@@ -417,15 +422,15 @@ def _walk_all(ruleset: RuleSet, context: CheckContext, *, parallel: bool) -> lis
     claims = _Claims()
     _SHARED = (ruleset, context, chunks, claims)
     prepared = {entity: _prepare(ruleset, context, entity) for entity in Entity}
+    visits = {entity: _visits(accumulators) for entity, (_, accumulators) in prepared.items()}
     mine: dict[int, list[Issue]] = {}
     try:
         with multiprocessing.get_context("fork").Pool(1) as pool:
             pending = pool.apply_async(_worker)
             for index, (entity, span) in enumerate(chunks):
-                checks, accumulators = prepared[entity]
-                visits = _visits(accumulators)
+                checks = prepared[entity][0]
                 own = claims.claim(index)
-                mine[index] = _run(context, entity, span, checks if own else [], visits)
+                mine[index] = _run(context, entity, span, checks if own else [], visits[entity])
             theirs = pending.get()
     finally:
         _SHARED = None

@@ -93,15 +93,14 @@ def street_without_consent(client: Client, _: CheckContext) -> list[Finding]:
 def slk_missing(client: Client, _: CheckContext) -> list[Finding]:
     """Without consent no name is sent, so the SLK is the only way DSS can link the client's
     records: it must be present ("Slk … mandatory if consent false")."""
-    found: list[Finding] = []
     if not client.consent_to_provide_details and client.slk is None:
-        found.append(
+        return [
             Finding(
                 message="the client did not consent to providing details, so an SLK is required",
                 field=".slk",
             )
-        )
-    return found
+        ]
+    return []
 
 
 @record_rule(
@@ -197,16 +196,15 @@ def slk_mismatch(client: Client, _: CheckContext) -> list[Finding]:
 def estimate_not_new_year(client: Client, _: CheckContext) -> list[Finding]:
     """When ``is_birth_date_an_estimate`` is true, DEX expects ``YYYY-01-01`` (and the SLK is
     built from that date)."""
-    found: list[Finding] = []
     day = client.birth_date
     if client.is_birth_date_an_estimate and (day.month, day.day) != (1, 1):
-        found.append(
+        return [
             Finding(
                 message="the birth date is marked as an estimate but is not 1 January",
                 field=".birth_date",
             )
-        )
-    return found
+        ]
+    return []
 
 
 def _leak_message(kind: str, leaks: frozenset[IdLeak]) -> str:
@@ -248,11 +246,10 @@ def client_id_reveals(client: Client, context: CheckContext) -> list[Finding]:
     common form, an e-mail address, a phone number, or a checksum-valid TFN
     or Medicare number. Issues about such a client leave the id out.
     """
-    found: list[Finding] = []
     leaks = frozenset(leak for leak in _client_leaks(client, context) if leak.is_error)
     if leaks:
-        found.append(Finding(message=_leak_message("client id", leaks), field=".client_id"))
-    return found
+        return [Finding(message=_leak_message("client id", leaks), field=".client_id")]
+    return []
 
 
 @record_rule(
@@ -265,16 +262,15 @@ def client_id_reveals(client: Client, context: CheckContext) -> list[Finding]:
 )
 def client_id_looks_like_name(client: Client, context: CheckContext) -> list[Finding]:
     """A word in the id is a common name: perhaps another person's, perhaps a coincidence."""
-    found: list[Finding] = []
     if IdLeak.COMMON_NAME in _client_leaks(client, context):
-        found.append(
+        return [
             Finding(
                 message="the client id contains a word that is a common name; check it does not "
                 "name a person",
                 field=".client_id",
             )
-        )
-    return found
+        ]
+    return []
 
 
 def _case_leaks(case: Case, context: CheckContext) -> frozenset[IdLeak]:
@@ -309,11 +305,10 @@ def _find_case_leaks(case: Case, context: CheckContext) -> frozenset[IdLeak]:
 def case_id_reveals(case: Case, context: CheckContext) -> list[Finding]:
     """A case id "must not include identifying information (name, Centrelink CRN)"; it is
     checked against every attached client's details, as client ids are."""
-    found: list[Finding] = []
     leaks = frozenset(leak for leak in _case_leaks(case, context) if leak.is_error)
     if leaks:
-        found.append(Finding(message=_leak_message("case id", leaks), field=".case_id"))
-    return found
+        return [Finding(message=_leak_message("case id", leaks), field=".case_id")]
+    return []
 
 
 @record_rule(
@@ -326,16 +321,15 @@ def case_id_reveals(case: Case, context: CheckContext) -> list[Finding]:
 )
 def case_id_looks_like_name(case: Case, context: CheckContext) -> list[Finding]:
     """A word in the case id is a common name: perhaps a client's, perhaps a coincidence."""
-    found: list[Finding] = []
     if IdLeak.COMMON_NAME in _case_leaks(case, context):
-        found.append(
+        return [
             Finding(
                 message="the case id contains a word that is a common name; check it does not "
                 "name a person",
                 field=".case_id",
             )
-        )
-    return found
+        ]
+    return []
 
 
 RULES: tuple[RecordRule, ...] = (

@@ -187,15 +187,14 @@ SESSION_ASSESSMENT_DUPLICATE = _duplicate_rule(
 )
 def session_case_unknown(session: Session, context: CheckContext) -> list[Finding]:
     """Every session belongs to a case that is in the upload or already in DEX."""
-    found: list[Finding] = []
     if not context.has_case(session.case_id):
-        found.append(
+        return [
             Finding(
                 message="the session's case is neither in this dataset nor known to exist in DEX",
                 field=".case_id",
             )
-        )
-    return found
+        ]
+    return []
 
 
 @record_rule(
@@ -376,15 +375,14 @@ def referral_no_purpose(session: Session, _: CheckContext) -> list[Finding]:
 )
 def disabilities_missing(client: Client, _: CheckContext) -> list[Finding]:
     """When ``has_disabilities`` is true, at least one disability code follows."""
-    found: list[Finding] = []
     if client.has_disabilities and not client.disabilities:
-        found.append(
+        return [
             Finding(
                 message="has_disabilities is true but no disability is listed",
                 field=".disabilities",
             )
-        )
-    return found
+        ]
+    return []
 
 
 @record_rule(
@@ -397,15 +395,14 @@ def disabilities_missing(client: Client, _: CheckContext) -> list[Finding]:
 def disabilities_unexpected(client: Client, _: CheckContext) -> list[Finding]:
     """Disability codes with ``has_disabilities`` false contradict each other; DSS's handling
     is not published, hence a warning."""
-    found: list[Finding] = []
     if not client.has_disabilities and client.disabilities:
-        found.append(
+        return [
             Finding(
                 message="disabilities are listed but has_disabilities is false",
                 field=".disabilities",
             )
-        )
-    return found
+        ]
+    return []
 
 
 @record_rule(
@@ -418,17 +415,16 @@ def disabilities_unexpected(client: Client, _: CheckContext) -> list[Finding]:
 def unidentified_above_case(session: Session, context: CheckContext) -> list[Finding]:
     """The session count "must be less than or equal to" the case's expected total, which
     "prevents double counting" (Protocols v11 §5.2.2)."""
-    found: list[Finding] = []
     case = context.dataset.case_by_id.get(session.case_id)
     if case is not None and session.total_unidentified_clients > case.total_unidentified_clients:
-        found.append(
+        return [
             Finding(
                 message=f"{session.total_unidentified_clients} unidentified clients at the session "
                 f"but the case expects at most {case.total_unidentified_clients}",
                 field=".total_unidentified_clients",
             )
-        )
-    return found
+        ]
+    return []
 
 
 @record_rule(
@@ -441,19 +437,18 @@ def unidentified_above_case(session: Session, context: CheckContext) -> list[Fin
 def service_type_not_for_activity(session: Session, context: CheckContext) -> list[Finding]:
     """DEX offers "only the service types attached to the activity being reported"; checked
     when the dataset's organisation lists the activity's service types."""
-    found: list[Finding] = []
     case = context.dataset.case_by_id.get(session.case_id)
     program = None if case is None else context.program_of(case)
     allowed = () if program is None else program.service_type_ids
     if allowed and session.service_type_id not in allowed:
-        found.append(
+        return [
             Finding(
                 message=f"service type {session.service_type_id} is not one of the service "
                 "types of the case's program activity",
                 field=".service_type_id",
             )
-        )
-    return found
+        ]
+    return []
 
 
 @record_rule(
@@ -466,17 +461,16 @@ def service_type_not_for_activity(session: Session, context: CheckContext) -> li
 def service_type_unknown(session: Session, context: CheckContext) -> list[Finding]:
     """A service type id DSS has not published; the bundled list is a second-hand cache, so
     this is a warning until your portal's reference data says otherwise."""
-    found: list[Finding] = []
     if context.reference.service_types and (
         session.service_type_id not in context.reference.service_types
     ):
-        found.append(
+        return [
             Finding(
                 message=f"service type {session.service_type_id} is not in the reference data",
                 field=".service_type_id",
             )
-        )
-    return found
+        ]
+    return []
 
 
 # -- SCORE assessments -------------------------------------------------------------------------
@@ -742,19 +736,18 @@ def client_assessment_refs(item: ClientAssessment, context: CheckContext) -> lis
 )
 def client_not_at_session(item: ClientAssessment, context: CheckContext) -> list[Finding]:
     """SCORE is recorded against a session the client attended as a client."""
-    found: list[Finding] = []
     session = context.dataset.session_by_key.get(item.session_key)
     if session is not None and not any(
         a.client_id == item.client_id and a.participation is ParticipationType.CLIENT
         for a in session.clients
     ):
-        found.append(
+        return [
             Finding(
                 message="the client did not attend the assessed session as a client",
                 field=".client_id",
             )
-        )
-    return found
+        ]
+    return []
 
 
 @record_rule(
@@ -766,15 +759,14 @@ def client_not_at_session(item: ClientAssessment, context: CheckContext) -> list
 )
 def session_assessment_refs(item: SessionAssessment, context: CheckContext) -> list[Finding]:
     """A Group/Community assessment is keyed by case and session, which must exist."""
-    found: list[Finding] = []
     if not context.has_session(item.session_key):
-        found.append(
+        return [
             Finding(
                 message="the assessed session is neither in this dataset nor known to exist in DEX",
                 field=".session_id",
             )
-        )
-    return found
+        ]
+    return []
 
 
 @record_rule(

@@ -54,12 +54,11 @@ EARLIEST_BIRTH_YEAR = 1900
 )
 def birth_future(client: Client, context: CheckContext) -> list[Finding]:
     """Nobody is born after the day of the check."""
-    found: list[Finding] = []
     if client.birth_date > context.today:
-        found.append(
+        return [
             Finding(message="the birth date is after the day of the check", field=".birth_date")
-        )
-    return found
+        ]
+    return []
 
 
 @record_rule(
@@ -72,10 +71,9 @@ def birth_future(client: Client, context: CheckContext) -> list[Finding]:
 def birth_before_1900(client: Client, _: CheckContext) -> list[Finding]:
     """DSS's SLK expression accepts birth years from 1900 only, so no valid SLK exists for an
     earlier date; record an estimate instead."""
-    found: list[Finding] = []
     if client.birth_date.year < EARLIEST_BIRTH_YEAR:
-        found.append(Finding(message="the birth date is before 1900", field=".birth_date"))
-    return found
+        return [Finding(message="the birth date is before 1900", field=".birth_date")]
+    return []
 
 
 @record_rule(
@@ -145,16 +143,15 @@ def arrival_month_missing(client: Client, _: CheckContext) -> list[Finding]:
 def income_frequency_missing(client: Client, _: CheckContext) -> list[Finding]:
     """ "Income frequency must be recorded in order to be able to record the approximate gross
     income" (Protocols v13 §7.8.2)."""
-    found: list[Finding] = []
     extended = client.extended
     if extended.income_amount is not None and extended.income_frequency is None:
-        found.append(
+        return [
             Finding(
                 message="an income amount is recorded without its frequency",
                 field=".extended.income_frequency",
             )
-        )
-    return found
+        ]
+    return []
 
 
 @record_rule(
@@ -166,12 +163,11 @@ def income_frequency_missing(client: Client, _: CheckContext) -> list[Finding]:
 )
 def case_end_future(case: Case, context: CheckContext) -> list[Finding]:
     """DEX refuses it: "End date is invalid. Date must be before today"."""
-    found: list[Finding] = []
     if case.end_date is not None and case.end_date > context.today:
-        found.append(
+        return [
             Finding(message="the case's end date is after the day of the check", field=".end_date")
-        )
-    return found
+        ]
+    return []
 
 
 # -- codes against the reference data ----------------------------------------------------------

@@ -43,14 +43,13 @@ def closed_period(session: Session, context: CheckContext) -> list[Finding]:
 def future_session(session: Session, context: CheckContext) -> list[Finding]:
     """A session records a service that was delivered, so its date cannot be after the day of
     the check."""
-    found: list[Finding] = []
     if session.session_date > context.today:
-        found.append(
+        return [
             Finding(
                 message="the session is dated after the day of the check", field=".session_date"
             )
-        )
-    return found
+        ]
+    return []
 
 
 @record_rule(
@@ -64,16 +63,15 @@ def no_client(session: Session, _: CheckContext) -> list[Finding]:
     """ "A session is counted against a reporting period if the date of the session fell within
     the reporting period and at least one client is attached" (Protocols v11 §3.4). A
     session with only unidentified clients is accepted but not counted."""
-    found: list[Finding] = []
     if not session.clients:
-        found.append(
+        return [
             Finding(
                 message="no client is attached, so the session does not count in its reporting "
                 "period (unidentified clients alone do not count)",
                 field=".clients",
             )
-        )
-    return found
+        ]
+    return []
 
 
 RULES: tuple[RecordRule, ...] = (closed_period, future_session, no_client)
