@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import gc
 import io
 import os
 import re
@@ -15,7 +16,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dexcore.errors import BulkReadError, InvalidFieldError
-from dexcore.io.bulk import DEFAULT_MAX_BYTES, load_bulk, read_bulk, upload_part, write_bulk
+from dexcore.io._schema import COLLECTIONS, TEXT, Shape
+from dexcore.io.bulk import (
+    DEFAULT_MAX_BYTES,
+    PLACEHOLDERS,
+    load_bulk,
+    read_bulk,
+    upload_part,
+    write_bulk,
+)
 from dexcore.model import (
     Assessment,
     AssessmentPhase,
@@ -587,3 +596,183 @@ def test_too_many_assessments() -> None:
     with pytest.raises(BulkReadError, match="at most 6") as caught:
         read_bulk(many.encode())
     assert caught.value.code == "xml.too-many"
+
+
+# -- the reader's chunks, attributes and text ---------------------------------------------------
+
+
+class _Trickle(io.RawIOBase):
+    """A binary stream that hands out at most ``size`` bytes a read, to split every element."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        self.data, self.size, self.at = data, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.data[self.at : self.at + min(self.size, size if size >= 0 else self.size)]
+        self.at += len(chunk)
+        return chunk
+
+
+@given(dst.datasets(max_clients=4), st.integers(1, 97))
+def test_chunk_boundaries_change_nothing(dataset: Dataset, size: int) -> None:
+    (data,) = write_bulk(dataset, max_bytes=10**9)
+    whole = load_bulk(data)
+    trickled = load_bulk(_Trickle(data, size))  # type: ignore[arg-type]
+    assert trickled.dataset == whole.dataset == dataset
+    assert trickled.lines == whole.lines
+
+
+def test_lines_and_problems_survive_small_chunks() -> None:
+    bad = CLIENT.replace("C00001", "C00002").replace("1988-04-09", "09/04/1988")
+    data = upload(CLIENT, bad, CLIENT.replace("C00001", "C00003"))
+    for size in (1, 5, 64, len(data)):
+        loaded = load_bulk(_Trickle(data, size))  # type: ignore[arg-type]
+        assert [c.client_id for c in loaded.dataset.clients] == ["C00001", "C00003"]
+        assert loaded.lines == {("client", 0): 4, ("client", 1): 42}
+        (problem,) = loaded.problems
+        assert problem.code == "xml.bad-value"
+        assert problem.path == "/DEXFileUpload/Clients/Client[2]/BirthDate"
+        assert problem.message.startswith("line 29:")  # the BirthDate line of the second client
+
+
+NESTED_DEFECTS = [
+    # (what to replace, with what, rule code, element path)
+    (
+        "<Suburb>Alice Springs</Suburb>",
+        '<AddressLine1 xsi:nil="true">7 Quollby Lane</AddressLine1><Suburb>Alice Springs</Suburb>',
+        "xml.bad-value",
+        "Client[1]/ResidentialAddress/AddressLine1",
+    ),
+    (
+        "<Postcode>0870</Postcode>",
+        '<Postcode note="x">0870</Postcode>',
+        "xml.unexpected-attribute",
+        "Client[1]/ResidentialAddress/Postcode",
+    ),
+    (
+        "<ResidentialAddress>",
+        '<ResidentialAddress source="crm">',
+        "xml.unexpected-attribute",
+        "Client[1]/ResidentialAddress",
+    ),
+    (
+        "<HasDisabilities>false</HasDisabilities>",
+        "<HasDisabilities>false</HasDisabilities><Disabilities>"
+        "<DisabilityCode>SENSORY</DisabilityCode>"
+        '<DisabilityCode why="x">NOT_STATED</DisabilityCode>'
+        "</Disabilities>",
+        "xml.unexpected-attribute",
+        "Client[1]/Disabilities/DisabilityCode[2]",
+    ),
+    (
+        "<Suburb>Alice Springs</Suburb>",
+        "stray words<Suburb>Alice Springs</Suburb>",
+        "xml.unexpected-text",
+        "Client[1]/ResidentialAddress",
+    ),
+    (
+        "<StateCode>NT</StateCode>",
+        "<StateCode>NT</StateCode> and more",
+        "xml.unexpected-text",
+        "Client[1]/ResidentialAddress",
+    ),
+    (
+        "<GenderCode>FEMALE</GenderCode>",
+        "<GenderCode> N/A </GenderCode>",
+        "xml.placeholder-value",
+        "Client[1]/GenderCode",
+    ),
+    (
+        "<BirthDate>1988-04-09</BirthDate>",
+        "<BirthDate>TBA</BirthDate>",
+        "xml.placeholder-value",
+        "Client[1]/BirthDate",
+    ),
+    (
+        "<IsBirthDateAnEstimate>false</IsBirthDateAnEstimate>",
+        '<IsBirthDateAnEstimate xsi:nil="true"/>',
+        "xml.missing-element",
+        "Client[1]/IsBirthDateAnEstimate",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after", "code", "path"), NESTED_DEFECTS)
+def test_reader_places_nested_defects(before: str, after: str, code: str, path: str) -> None:
+    xsi = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+    data = upload(CLIENT.replace(before, after), root=f"<DEXFileUpload {xsi}>")
+    with pytest.raises(BulkReadError) as caught:
+        read_bulk(data)
+    assert (caught.value.code, caught.value.path) == (code, f"/DEXFileUpload/Clients/{path}")
+    tag = path.rpartition("/")[2].partition("[")[0]
+    lines = data.decode().splitlines()
+    opening = re.compile(f"<{tag}[ />]")
+    assert caught.value.line == next(n for n, t in enumerate(lines, 1) if opening.search(t))
+    for value in ("Quollby", "stray", "and more"):
+        assert value not in str(caught.value)
+
+
+def test_nil_optional_elements_are_left_out_anywhere() -> None:
+    xsi = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+    text = CLIENT.replace(
+        "<Suburb>",
+        '<AddressLine1 xsi:nil="true"/><AddressLine2 xsi:nil="1"></AddressLine2><Suburb>',
+    )
+    (client,) = read_bulk(upload(text, root=f"<DEXFileUpload {xsi}>")).clients
+    assert client == read_bulk(upload(CLIENT)).clients[0]
+
+
+def test_attributes_on_the_root_and_collections_are_reported() -> None:
+    data = upload(CLIENT, root='<DEXFileUpload version="2">').replace(
+        b"<Clients>", b'<Clients count="1">'
+    )
+    problems: list[object] = []
+    dataset = read_bulk(data, problems=problems)  # type: ignore[arg-type]
+    assert len(dataset.clients) == 1
+    found = [(getattr(p, "code", ""), getattr(p, "path", "")) for p in problems]
+    assert found == [
+        ("xml.unexpected-attribute", "/DEXFileUpload"),
+        ("xml.unexpected-attribute", "/DEXFileUpload/Clients"),
+    ]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_garbage_collector_is_left_as_it_was(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        read_bulk(upload(CLIENT))
+        assert gc.isenabled() is enabled
+        with pytest.raises(BulkReadError):
+            read_bulk(upload(CLIENT, root="<Upload>"))
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_no_placeholder_reads_as_a_typed_value() -> None:
+    # The reader looks for placeholders in typed values only when they fail to read.
+    leaves = {
+        element.leaf
+        for collection in COLLECTIONS
+        for shape in _shapes(collection.shape)
+        for element in shape.elements
+        if element.leaf is not None and element.leaf is not TEXT
+    }
+    assert len(leaves) > 10
+    for leaf in leaves:
+        for placeholder in PLACEHOLDERS:
+            for text in (placeholder, placeholder.upper(), f" {placeholder} "):
+                with pytest.raises(Exception):  # noqa: B017, PT011 (any refusal will do)
+                    leaf.read(text)
+
+
+def _shapes(shape: Shape) -> list[Shape]:
+    found = [shape]
+    for element in shape.elements:
+        if element.shape is not None:
+            found.extend(_shapes(element.shape))
+    return found

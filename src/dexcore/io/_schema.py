@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -55,7 +56,7 @@ from dexcore.model import (
 )
 from dexcore.model.codes import CodeEnum
 
-__all__ = ["COLLECTIONS", "BadValueError", "Element", "Shape"]
+__all__ = ["COLLECTIONS", "TEXT", "BadValueError", "Element", "Shape"]
 
 
 class BadValueError(Exception):
@@ -68,7 +69,12 @@ class BadValueError(Exception):
 
 @attrs.frozen
 class Leaf:
-    """How one simple-typed value is read from and written to text."""
+    """How one simple-typed value is read from and written to text.
+
+    Every value read is immutable, so the readers of codes, numbers and
+    dates remember their recent answers: a file repeats the same few
+    hundred of each many thousand times.
+    """
 
     read: Callable[[str], Any]
     write: Callable[[Any], str]
@@ -118,17 +124,46 @@ class Element:
         return self.item is None and self.shape is None
 
 
+#: How the reader takes one element: see :attr:`Shape.by_tag`.
+Reading = tuple[int, Element, Leaf | None, bool, str, bool]
+
+
 @attrs.frozen
 class Shape:
-    """A complex type: the model class it builds and its elements in schema order."""
+    """A complex type: the model class it builds and its elements in schema order.
+
+    Attributes:
+        cls: The model class.
+        elements: Its elements, in the schema's order.
+        by_tag: For the reader, each tag's position and element, then (for a
+            single simple value only) its :class:`Leaf`, whether that leaf
+            is plain text, the model field's name, and whether the field
+            lives in ``Client.extended``.
+        required: The names of the model fields the schema requires.
+    """
 
     cls: type[Any]
     elements: tuple[Element, ...]
-    by_tag: Mapping[str, tuple[int, Element]] = attrs.field(init=False)
+    by_tag: Mapping[str, Reading] = attrs.field(init=False)
+    required: frozenset[str] = attrs.field(init=False)
 
     @by_tag.default
-    def _index(self) -> Mapping[str, tuple[int, Element]]:
-        return {element.tag: (n, element) for n, element in enumerate(self.elements)}
+    def _index(self) -> Mapping[str, Reading]:
+        return {
+            element.tag: (
+                n,
+                element,
+                element.leaf if element.plain else None,
+                element.leaf is TEXT,
+                element.name,
+                element.extended,
+            )
+            for n, element in enumerate(self.elements)
+        }
+
+    @required.default
+    def _required(self) -> frozenset[str]:
+        return frozenset(element.name for element in self.elements if element.required)
 
 
 # -- simple values ----------------------------------------------------------------------------
@@ -137,6 +172,9 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INT = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+#: Remember a reader's recent answers (failures are not remembered: they raise again).
+_remember = functools.lru_cache(maxsize=4096)
 
 
 def _read_text(text: str) -> str:
@@ -191,7 +229,7 @@ def _enum(table: type[CodeEnum]) -> Leaf:
         # The closed table's own parser: case-insensitive, raising UnknownCodeError.
         return table(text.strip())
 
-    return Leaf(read, _write_enum)
+    return Leaf(_remember(read), _write_enum)
 
 
 def _write_enum(value: CodeEnum) -> str:
@@ -208,10 +246,10 @@ def _write_score(value: DomainScore) -> str:
 
 TEXT = Leaf(_read_text, str)
 BOOL = Leaf(_read_bool, _write_bool)
-INT = Leaf(_read_int, str)
-DECIMAL = Leaf(_read_decimal, _write_decimal)
-DATE = Leaf(_read_date, _write_date)
-SCORE = Leaf(_read_score, _write_score)
+INT = Leaf(_remember(_read_int), str)
+DECIMAL = Leaf(_remember(_read_decimal), _write_decimal)
+DATE = Leaf(_remember(_read_date), _write_date)
+SCORE = Leaf(_remember(_read_score), _write_score)
 
 
 def _e(tag: str, field: str, leaf: Leaf = TEXT, **options: Any) -> Element:  # noqa: ANN401

@@ -45,6 +45,8 @@ def optional_code(value: str | None) -> str | None:
 
 def codes(value: Iterable[str]) -> tuple[str, ...]:
     """A tuple of canonical codes."""
+    if value == ():  # the usual default: nothing to convert
+        return ()
     return tuple(code(item) for item in value)
 
 
@@ -70,6 +72,13 @@ def optional_text(instance: object, attribute: attrs.Attribute[Any], value: obje
 
 def identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An organisation-supplied id: non-blank text of at most 50 characters."""
+    if (
+        isinstance(value, str)
+        and 0 < len(value) <= MAX_ID_LENGTH
+        and not value[0].isspace()
+        and not value[-1].isspace()
+    ):
+        return  # the usual case, decided without building anything
     text(instance, attribute, value)
     assert isinstance(value, str)  # narrowing after text()
     if len(value) > MAX_ID_LENGTH:
@@ -166,6 +175,8 @@ def postcode(instance: object, attribute: attrs.Attribute[Any], value: object) -
 
 def all_codes(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A tuple of non-blank codes."""
+    if value == ():  # the usual default
+        return
     if not isinstance(value, tuple) or not all(
         isinstance(item, str) and item.strip() for item in value
     ):
@@ -176,8 +187,11 @@ def all_of(item_type: type[Any]) -> Validator:
     """A tuple whose items are all ``item_type``."""
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, tuple) or not all(isinstance(item, item_type) for item in value):
+        if not isinstance(value, tuple):
             raise fail(instance, attribute, f"must be a sequence of {item_type.__name__}")
+        for item in value:  # a plain loop: most tuples hold one or two items
+            if not isinstance(item, item_type):
+                raise fail(instance, attribute, f"must be a sequence of {item_type.__name__}")
 
     return check
 
