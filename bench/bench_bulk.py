@@ -2,38 +2,51 @@
 
 The file is written by :func:`dexcore.io.bulk.write_bulk` from the synthetic
 dataset of ``bench_rules.py``, scaled so that the file is about 10 MB (DSS's
-limit). Each measurement runs in a fresh process, which reports its seconds
-(best of ``--repeat`` runs) and its peak memory:
+limit). Every measurement is one run in a fresh process (so no cache is warm),
+which reports its seconds and its memory:
 
 - ``parse``: ``xml.etree.ElementTree.parse`` of the file, nothing else;
-- ``read``: :func:`dexcore.io.bulk.read_bulk` (defused, streaming, model objects);
+- ``read``: :func:`dexcore.io.bulk.read_bulk` (model objects; the quick path
+  when the file allows it);
+- ``load``: :func:`dexcore.io.bulk.load_bulk` (the full reader, with every
+  record's line, as ``dexcore check`` uses it);
 - ``check``: ``read_bulk`` and then the full DEX + SETS rule check.
 
-Targets (issue #7): ``check`` within 4 × ``parse``; peak memory within 10 × the file size.
+The machine's speed drifts from minute to minute, so each round runs every kind
+once, one after the other, and each ratio is taken within its round; the table
+gives the median over ``--repeat`` rounds, and the best round's ratio.
 
-Run: ``python bench/bench_bulk.py [--megabytes 10] [--workers 1] [--repeat 3] [--compact]``.
+Targets (issue #7): ``check`` within 4 × ``parse``; peak memory within 10 × the file
+size. The table gives each run's peak (the whole process) and its growth (the peak
+less what the process held just before the run); ``× file`` is the growth over the
+file's size. Linux only: it reads ``/proc/self/status``.
+
+Run: ``python bench/bench_bulk.py [--megabytes 10] [--workers 1] [--repeat 5] [--compact]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import re
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_rules import TODAY, synthetic_dataset
 
-from dexcore.io.bulk import read_bulk, write_bulk
+from dexcore.io.bulk import load_bulk, read_bulk, write_bulk
 from dexcore.rules import RULESETS, check
 
 MIB = 1024 * 1024
+KINDS = ("parse", "read", "load", "check")
 
 
 def build(path: Path, megabytes: float, *, pretty: bool) -> dict[str, float]:
@@ -47,24 +60,54 @@ def build(path: Path, megabytes: float, *, pretty: bool) -> dict[str, float]:
     return {"bytes": len(data), "records": sum(dataset.counts().values()), "scale": scale}
 
 
-def measure(kind: str, path: Path, workers: int, repeat: int) -> dict[str, float]:
-    """In this process: the best time of ``repeat`` runs of ``kind``, and the peak memory."""
-    best = float("inf")
+def _memory(field: str) -> float:
+    """``VmRSS`` (now) or ``VmHWM`` (peak) of this process, in MiB, from ``/proc``."""
+    status = Path("/proc/self/status").read_text()
+    match = re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE)
+    assert match is not None, field
+    return int(match.group(1)) / 1024
+
+
+def measure(kind: str, path: Path, workers: int) -> dict[str, float]:
+    """In this process: the seconds of one run of ``kind``, its peak memory and its growth.
+
+    The peak is reset just before the run (Linux: ``/proc/self/clear_refs``),
+    so that importing dexcore and the rules does not hide the run's own peak.
+    """
+    Path("/proc/self/clear_refs").write_text("5")
+    before = _memory("VmRSS")
     issues = 0
-    for _ in range(repeat):
-        start = time.perf_counter()
-        if kind == "none":
-            pass
-        elif kind == "parse":
-            ET.parse(path)
-        else:
-            dataset = read_bulk(path)
-            if kind == "check":
-                report = check(dataset, RULESETS["sets"], today=TODAY, workers=workers)
-                issues = len(report.issues)
-        best = min(best, time.perf_counter() - start)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    return {"seconds": round(best, 3), "peak_mib": round(peak, 1), "issues": issues}
+    start = time.perf_counter()
+    if kind == "parse":
+        ET.parse(path)
+    elif kind == "load":
+        load_bulk(path)
+    elif kind != "none":
+        dataset = read_bulk(path)
+        if kind == "check":
+            report = check(dataset, RULESETS["sets"], today=TODAY, workers=workers)
+            issues = len(report.issues)
+    seconds = time.perf_counter() - start
+    peak = _memory("VmHWM")
+    return {
+        "seconds": round(seconds, 3),
+        "peak_mib": round(peak, 1),
+        "growth_mib": round(peak - before, 1),
+        "issues": issues,
+    }
+
+
+def _summary(runs: list[dict[str, float]], parses: list[dict[str, float]]) -> dict[str, Any]:
+    seconds = [run["seconds"] for run in runs]
+    ratios = [run["seconds"] / parse["seconds"] for run, parse in zip(runs, parses, strict=True)]
+    return {
+        "seconds": statistics.median(seconds),
+        "ratio": round(statistics.median(ratios), 2),
+        "best_ratio": round(min(ratios), 2),
+        "peak_mib": max(run["peak_mib"] for run in runs),
+        "growth_mib": max(run["growth_mib"] for run in runs),
+        "runs": seconds,
+    }
 
 
 def main() -> None:
@@ -72,7 +115,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5, help="rounds, each kind once a round")
     parser.add_argument(
         "--compact", action="store_true", help="no white space between elements: more records a MB"
     )
@@ -80,35 +123,34 @@ def main() -> None:
     args = parser.parse_args()
     if args.one:
         kind, file = args.one
-        print(json.dumps(measure(kind, Path(file), args.workers, args.repeat)))
+        print(json.dumps(measure(kind, Path(file), args.workers)))
         return
+    runs: dict[str, list[dict[str, float]]] = {kind: [] for kind in ("none", *KINDS)}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload.xml"
         info = build(path, args.megabytes, pretty=not args.compact)
-        rows = {}
-        for kind in ("baseline", "parse", "read", "check"):
-            command = [sys.executable, __file__, "--workers", str(args.workers)]
-            command += ["--repeat", str(args.repeat), "--one", kind, str(path)]
-            if kind == "baseline":  # the interpreter with dexcore imported, doing nothing
-                command[-2] = "none"
-            out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-            rows[kind] = json.loads(out)
+        for _ in range(args.repeat):
+            for kind in ("none", *KINDS):  # "none": the interpreter with dexcore imported
+                command = [sys.executable, __file__, "--workers", str(args.workers)]
+                command += ["--one", kind, str(path)]
+                out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+                runs[kind].append(json.loads(out))
     size_mib = info["bytes"] / MIB
     print(f"file: {info['bytes']:,} bytes, {int(info['records']):,} records")
-    print(f"{'':>8} {'seconds':>8} {'× parse':>8} {'peak MiB':>9} {'× file':>7}")
-    for kind in ("parse", "read", "check"):
-        row = rows[kind]
-        ratio = row["seconds"] / rows["parse"]["seconds"]
-        print(
-            f"{kind:>8} {row['seconds']:>8.3f} {ratio:>8.2f} {row['peak_mib']:>9.1f}"
-            f" {row['peak_mib'] / size_mib:>7.1f}"
-        )
-    base = rows["baseline"]["peak_mib"]
-    growth = rows["check"]["peak_mib"] - base
+    print(f"median of {args.repeat} rounds, workers={args.workers}")
     print(
-        f"interpreter with dexcore imported: {base:.1f} MiB; check adds {growth:.1f} MiB"
-        f" ({growth / size_mib:.1f} × the file)"
+        f"{'':>8} {'seconds':>8} {'× parse':>8} {'best ×':>7} {'peak MiB':>9}"
+        f" {'growth MiB':>11} {'× file':>7}"
     )
+    rows = {kind: _summary(runs[kind], runs["parse"]) for kind in KINDS}
+    for kind, row in rows.items():
+        print(
+            f"{kind:>8} {row['seconds']:>8.3f} {row['ratio']:>8.2f} {row['best_ratio']:>7.2f}"
+            f" {row['peak_mib']:>9.1f} {row['growth_mib']:>11.1f}"
+            f" {row['growth_mib'] / size_mib:>7.1f}"
+        )
+    base = max(run["peak_mib"] for run in runs["none"])
+    print(f"interpreter with dexcore and the rules imported: {base:.1f} MiB")
     print(json.dumps({"file": info, "workers": args.workers, **rows}), file=sys.stderr)
 
 

@@ -20,6 +20,8 @@ from dexcore.io._schema import COLLECTIONS, TEXT, Shape
 from dexcore.io.bulk import (
     DEFAULT_MAX_BYTES,
     PLACEHOLDERS,
+    _read_one,
+    _read_quick,
     load_bulk,
     read_bulk,
     upload_part,
@@ -53,6 +55,7 @@ from dexcore.model import (
     SessionClient,
     State,
 )
+from dexcore.rules import Issue
 from dexcore.testing import strategies as dst
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "bulk"
@@ -776,3 +779,106 @@ def _shapes(shape: Shape) -> list[Shape]:
         if element.shape is not None:
             found.extend(_shapes(element.shape))
     return found
+
+
+# -- the quick path ---------------------------------------------------------------------------
+
+
+@given(dst.datasets(max_clients=4))
+def test_quick_path_reads_what_the_full_reader_reads(dataset: Dataset) -> None:
+    (data,) = write_bulk(dataset, max_bytes=10**9)
+    quick = _read_quick(data, progress=None)
+    body = data[data.index(b"<DEXFileUpload>") :]
+    if b"=" not in body:  # an '=' in some text sends the file to the full reader
+        assert quick is not None
+        assert quick.records == _read_one(data, collect=True, file_label="", progress=None).records
+    assert read_bulk(data) == load_bulk(data).dataset == dataset
+
+
+def test_quick_path_is_taken_for_plain_files() -> None:
+    data = upload(CLIENT)
+    assert _read_quick(data, progress=None) is not None
+    bom = b"\xef\xbb\xbf" + data.replace(b'encoding="utf-8"', b'encoding="UTF-8"')
+    commented = data.replace(
+        b"<DEXFileUpload>", b"<!-- <!DOCTYPE x> -->\n<?app v1?>\n<DEXFileUpload>"
+    )
+    assert _read_quick(bom, progress=None) is not None
+    assert _read_quick(commented, progress=None) is not None
+    assert read_bulk(commented) == read_bulk(data)
+
+
+XSI_ROOT = '<DEXFileUpload xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+NOT_QUICK = [
+    # (file, why the quick path steps aside)
+    (upload(CLIENT).replace(b'encoding="utf-8"', b'encoding="ISO-8859-1"'), "another encoding"),
+    (upload(CLIENT, root='<DEXFileUpload xmlns="https://dss.dex.gov.au">'), "a namespace"),
+    (
+        upload(
+            CLIENT.replace("</HasDisabilities>", '</HasDisabilities><HasCarer xsi:nil="1"/>')
+        ).replace(b"<DEXFileUpload>", XSI_ROOT.encode()),
+        "nil",
+    ),
+    (upload(CLIENT.replace("Alice Springs", "Alice=Springs")), "an '=' in a text"),
+    (upload(CLIENT.replace("1988-04-09", "1988-02-30")), "a bad record"),
+    (upload(CLIENT, "<Person><Name>x</Name></Person>"), "an unknown record"),
+    (upload(CLIENT.replace("Alice Springs", "Alice & Springs")), "not well-formed"),
+    (upload(CLIENT, head="<!DOCTYPE DEXFileUpload>\n"), "a DTD"),
+    (upload(CLIENT, head='<!-- a -->\n<!DOCTYPE DEXFileUpload [<!ENTITY a "a">]>\n'), "a DTD"),
+    (upload(CLIENT, root="<Upload>"), "another root"),
+    (b"", "an empty file"),
+]
+
+
+@pytest.mark.parametrize(("data", "why"), NOT_QUICK)
+def test_quick_path_steps_aside(data: bytes, why: str) -> None:
+    assert _read_quick(data, progress=None) is None, why
+    assert _by_read_bulk(data) == _by_load_bulk(data)
+
+
+def _by_read_bulk(data: bytes) -> tuple[object, ...]:
+    problems: list[Issue] = []
+    try:
+        dataset = read_bulk(data, problems=problems)
+    except BulkReadError as error:
+        return ("refused", error.code, error.line)
+    return ("read", dataset, tuple(problems))
+
+
+def _by_load_bulk(data: bytes) -> tuple[object, ...]:
+    try:
+        loaded = load_bulk(data)
+    except BulkReadError as error:
+        return ("refused", error.code, error.line)
+    return ("read", loaded.dataset, loaded.problems)
+
+
+def test_other_encodings_and_their_dtds_go_to_the_defused_reader() -> None:
+    text = upload(CLIENT, head='<!DOCTYPE DEXFileUpload [<!ENTITY a "aaaa">]>\n').decode()
+    utf16 = text.replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16")
+    assert _read_quick(utf16, progress=None) is None
+    with pytest.raises(BulkReadError, match="DTD"):
+        read_bulk(utf16)
+    plain16 = upload(CLIENT).decode().replace('encoding="utf-8"', 'encoding="utf-16"')
+    assert read_bulk(plain16.encode("utf-16")) == read_bulk(upload(CLIENT))
+
+
+def test_a_file_object_is_rewound_for_the_full_reader() -> None:
+    data = upload(CLIENT.replace("Alice Springs", "Alice=Springs"))
+    stream = io.BytesIO(b"junk" + data)
+    stream.seek(4)
+    (client,) = read_bulk(stream).clients
+    assert client.residential_address.suburb == "Alice=Springs"
+    trickle = _Trickle(upload(CLIENT), 64)  # not seekable: straight to the full reader
+    assert _read_quick(trickle, progress=None) is None  # type: ignore[arg-type]
+    assert trickle.at == 0
+    assert len(read_bulk(trickle).clients) == 1  # type: ignore[arg-type]
+
+
+def test_an_attribute_past_the_first_chunk_still_sends_the_file_to_the_full_reader() -> None:
+    clients = [CLIENT.replace("C00001", f"C{n:05}") for n in range(1, 200)]
+    clients.append(CLIENT.replace("<ClientId>C00001", '<ClientId kind="late">C00200'))
+    data = upload(*clients)
+    assert len(data) > 2 * 65536
+    assert _read_quick(data, progress=None) is None
+    assert _by_read_bulk(data) == _by_load_bulk(data)
+    assert _by_read_bulk(data)[2][0].code == "xml.unexpected-attribute"  # type: ignore[index]

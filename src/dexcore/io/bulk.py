@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import io
 import os
 import re
@@ -624,6 +625,151 @@ def _line(parser: DefusedXMLParser) -> int | None:
         return None
 
 
+# -- the quick path ---------------------------------------------------------------------------
+
+
+def _has_c_tree_builder() -> bool:
+    """Whether ElementTree's tree builder is the C one, whose ``close`` gives the root mid-parse."""
+    try:
+        accelerator = importlib.import_module("_elementtree")
+    except ImportError:  # pragma: no cover (CPython always has it)
+        return False
+    return ET.TreeBuilder is getattr(accelerator, "TreeBuilder", None)
+
+
+_QUICK = _has_c_tree_builder()
+
+# The prolog may hold the XML declaration, comments, processing instructions and
+# white space; the root start tag must be exactly <DEXFileUpload>.
+_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
+_ROOT_TAG = re.compile(rb"\s*<DEXFileUpload\s*>")
+_DECLARATION = re.compile(rb"<\?xml\s.*?\?>", re.DOTALL)
+_ENCODING = re.compile(rb"""\sencoding\s*=\s*["']([A-Za-z0-9._-]*)["']""")
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+class _NotQuick(Exception):  # noqa: N818 (internal signal, never escapes this module)
+    """The file needs the full reader: it has something the quick path does not handle."""
+
+
+def _root_end(head: bytes) -> int | None:
+    """Where the root start tag ends, if the prolog is plain UTF-8 with no DTD; else ``None``.
+
+    Without a document type declaration a file cannot declare an entity or
+    refer to an external one, so ElementTree's own parser may read it. The
+    declaration can only come before the root element, so the prolog is
+    all that needs looking at. Anything unusual (another encoding, a DTD, a
+    namespace or an attribute on the root) goes to the defused reader.
+    """
+    at = len(_UTF8_BOM) if head.startswith(_UTF8_BOM) else 0
+    declaration = _DECLARATION.match(head, at)
+    if declaration is not None:
+        encoding = _ENCODING.search(declaration.group())
+        if encoding is not None and encoding.group(1).lower() not in (b"utf-8", b"utf8"):
+            return None
+    while (item := _PROLOG_ITEM.match(head, at)) is not None:
+        at = item.end()
+    root = _ROOT_TAG.match(head, at)
+    return None if root is None else root.end()
+
+
+class _QuickReader(_Reader):
+    """Reads a file that :func:`_root_end` cleared with ElementTree's C parser.
+
+    It gives up (raising :class:`_NotQuick`) at the first thing that would
+    need the full reader's care: an attribute anywhere (any ``=`` after the
+    root tag), a record that cannot be read, an unknown element, a file that
+    is not well-formed. The full reader then reads the file from the start
+    and reports it properly, with lines. It keeps no lines of its own.
+    """
+
+    def _enter(self, group: ET.Element) -> None:
+        self.group = group
+        self.collection = _BY_TAG.get(group.tag)
+        if self.collection is None:
+            raise _NotQuick
+
+    def _take(self, record: ET.Element) -> None:
+        collection = self.collection
+        assert collection is not None
+        if record.tag != collection.record:
+            raise _NotQuick
+        field = collection.field
+        position = self.positions[field] = self.positions[field] + 1
+        path = f"/{_ROOT}/{collection.tag}/{collection.record}[{position}]"
+        try:
+            value = _build(collection.shape, record, path, None)
+        except _Problem:
+            raise _NotQuick from None
+        self.records[field].append(value)
+
+    def _report(self, code: str, reason: str, path: str, line: int, record: RecordRef) -> None:
+        raise _NotQuick
+
+
+def _read_quick(
+    source: BulkSource, *, progress: Callable[[int, int | None], None] | None
+) -> _QuickReader | None:
+    """The records of ``source`` read the quick way, or ``None`` to read it the full way.
+
+    A file object must be seekable, so that the full reader can start again
+    from where this one started.
+    """
+    if not _QUICK:
+        return None  # pragma: no cover (another Python's ElementTree)
+    start = None
+    if not isinstance(source, (bytes, bytearray, str, os.PathLike)):
+        if not (hasattr(source, "seekable") and source.seekable()):
+            return None
+        start = source.tell()
+    try:
+        stream, size, owned = _open(source)
+    except (BulkReadError, TypeError):
+        return None  # the full reader says why
+    try:
+        reader = _quick(stream, size, progress)
+    finally:
+        if owned:
+            stream.close()
+    if reader is None and start is not None:
+        stream.seek(start)
+    return reader
+
+
+def _quick(
+    stream: IO[bytes], size: int | None, progress: Callable[[int, int | None], None] | None
+) -> _QuickReader | None:
+    head = stream.read(_CHUNK)
+    if not isinstance(head, bytes):
+        return None
+    end = _root_end(head)
+    if end is None or b"=" in head[end:]:
+        return None
+    reader = _QuickReader(collect=False, file_label="")
+    builder = ET.TreeBuilder()
+    # Safe here, though ruff cannot know it: _root_end has ruled out any DTD, so the file
+    # can neither declare an entity nor refer to an external one.
+    parser = ET.XMLParser(target=builder)  # noqa: S314
+    done = 0
+    chunk = head
+    try:
+        while chunk:
+            parser.feed(chunk)
+            reader.root = builder.close()  # the C builder hands over its root mid-parse too
+            reader.drain()
+            done += len(chunk)
+            if progress is not None:
+                progress(done, size)
+            chunk = stream.read(_CHUNK)
+            if b"=" in chunk:  # an attribute, perhaps: the full reader checks them
+                return None
+        parser.close()
+        reader.drain(final=True)
+    except (_NotQuick, ParseError):
+        return None
+    return reader
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while files are read, if it is running.
@@ -671,14 +817,26 @@ def load_bulk(
             declares a DTD or an entity, or does not start with
             ``DEXFileUpload``; or, with ``collect=False``, a record is bad.
     """
-    sources = _sources(source)
+    return _read_all(_sources(source), collect=collect, progress=progress, quick=False)
+
+
+def _read_all(
+    sources: Sequence[BulkSource],
+    *,
+    collect: bool,
+    progress: Callable[[int, int | None], None] | None,
+    quick: bool,
+) -> BulkUpload:
+    """Read ``sources`` in order; with ``quick``, the quick way where it can (no lines then)."""
     records: dict[str, list[Any]] = {c.field: [] for c in COLLECTIONS}
     lines: dict[tuple[str, int], int] = {}
     problems: list[Issue] = []
     for number, one in enumerate(sources, 1):
         label = f"file {number}, " if len(sources) > 1 else ""
         with _collector_paused():
-            reader = _read_one(one, collect=collect, file_label=label, progress=progress)
+            reader: _Reader | None = _read_quick(one, progress=progress) if quick else None
+            if reader is None:
+                reader = _read_one(one, collect=collect, file_label=label, progress=progress)
         offsets = {c.kind: len(records[c.field]) for c in COLLECTIONS}
         for (kind, index), line in reader.lines.items():
             lines[(kind, index + offsets[kind])] = line
@@ -714,7 +872,8 @@ def read_bulk(
     Raises:
         BulkReadError: the file, or (without ``problems``) one record, cannot be read.
     """
-    upload = load_bulk(source, collect=problems is not None, progress=progress)
+    collect = problems is not None
+    upload = _read_all(_sources(source), collect=collect, progress=progress, quick=True)
     if problems is not None:
         problems.extend(upload.problems)
     return upload.dataset
