@@ -548,6 +548,7 @@ def test_model_rule_is_placed_on_its_element() -> None:
         (upload(CLIENT.replace("Alice Springs", "Alice <Springs")), "not well-formed"),
         (upload(CLIENT, head='<!DOCTYPE DEXFileUpload [<!ENTITY a "aaaa">]>\n'), "DTD"),
         (upload(CLIENT, head="<!DOCTYPE DEXFileUpload>\n"), "DTD"),
+        (upload(CLIENT, head='<!DOCTYPE DEXFileUpload SYSTEM "file:///etc/hostname">\n'), "DTD"),
         (upload(CLIENT.replace("Alice Springs", "&undefined;")), "not well-formed"),
         (upload(CLIENT, root="<Upload>"), "root element"),
         (b"", "empty"),
@@ -811,6 +812,8 @@ XSI_ROOT = '<DEXFileUpload xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
 NOT_QUICK = [
     # (file, why the quick path steps aside)
     (upload(CLIENT).replace(b'encoding="utf-8"', b'encoding="ISO-8859-1"'), "another encoding"),
+    (upload(CLIENT).replace(b'encoding="utf-8"', b"encoding = 'UTF-16'"), "another encoding"),
+    (upload(CLIENT).replace(b'encoding="utf-8"', b'encoding="utf 8"'), "a strange encoding"),
     (upload(CLIENT, root='<DEXFileUpload xmlns="https://dss.dex.gov.au">'), "a namespace"),
     (
         upload(

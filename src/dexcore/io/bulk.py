@@ -665,9 +665,9 @@ def _root_end(head: bytes) -> int | None:
     """
     at = len(_UTF8_BOM) if head.startswith(_UTF8_BOM) else 0
     declaration = _DECLARATION.match(head, at)
-    if declaration is not None:
+    if declaration is not None and b"encoding" in declaration.group():
         encoding = _ENCODING.search(declaration.group())
-        if encoding is not None and encoding.group(1).lower() not in (b"utf-8", b"utf8"):
+        if encoding is None or encoding.group(1).lower() not in (b"utf-8", b"utf8"):
             return None
     while (item := _PROLOG_ITEM.match(head, at)) is not None:
         at = item.end()
