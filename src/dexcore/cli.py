@@ -32,7 +32,7 @@ import attrs
 from dexcore import __version__
 from dexcore.errors import DexError, InvalidSlk
 from dexcore.io import dataset_from_json
-from dexcore.io.bulk import BulkUpload, load_bulk
+from dexcore.io.bulk import BulkUpload, load_bulk, read_bulk
 from dexcore.io.xsd import load_schema
 from dexcore.kpi import KpiReport, Ratio, standard_kpis
 from dexcore.model import Dataset, ParticipationType
@@ -91,7 +91,11 @@ def _summary_lines(name: str, dataset: Dataset) -> list[str]:
 
 @attrs.frozen
 class _Loaded:
-    """A dataset read from a file, with what could not be read and where records start."""
+    """A dataset read from a file, with what could not be read.
+
+    ``upload`` is the full reader's answer, with each record's line, when it
+    was asked for (``check``); ``None`` otherwise, and for dexcore JSON.
+    """
 
     dataset: Dataset
     problems: tuple[Issue, ...] = ()
@@ -142,8 +146,13 @@ def _progress(args: argparse.Namespace, path: Path) -> _Progress:
     return _Progress(path.name, enabled=bool(wanted))
 
 
-def _load(file: str, progress: _Progress | None = None) -> _Loaded | None:
-    """The dataset in ``file`` (bulk XML or dexcore JSON), or ``None`` after saying why not."""
+def _load(file: str, progress: _Progress | None = None, *, lines: bool = False) -> _Loaded | None:
+    """The dataset in ``file`` (bulk XML or dexcore JSON), or ``None`` after saying why not.
+
+    With ``lines``, a bulk file is read by the full reader, which keeps each
+    record's line (``check`` points into the file); otherwise ``read_bulk``
+    may take its quick path.
+    """
     path = Path(file)
     try:
         xml = _is_xml(path)
@@ -152,15 +161,20 @@ def _load(file: str, progress: _Progress | None = None) -> _Loaded | None:
         print(f"dexcore: cannot read {path}: {error.strerror}", file=sys.stderr)
         return None
     if xml:
+        reading = None if progress is None else progress.reading
+        problems: list[Issue] = []
         try:
-            upload = load_bulk(path, progress=None if progress is None else progress.reading)
+            if lines:
+                upload = load_bulk(path, progress=reading)
+                return _Loaded(upload.dataset, upload.problems, upload)
+            dataset = read_bulk(path, problems=problems, progress=reading)
         except DexError as error:
             print(f"dexcore: {path} cannot be read as a DEX bulk upload: {error}", file=sys.stderr)
             return None
         finally:
             if progress is not None:
                 progress.done()
-        return _Loaded(upload.dataset, upload.problems, upload)
+        return _Loaded(dataset, tuple(problems))
     try:
         return _Loaded(dataset_from_json(text))
     except DexError as error:
@@ -203,7 +217,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             print(f"dexcore: cannot use the reference data: {error}", file=sys.stderr)
             return EXIT_UNREADABLE
     progress = _progress(args, path)
-    loaded = _load(args.file, progress)
+    loaded = _load(args.file, progress, lines=True)
     if loaded is None:
         return EXIT_UNREADABLE
     found: list[Issue] = list(loaded.problems)
