@@ -387,6 +387,17 @@ def upload(*clients: str, head: str = "", root: str = "<DEXFileUpload>") -> byte
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + text).encode()
 
 
+XSI_ROOT = '<DEXFileUpload xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+
+
+def _opening_line(data: bytes, path: str) -> int:
+    """The first line of ``data`` that opens the element ``path`` ends in: an error's own line."""
+    tag = path.rpartition("/")[2].partition("[")[0]
+    opening = re.compile(f"<{tag}[ />]")
+    lines = data.decode().splitlines()
+    return next(n for n, text in enumerate(lines, 1) if opening.search(text))
+
+
 def test_reads_a_plain_file() -> None:
     (client,) = read_bulk(upload(CLIENT)).clients
     assert client.client_id == "C00001"
@@ -514,11 +525,7 @@ def test_reader_names_each_defect(before: str, after: str, code: str, path: str)
     error = caught.value
     assert error.code == code
     assert error.path == f"/DEXFileUpload/Clients/{path}"
-    # The line is the element's own: the first line of the file that opens it.
-    tag = path.rpartition("/")[2].partition("[")[0]
-    lines = data.decode().splitlines()
-    opening = re.compile(f"<{tag}[ />]")
-    assert error.line == next(n for n, text in enumerate(lines, 1) if opening.search(text))
+    assert error.line == _opening_line(data, path)
     # The message names the element and never the value it held.
     for value in ("09/04/1988", "WOMANISH", "1988-02-30", "Alice", "870<"):
         assert value not in str(error)
@@ -706,26 +713,21 @@ NESTED_DEFECTS = [
 
 @pytest.mark.parametrize(("before", "after", "code", "path"), NESTED_DEFECTS)
 def test_reader_places_nested_defects(before: str, after: str, code: str, path: str) -> None:
-    xsi = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
-    data = upload(CLIENT.replace(before, after), root=f"<DEXFileUpload {xsi}>")
+    data = upload(CLIENT.replace(before, after), root=XSI_ROOT)
     with pytest.raises(BulkReadError) as caught:
         read_bulk(data)
     assert (caught.value.code, caught.value.path) == (code, f"/DEXFileUpload/Clients/{path}")
-    tag = path.rpartition("/")[2].partition("[")[0]
-    lines = data.decode().splitlines()
-    opening = re.compile(f"<{tag}[ />]")
-    assert caught.value.line == next(n for n, t in enumerate(lines, 1) if opening.search(t))
+    assert caught.value.line == _opening_line(data, path)
     for value in ("Quollby", "stray", "and more"):
         assert value not in str(caught.value)
 
 
 def test_nil_optional_elements_are_left_out_anywhere() -> None:
-    xsi = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
     text = CLIENT.replace(
         "<Suburb>",
         '<AddressLine1 xsi:nil="true"/><AddressLine2 xsi:nil="1"></AddressLine2><Suburb>',
     )
-    (client,) = read_bulk(upload(text, root=f"<DEXFileUpload {xsi}>")).clients
+    (client,) = read_bulk(upload(text, root=XSI_ROOT)).clients
     assert client == read_bulk(upload(CLIENT)).clients[0]
 
 
@@ -808,7 +810,6 @@ def test_quick_path_is_taken_for_plain_files() -> None:
     assert read_bulk(commented) == read_bulk(data)
 
 
-XSI_ROOT = '<DEXFileUpload xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
 NOT_QUICK = [
     # (file, why the quick path steps aside)
     (upload(CLIENT).replace(b'encoding="utf-8"', b'encoding="ISO-8859-1"'), "another encoding"),

@@ -482,7 +482,7 @@ def _build(shape: Shape, node: ET.Element, path: str, marks: _Marks | None) -> A
             value = _leaf(element, child, path)  # raises: a value holds no elements
         else:
             text = child.text or ""
-            if plain_text:
+            if plain_text:  # _is_placeholder, inlined: this runs once for every value
                 if len(text) <= _LONGEST_PLACEHOLDER and text.strip().lower() in PLACEHOLDERS:
                     raise _placeholder(child, f"{path}/{child.tag}")
                 value = text
