@@ -1,0 +1,116 @@
+"""The protection step: from a count table to what may be published."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from dexcore.errors import DexValueError
+from dexcore.privacy.sdc._cells import (
+    Policy,
+    RoundingPolicy,
+    SuppressionKind,
+    SuppressionPolicy,
+    round_count,
+)
+from dexcore.privacy.sdc._differencing import ReleaseHistory, _guard_differences
+from dexcore.privacy.sdc._grid import _Grid
+from dexcore.privacy.sdc._released import DisclosureWarning, ReleasedTable
+from dexcore.privacy.sdc._tables import CountTable
+
+
+def _population_groups(table: CountTable) -> list[DisclosureWarning]:
+    warnings = []
+    if len(table.columns) >= 2:
+        for i, row in enumerate(table.rows):
+            filled = [j for j, n in enumerate(table.counts[i]) if n > 0]
+            if len(filled) == 1:
+                column = table.columns[filled[0]]
+                warnings.append(
+                    DisclosureWarning(
+                        "sdc.population-group",
+                        f"every client with {table.row_dimension} {row!r} has "
+                        f"{table.column_dimension} {column!r}",
+                        row=row,
+                        column=column,
+                    )
+                )
+    if len(table.rows) >= 2:
+        for j, column in enumerate(table.columns):
+            filled = [i for i in range(len(table.rows)) if table.counts[i][j] > 0]
+            if len(filled) == 1:
+                row = table.rows[filled[0]]
+                warnings.append(
+                    DisclosureWarning(
+                        "sdc.population-group",
+                        f"every client with {table.column_dimension} {column!r} has "
+                        f"{table.row_dimension} {row!r}",
+                        row=row,
+                        column=column,
+                    )
+                )
+    return warnings
+
+
+def protect(
+    table: CountTable,
+    policy: Policy | None = None,
+    *,
+    history: ReleaseHistory | None = None,
+    on_difference: Literal["suppress", "refuse"] = "suppress",
+) -> ReleasedTable:
+    """Apply disclosure control to ``table`` and return what may be published.
+
+    Args:
+        table: Distinct-client counts.
+        policy: :class:`SuppressionPolicy` (the default, threshold 5) or
+            :class:`RoundingPolicy`.
+        history: Tables already released to the same audience. When given,
+            the differencing guard compares ``table`` with every earlier
+            table over the same dimensions whose population is nested with
+            its own, and the released table is added to the history.
+        on_difference: ``"suppress"`` (default) hides the new table's values
+            whose difference with an earlier published value is from 1 to
+            below the threshold (then suppresses consequentially);
+            ``"refuse"`` raises instead.
+
+    Raises:
+        DisclosureRefused: ``sdc.differencing``, with ``on_difference="refuse"``.
+        DexValueError: an unknown policy or ``on_difference``.
+    """
+    policy = SuppressionPolicy() if policy is None else policy
+    if not isinstance(policy, SuppressionPolicy | RoundingPolicy):
+        raise DexValueError("protect: policy must be a SuppressionPolicy or a RoundingPolicy")
+    if on_difference not in ("suppress", "refuse"):
+        raise DexValueError('protect: on_difference must be "suppress" or "refuse"')
+    grid = _Grid(table)
+    threshold = policy.threshold
+    if isinstance(policy, SuppressionPolicy):
+        for i, line in enumerate(grid.true):
+            for j, count in enumerate(line):
+                if 0 < count < threshold:
+                    grid.hide(i, j, SuppressionKind.PRIMARY, threshold)
+        if policy.secondary:
+            grid.secondary(threshold)
+    else:
+        grid.published = [[round_count(count, policy) for count in line] for line in grid.true]
+    warnings = _population_groups(table)
+    if history is not None:
+        warnings.extend(_guard_differences(grid, table, history, threshold, on_difference))
+    n, m = grid.n_rows, grid.n_columns
+    released = ReleasedTable(
+        title=table.title,
+        row_dimension=table.row_dimension,
+        column_dimension=table.column_dimension,
+        rows=table.rows,
+        columns=table.columns,
+        cells=tuple(tuple(grid.published[i][:m]) for i in range(n)),
+        row_totals=tuple(grid.published[i][m] for i in range(n)) if table.margins else None,
+        column_totals=tuple(grid.published[n][:m]) if table.margins else None,
+        total=grid.published[n][m] if table.margins else None,
+        policy=policy,
+        population=table.population,
+        warnings=tuple(warnings),
+    )
+    if history is not None:
+        history.add(released)
+    return released
