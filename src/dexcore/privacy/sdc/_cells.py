@@ -13,19 +13,28 @@ TOTAL = "Total"
 
 
 class SuppressionKind(enum.StrEnum):
-    """Why a cell is hidden."""
+    """Why a cell is hidden. Kept for the publisher's records; every hidden cell prints ``n.p.``."""
 
     PRIMARY = "primary"  #: The count itself is too small.
-    SECONDARY = "secondary"  #: Hidden so that a primary cell cannot be worked out.
+    SECONDARY = "secondary"  #: Hidden so that no hidden count can be worked out or narrowed.
     DIFFERENCING = "differencing"  #: Its difference with an earlier release is too small.
+
+
+#: How every hidden count is shown, whatever the reason it is hidden.
+NOT_PUBLISHED = "n.p."
 
 
 @attrs.frozen
 class Suppressed:
-    """A hidden count. It is not a number: it has no arithmetic, and prints as ``<5`` or ``n.p.``.
+    """A hidden count. It is not a number: it has no arithmetic, and prints as ``n.p.``.
+
+    Every hidden count carries the same label, as the ABS and the AIHW
+    publish them: a reader who could tell a small count (``<5``) from one
+    hidden to protect it would learn which hidden counts are small, and
+    with the margins often their values.
 
     Attributes:
-        kind: Why it is hidden.
+        kind: Why it is hidden (not shown in the published table).
         threshold: The policy's threshold (counts below it are small).
     """
 
@@ -33,30 +42,51 @@ class Suppressed:
     threshold: int = 5
 
     def __str__(self) -> str:
-        return f"<{self.threshold}" if self.kind is SuppressionKind.PRIMARY else "n.p."
+        return NOT_PUBLISHED
 
 
 #: A published cell: a count, or a hidden one.
 Cell = int | Suppressed
 
 
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 @attrs.frozen(kw_only=True)
 class SuppressionPolicy:
-    """Suppress counts from 1 to ``threshold - 1``, then suppress consequentially.
+    """Hide counts from 1 to ``threshold - 1``, then hide more until none can be narrowed.
+
+    After the small counts are hidden, :func:`~dexcore.privacy.sdc.protect`
+    audits the table as an attacker would (see the protection audit in
+    ``docs/privacy.md``) and hides further cells until the feasible range
+    of every hidden count, given everything published, is at least
+    :attr:`protection_range` wide.
 
     Attributes:
         threshold: Counts below it (and above zero) are hidden; 5 by default.
-        secondary: Whether to hide further cells so no row or column has a
-            single hidden cell (on by default; turn it off only for a table
-            that is never published with its margins or other cells).
+        protection: How wide the feasible range of every hidden count must
+            be; by default ``threshold - 1``, so that no one can tell from
+            the table that a hidden count is below the threshold (a hidden
+            count of 1 may be anything from 1 to at least 5).
     """
 
     threshold: int = 5
-    secondary: bool = True
+    protection: int | None = None
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.threshold, int) or self.threshold < 2:
+        if not _whole(self.threshold) or self.threshold < 2:
             raise DexValueError("SuppressionPolicy.threshold must be a whole number of at least 2")
+        if self.protection is not None and (not _whole(self.protection) or self.protection < 1):
+            raise DexValueError(
+                "SuppressionPolicy.protection must be a whole number of at least 1 "
+                "(or None for threshold - 1)"
+            )
+
+    @property
+    def protection_range(self) -> int:
+        """The protection range in force: :attr:`protection`, or ``threshold - 1``."""
+        return self.threshold - 1 if self.protection is None else self.protection
 
     @property
     def name(self) -> str:
@@ -69,7 +99,8 @@ class SuppressionPolicy:
             "name": self.name,
             "method": "suppression",
             "threshold": self.threshold,
-            "secondary": self.secondary,
+            "protection_range": self.protection_range,
+            "hidden_label": NOT_PUBLISHED,
             "zeros": "published",
             "unit": "distinct clients",
         }
@@ -90,9 +121,9 @@ class RoundingPolicy:
     small_up_to: int = 7
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.base, int) or self.base < 2:
+        if not _whole(self.base) or self.base < 2:
             raise DexValueError("RoundingPolicy.base must be a whole number of at least 2")
-        if not isinstance(self.small_up_to, int) or self.small_up_to < 1:
+        if not _whole(self.small_up_to) or self.small_up_to < 1:
             raise DexValueError("RoundingPolicy.small_up_to must be a whole number of at least 1")
 
     @property
@@ -104,6 +135,27 @@ class RoundingPolicy:
     def threshold(self) -> int:
         """The smallest count a reader can tell apart from zero after rounding: ``base``."""
         return self.base
+
+    @property
+    def protection_range(self) -> int:
+        """How wide the feasible range of a count hidden by the differencing guard must be."""
+        return self.base - 1
+
+    def counts_rounding_to(self, published: int) -> tuple[int, int]:
+        """The smallest and largest count that this policy rounds to ``published``.
+
+        Raises:
+            DexValueError: no count rounds to ``published``.
+        """
+        reach = self.base + self.small_up_to
+        matches = [
+            count
+            for count in range(max(0, published - reach), published + reach + 1)
+            if round_count(count, self) == published
+        ]
+        if not matches:
+            raise DexValueError(f"no count rounds to {published} under {self.name}")
+        return matches[0], matches[-1]
 
     def describe(self) -> dict[str, object]:
         """The policy as plain data, carried with every released table."""

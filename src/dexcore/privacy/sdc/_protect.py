@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Literal
 
-from dexcore.errors import DexValueError
+from dexcore.errors import DexValueError, DisclosureRefused
+from dexcore.privacy.sdc._audit import Position, Range
 from dexcore.privacy.sdc._cells import (
     Policy,
     RoundingPolicy,
+    Suppressed,
     SuppressionKind,
     SuppressionPolicy,
     round_count,
 )
 from dexcore.privacy.sdc._differencing import ReleaseHistory, _guard_differences
 from dexcore.privacy.sdc._grid import _Grid
-from dexcore.privacy.sdc._released import DisclosureWarning, ReleasedTable
+from dexcore.privacy.sdc._released import DisclosureWarning, ProtectionSummary, ReleasedTable
 from dexcore.privacy.sdc._tables import CountTable
 
 
@@ -51,6 +54,42 @@ def _population_groups(table: CountTable) -> list[DisclosureWarning]:
     return warnings
 
 
+def _summarise(grid: _Grid, ranges: dict[Position, Range]) -> ProtectionSummary:
+    kinds = Counter(
+        value.kind for line in grid.published for value in line if isinstance(value, Suppressed)
+    )
+    widths = [
+        high - low for p, (low, high) in ranges.items() if grid.is_hidden(p) and high is not None
+    ]
+    return ProtectionSummary(
+        primary=kinds[SuppressionKind.PRIMARY],
+        secondary=kinds[SuppressionKind.SECONDARY],
+        differencing=kinds[SuppressionKind.DIFFERENCING],
+        required_range=grid.protection,
+        narrowest_range=min(widths, default=None),
+        audited=len(ranges),
+    )
+
+
+def _final_audit(grid: _Grid, policy: Policy) -> ProtectionSummary:
+    """Audit the table as it will be published; refuse it if any value can be narrowed."""
+    ranges = grid.ranges()
+    if grid.failures(ranges):  # pragma: no cover - secondary() hides until this is empty
+        raise DisclosureRefused(
+            "sdc.audit-failed",
+            "a hidden count could still be narrowed below the protection range; not released",
+        )
+    pinned = grid.pinned(ranges)
+    if pinned:
+        raise DisclosureRefused(
+            "sdc.rounding-recoverable",
+            f"after rounding, {len(pinned)} count(s) can be worked out exactly from the "
+            "rounded cells and margins; publish the table without margins or use a "
+            "SuppressionPolicy",
+        )
+    return _summarise(grid, ranges)
+
+
 def protect(
     table: CountTable,
     policy: Policy | None = None,
@@ -59,6 +98,15 @@ def protect(
     on_difference: Literal["suppress", "refuse"] = "suppress",
 ) -> ReleasedTable:
     """Apply disclosure control to ``table`` and return what may be published.
+
+    Under a :class:`SuppressionPolicy`, counts from 1 to ``threshold - 1``
+    are hidden, then further values until the protection audit shows that
+    no one holding the published table, its margins and the policy can
+    narrow any hidden count to a range narrower than the policy's
+    protection range (see "The protection audit" in ``docs/privacy.md``).
+    Under a :class:`RoundingPolicy`, every count is rounded and the audit
+    refuses the table if the rounded margins pin any count exactly. No table
+    leaves this function unaudited.
 
     Args:
         table: Distinct-client counts.
@@ -70,11 +118,13 @@ def protect(
             its own, and the released table is added to the history.
         on_difference: ``"suppress"`` (default) hides the new table's values
             whose difference with an earlier published value is from 1 to
-            below the threshold (then suppresses consequentially);
+            below the threshold (then protects them like any hidden value);
             ``"refuse"`` raises instead.
 
     Raises:
-        DisclosureRefused: ``sdc.differencing``, with ``on_difference="refuse"``.
+        DisclosureRefused: ``sdc.differencing`` with
+            ``on_difference="refuse"``; ``sdc.rounding-recoverable`` when
+            rounding leaves a count recoverable.
         DexValueError: an unknown policy or ``on_difference``.
     """
     policy = SuppressionPolicy() if policy is None else policy
@@ -82,20 +132,23 @@ def protect(
         raise DexValueError("protect: policy must be a SuppressionPolicy or a RoundingPolicy")
     if on_difference not in ("suppress", "refuse"):
         raise DexValueError('protect: on_difference must be "suppress" or "refuse"')
-    grid = _Grid(table)
     threshold = policy.threshold
     if isinstance(policy, SuppressionPolicy):
+        grid = _Grid(table, protection=policy.protection_range)
         for i, line in enumerate(grid.true):
             for j, count in enumerate(line):
                 if 0 < count < threshold:
                     grid.hide(i, j, SuppressionKind.PRIMARY, threshold)
-        if policy.secondary:
-            grid.secondary(threshold)
+        grid.secondary(threshold)
     else:
+        grid = _Grid(
+            table, protection=policy.protection_range, rounded_range=policy.counts_rounding_to
+        )
         grid.published = [[round_count(count, policy) for count in line] for line in grid.true]
     warnings = _population_groups(table)
     if history is not None:
         warnings.extend(_guard_differences(grid, table, history, threshold, on_difference))
+    summary = _final_audit(grid, policy)
     n, m = grid.n_rows, grid.n_columns
     released = ReleasedTable(
         title=table.title,
@@ -110,6 +163,7 @@ def protect(
         policy=policy,
         population=table.population,
         warnings=tuple(warnings),
+        protection=summary,
     )
     if history is not None:
         history.add(released)

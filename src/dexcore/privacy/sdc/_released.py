@@ -27,6 +27,38 @@ class DisclosureWarning:
 
 
 @attrs.frozen(kw_only=True)
+class ProtectionSummary:
+    """How many values a released table hides and why, and what the audit proved.
+
+    This is for the publisher's records, not for publication: the published
+    forms (:meth:`ReleasedTable.to_dict`, :meth:`ReleasedTable.to_text`)
+    show every hidden value as ``n.p.`` and do not say which are small.
+
+    Attributes:
+        primary: Values hidden because they are small.
+        secondary: Values hidden so that no hidden value can be worked out.
+        differencing: Values hidden by the differencing guard.
+        required_range: The protection range the audit enforced.
+        narrowest_range: The narrowest feasible range the audit found among
+            hidden values (``None`` when nothing is hidden or every hidden
+            value is unbounded); never below :attr:`required_range`.
+        audited: How many unknown values the audit bounded.
+    """
+
+    primary: int = 0
+    secondary: int = 0
+    differencing: int = 0
+    required_range: int = 0
+    narrowest_range: int | None = None
+    audited: int = 0
+
+    @property
+    def hidden(self) -> int:
+        """All hidden values, cells and margins."""
+        return self.primary + self.secondary + self.differencing
+
+
+@attrs.frozen(kw_only=True)
 class ReleasedTable:
     """A count table after disclosure control, ready to publish, with the policy that made it.
 
@@ -43,6 +75,8 @@ class ReleasedTable:
         policy: The policy applied.
         population: Whom the table counts.
         warnings: Population-group and differencing findings.
+        protection: How many values are hidden and why, and the audit's
+            narrowest range (for the publisher, not for publication).
     """
 
     title: str
@@ -57,6 +91,7 @@ class ReleasedTable:
     policy: Policy
     population: Population
     warnings: tuple[DisclosureWarning, ...] = ()
+    protection: ProtectionSummary = ProtectionSummary()
 
     def cell(self, row: str, column: str) -> Cell:
         """The published value of one cell.

@@ -1,0 +1,345 @@
+"""Suppression attacked: no hidden count can be worked out, or narrowed below the protection range.
+
+The attacker (``tests/sdc_attacker.py``) is SciPy's HiGHS solver given the
+published table, its margins, the meaning of the labels (which lines add
+up), that zeros are published and that counts are whole numbers; it shares
+no code with dexcore's own audit. "Protection interval" and the audit of
+every hidden cell's feasible range follow the practice of tau-argus and of
+the ABS: Hundepool et al., *Statistical Disclosure Control*, Wiley, 2012,
+chapter 4 ("Magnitude tabular data": protection levels, auditing).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dexcore.errors import DexValueError, DisclosureRefused
+from dexcore.io import dataset_from_json
+from dexcore.privacy.sdc import (
+    BY_GENDER,
+    BY_OUTLET,
+    CountTable,
+    ReleasedTable,
+    RoundingPolicy,
+    Suppressed,
+    SuppressionKind,
+    SuppressionPolicy,
+    count_clients,
+    count_table,
+    protect,
+)
+from sdc_attacker import feasible_ranges, lines_of, published_grid
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example-dataset.json"
+CI = os.environ.get("DEXCORE_HYPOTHESIS_PROFILE") == "ci"
+PROTECTION = 4  # the default policy's range: threshold 5 - 1
+
+
+def additive_table(cells: list[list[int]]) -> CountTable:
+    """A table in which every client falls in exactly one cell, so every line adds up."""
+    n, m = len(cells), len(cells[0])
+    return CountTable(
+        title="t",
+        row_dimension="row",
+        column_dimension="column",
+        rows=tuple(f"r{i}" for i in range(n)),
+        columns=tuple(f"c{j}" for j in range(m)),
+        counts=tuple(tuple(line) for line in cells),
+        row_totals=tuple(sum(line) for line in cells),
+        column_totals=tuple(sum(cells[i][j] for i in range(n)) for j in range(m)),
+        total=sum(map(sum, cells)),
+    )
+
+
+def true_grid(table: CountTable) -> list[list[int]]:
+    rows = [[*line, table.row_totals[i]] for i, line in enumerate(table.counts)]
+    return [*rows, [*table.column_totals, table.total]]
+
+
+def line_adds_up(table: CountTable) -> list[bool]:
+    """The strongest attacker's knowledge: exactly which lines add up in truth."""
+    true = true_grid(table)
+    return [
+        sum(true[i][j] for i, j in line[:-1]) == true[line[-1][0]][line[-1][1]]
+        for line in lines_of(len(true), len(true[0]))
+    ]
+
+
+def small_cells(rng: random.Random, n: int, m: int) -> list[list[int]]:
+    """Counts with many small cells: about five in seven are 0 to 4."""
+    return [
+        [rng.choice([0, 1, 1, 2, 3, 4, rng.randint(5, 40)]) for _ in range(m)] for _ in range(n)
+    ]
+
+
+def assert_protected(
+    table: CountTable, released: ReleasedTable, ranges: dict[tuple[int, int], tuple[float, float]]
+) -> None:
+    true = true_grid(table)
+    for (i, j), (low, high) in ranges.items():
+        assert low - 1e-6 <= true[i][j] <= high + 1e-6, "the attacker's bounds must hold the truth"
+        assert high - low >= PROTECTION - 1e-6, f"hidden value at {(i, j)} narrowed to {low}-{high}"
+    for line in published_grid(released):
+        for value in line:
+            assert isinstance(value, Suppressed) or not 0 < value < 5, "a small count is shown"
+
+
+# -- the issue's examples -------------------------------------------------------------------
+
+
+def test_the_hand_worked_attack_no_longer_pins_the_hidden_ones() -> None:
+    # Before: row 0 was published "<5 <5 10 | 12", so both hidden cells were 1.
+    table = additive_table([[1, 1, 10], [1, 1, 10], [10, 10, 10]])
+    released = protect(table)
+    ranges = feasible_ranges(released, integer=True)
+    assert ranges, "the small counts must be hidden"
+    assert_protected(table, released, ranges)
+    assert {
+        str(v) for line in published_grid(released) for v in line if isinstance(v, Suppressed)
+    } == {"n.p."}
+
+
+def test_the_example_outlet_by_gender_table_no_longer_gives_outlet_101_away() -> None:
+    dataset = dataset_from_json(EXAMPLE.read_bytes())
+    table = count_table(dataset, BY_OUTLET, BY_GENDER)
+    released = protect(table)
+    ranges = feasible_ranges(released, additive=line_adds_up(table), integer=True)
+    assert_protected(table, released, ranges)
+    for i, row in enumerate(table.rows):
+        for j, column in enumerate(table.columns):
+            if 0 < table.counts[i][j] < 5:
+                _, high = ranges[(i, j)]
+                assert high >= 5, f"{row} x {column} can be shown to be small"
+
+
+# -- random tables, many small cells ----------------------------------------------------------
+
+
+def test_a_linear_programming_attacker_recovers_nothing_from_random_tables() -> None:
+    """Tables whose lines add up are transportation problems: the LP bounds are exact."""
+    rng = random.Random(20261129)
+    tables = 1500 if CI else 60
+    exact = 0
+    narrowest = math.inf
+    for _ in range(tables):
+        table = additive_table(small_cells(rng, rng.randint(2, 6), rng.randint(2, 6)))
+        released = protect(table)
+        ranges = feasible_ranges(released)
+        exact += sum(1 for low, high in ranges.values() if high - low < 0.5)
+        narrowest = min([narrowest, *(high - low for low, high in ranges.values())])
+        assert_protected(table, released, ranges)
+        assert released.protection.narrowest_range in (None, *range(PROTECTION, 10**6))
+    assert exact == 0
+    assert narrowest >= PROTECTION
+
+
+def overlapping_table(rng: random.Random) -> CountTable:
+    """Clients who may fall in several rows and columns: lines need not add up."""
+    n, m = rng.randint(2, 4), rng.randint(2, 4)
+    contributions = [
+        (client, f"r{rng.randrange(n)}", f"c{rng.randrange(m)}")
+        for client in range(rng.randint(3, 30))
+        for _ in range(rng.choice([1, 1, 2, 3]))
+    ]
+    return count_clients(
+        contributions,
+        title="t",
+        row_dimension="row",
+        column_dimension="column",
+        rows=[f"r{i}" for i in range(n)],
+        columns=[f"c{j}" for j in range(m)],
+    )
+
+
+def test_an_integer_attacker_recovers_nothing_when_clients_fall_in_several_cells() -> None:
+    rng = random.Random(7)
+    for _ in range(250 if CI else 25):
+        table = overlapping_table(rng)
+        released = protect(table)
+        ranges = feasible_ranges(released, additive=line_adds_up(table), integer=True)
+        assert_protected(table, released, ranges)
+
+
+# -- and nothing hidden without need ----------------------------------------------------------
+
+
+def _with_shown(released: ReleasedTable, table: CountTable, i: int, j: int) -> ReleasedTable:
+    """``released`` with the value at ``(i, j)`` of the grid published after all."""
+    n, m = len(table.rows), len(table.columns)
+    true = true_grid(table)
+    if i < n and j < m:
+        cells = [list(line) for line in released.cells]
+        cells[i][j] = true[i][j]
+        return attrs.evolve(released, cells=tuple(tuple(line) for line in cells))
+    if i < n:
+        assert released.row_totals is not None
+        totals = list(released.row_totals)
+        totals[i] = true[i][j]
+        return attrs.evolve(released, row_totals=tuple(totals))
+    if j < m:
+        assert released.column_totals is not None
+        totals = list(released.column_totals)
+        totals[j] = true[i][j]
+        return attrs.evolve(released, column_totals=tuple(totals))
+    return attrs.evolve(released, total=true[i][j])
+
+
+def test_every_secondary_cell_is_needed() -> None:
+    """Showing any one secondary value again lets the attacker narrow some hidden value."""
+    rng = random.Random(99)
+    checked = 0
+    for _ in range(120 if CI else 15):
+        table = additive_table(small_cells(rng, rng.randint(2, 4), rng.randint(2, 4)))
+        released = protect(table)
+        grid = published_grid(released)
+        for i, line in enumerate(grid):
+            for j, value in enumerate(line):
+                if isinstance(value, Suppressed) and value.kind is SuppressionKind.SECONDARY:
+                    weaker = feasible_ranges(_with_shown(released, table, i, j))
+                    assert any(high - low < PROTECTION for low, high in weaker.values())
+                    checked += 1
+    assert checked > 0
+
+
+tables_without_small_counts = st.integers(1, 5).flatmap(
+    lambda n: st.integers(1, 5).flatmap(
+        lambda m: st.lists(
+            st.lists(st.sampled_from([0, *range(5, 60)]), min_size=m, max_size=m),
+            min_size=n,
+            max_size=n,
+        )
+    )
+)
+
+
+@given(tables_without_small_counts)
+def test_a_table_without_small_counts_hides_nothing(cells: list[list[int]]) -> None:
+    released = protect(additive_table(cells))
+    assert released.suppressed == 0
+    assert released.protection.hidden == 0
+
+
+def test_without_margins_nothing_can_be_recovered_so_only_small_counts_are_hidden() -> None:
+    table = attrs.evolve(additive_table([[2, 30], [30, 40]]), margins=False)
+    released = protect(table)
+    assert [[str(v) for v in line] for line in released.cells] == [["n.p.", "30"], ["30", "40"]]
+    assert released.protection.secondary == 0
+    assert released.protection.narrowest_range is None  # nothing bounds it
+
+
+# -- what the publisher is told ---------------------------------------------------------------
+
+
+def test_the_summary_counts_hidden_values_by_reason() -> None:
+    table = additive_table([[1, 1, 10], [1, 1, 10], [10, 10, 10]])
+    released = protect(table)
+    hidden = [v for line in published_grid(released) for v in line if isinstance(v, Suppressed)]
+    summary = released.protection
+    assert summary.primary == sum(v.kind is SuppressionKind.PRIMARY for v in hidden) == 4
+    assert summary.secondary == sum(v.kind is SuppressionKind.SECONDARY for v in hidden)
+    assert summary.hidden == released.suppressed == len(hidden)
+    assert summary.required_range == PROTECTION
+    assert summary.narrowest_range is not None
+    assert summary.narrowest_range >= PROTECTION
+    published = released.to_dict()
+    assert "protection" not in published  # which hidden values are small is not published
+    assert published["policy"] == {
+        "name": "suppress-below-5",
+        "method": "suppression",
+        "threshold": 5,
+        "protection_range": 4,
+        "hidden_label": "n.p.",
+        "zeros": "published",
+        "unit": "distinct clients",
+    }
+
+
+def test_a_wider_protection_range_is_enforced() -> None:
+    table = additive_table([[1, 9, 12], [8, 9, 12], [10, 10, 10]])
+    released = protect(table, SuppressionPolicy(protection=8))
+    for low, high in feasible_ranges(released).values():
+        assert high - low >= 8
+
+
+@pytest.mark.parametrize("protection", [0, -1, True, 2.5, "4"])
+def test_nonsense_protection_ranges_are_refused(protection: object) -> None:
+    with pytest.raises(DexValueError, match="protection"):
+        SuppressionPolicy(protection=protection)  # type: ignore[arg-type]
+
+
+# -- rounding ---------------------------------------------------------------------------------
+
+
+def test_counts_rounding_to_a_published_value() -> None:
+    policy = RoundingPolicy()
+    assert policy.counts_rounding_to(0) == (0, 0)
+    assert policy.counts_rounding_to(5) == (1, 7)
+    assert policy.counts_rounding_to(10) == (8, 12)
+    assert policy.counts_rounding_to(15) == (13, 17)
+    with pytest.raises(DexValueError):
+        policy.counts_rounding_to(7)
+
+
+def test_rounded_margins_that_pin_a_count_are_refused() -> None:
+    # 13 is shown as 15 (13 to 17), 8 as 10 (8 to 12), 1 as 5 (1 to 7), and the total
+    # 22 as 20 (18 to 22): 13 + 8 + x <= 22 leaves the 1 exactly 1.
+    with pytest.raises(DisclosureRefused, match="rounding"):
+        protect(additive_table([[13, 8, 1]]), RoundingPolicy())
+
+
+def dss_round(count: int) -> int:
+    """DSS's rounding, written out again: 0 stays 0, 1 to 7 become 5, else the nearest 5."""
+    if count == 0:
+        return 0
+    if count <= 7:
+        return 5
+    return 5 * ((count + 2) // 5)
+
+
+def test_rounding_is_refused_exactly_when_an_attacker_can_pin_a_count() -> None:
+    rng = random.Random(5)
+    refused = released_count = 0
+    for _ in range(300 if CI else 40):
+        table = additive_table(
+            [[rng.choice([0, 1, 3, 6, 8, 9, 13, 14, 22]) for _ in range(3)] for _ in range(2)]
+        )
+        rounded = ReleasedTable(
+            title=table.title,
+            row_dimension=table.row_dimension,
+            column_dimension=table.column_dimension,
+            rows=table.rows,
+            columns=table.columns,
+            cells=tuple(tuple(dss_round(v) for v in line) for line in table.counts),
+            row_totals=tuple(dss_round(v) for v in table.row_totals),
+            column_totals=tuple(dss_round(v) for v in table.column_totals),
+            total=dss_round(table.total),
+            policy=RoundingPolicy(),
+            population=table.population,
+        )
+        ranges = feasible_ranges(rounded, rounded=True)
+        pinned = any(high - low < 0.5 for low, high in ranges.values())
+        try:
+            released = protect(table, RoundingPolicy())
+        except DisclosureRefused:
+            refused += 1
+            assert pinned, "refused although no count can be worked out"
+        else:
+            released_count += 1
+            assert released.cells == rounded.cells
+            assert not pinned, "released although a count can be worked out"
+    assert refused > 0
+    assert released_count > 0
+
+
+def test_rounded_tables_with_room_are_released() -> None:
+    released = protect(additive_table([[12, 30], [40, 55]]), RoundingPolicy())
+    assert released.cells == ((10, 30), (40, 55))
+    assert released.protection.hidden == 0
