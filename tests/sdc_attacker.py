@@ -55,6 +55,7 @@ def feasible_ranges(
     additive: list[bool] | None = None,
     integer: bool = False,
     rounded: bool = False,
+    bounds: dict[Position, tuple[float, float]] | None = None,
 ) -> dict[Position, tuple[float, float]]:
     """The attacker's bounds for every hidden value, ``math.inf`` when unbounded.
 
@@ -68,6 +69,8 @@ def feasible_ranges(
         rounded: The table was rounded by DSS's rule: every non-zero shown
             value stands for the range :func:`dss_rounding_range` gives, and
             is bounded like a hidden one.
+        bounds: What the attacker knows of some hidden values besides (such
+            as ``(1, 4)`` for a value labelled ``<5``); others are at least 1.
     """
     grid = published_grid(table)
     hidden = [
@@ -108,6 +111,18 @@ def feasible_ranges(
             cell, cell_constant = linear([(p, 1.0), (margin, -1.0)])
             if cell.any():
                 at_most.append((cell, -cell_constant))
+    known = bounds or {}
+    for p in hidden:
+        if p not in known and not rounded:
+            vector = np.zeros(len(hidden))
+            vector[index[p]] = 1.0
+            at_most.append((-vector, -1.0))
+    for p, (low, high) in known.items():
+        vector = np.zeros(len(hidden))
+        vector[index[p]] = 1.0
+        at_most.append((-vector, -low))
+        if high != math.inf:
+            at_most.append((vector, high))
     if rounded:
         for (i, j), k in index.items():
             value = grid[i][j]
@@ -163,7 +178,7 @@ def _solve(
             b_eq=np.array([b for _, b in equalities]) if equalities else None,
             A_ub=np.array([v for v, _ in at_most]) if at_most else None,
             b_ub=np.array([b for _, b in at_most]) if at_most else None,
-            bounds=[(1, None)] * n,
+            bounds=[(0, None)] * n,
             method="highs",
         )
     if result.status == 3:  # unbounded

@@ -6,7 +6,7 @@ up), that zeros are published and that counts are whole numbers; it shares
 no code with dexcore's own audit. "Protection interval" and the audit of
 every hidden cell's feasible range follow the practice of tau-argus and of
 the ABS: Hundepool et al., *Statistical Disclosure Control*, Wiley, 2012,
-chapter 4 ("Magnitude tabular data": protection levels, auditing).
+chapters 4 and 5 (protection levels, the audit of suppressed tables).
 """
 
 from __future__ import annotations

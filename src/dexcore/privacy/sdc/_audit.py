@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 
 from dexcore.errors import DisclosureRefused
 from dexcore.privacy.sdc._cells import Suppressed
-from dexcore.privacy.sdc._lp import Constraint, InfeasibleError, variable_ranges
+from dexcore.privacy.sdc._lp import Constraint, InfeasibleError, narrow_variables, variable_ranges
 
 #: A position in the grid of cells and margins: ``(row, column)``.
 Position = tuple[int, int]
@@ -97,6 +97,32 @@ def _line_constraints(
     return constraints
 
 
+def _problem(
+    true: list[list[int]],
+    known: dict[Position, tuple[int, float]],
+    lines: list[list[Position]],
+) -> tuple[list[Position], list[Constraint]]:
+    """The unknown values and the constraints on them (``y = x - low``, ``y >= 0``)."""
+    unknown = [p for p, (low, high) in sorted(known.items()) if high > low]
+    index = {p: k for k, p in enumerate(unknown)}
+    constraints: list[Constraint] = []
+    for line in lines:
+        constraints.extend(_line_constraints(line, true, known, index))
+    for p, k in index.items():
+        low, high = known[p]
+        if high != math.inf:
+            constraints.append(({k: 1.0}, "<=", high - low))
+    return unknown, constraints
+
+
+def _inconsistent() -> DisclosureRefused:
+    return DisclosureRefused(
+        "sdc.audit-failed",
+        "the protection audit found the table inconsistent with its own margins, so it "
+        "is not released; check that margins count the same clients as the cells",
+    )
+
+
 def feasible_ranges(
     true: list[list[int]],
     known: dict[Position, tuple[int, float]],
@@ -109,23 +135,11 @@ def feasible_ranges(
             completed (a table that contradicts itself); the table is not
             released unaudited.
     """
-    unknown = [p for p, (low, high) in sorted(known.items()) if high > low]
-    index = {p: k for k, p in enumerate(unknown)}
-    constraints: list[Constraint] = []
-    for line in lines:
-        constraints.extend(_line_constraints(line, true, known, index))
-    for p, k in index.items():
-        low, high = known[p]
-        if high != math.inf:
-            constraints.append(({k: 1.0}, "<=", high - low))
+    unknown, constraints = _problem(true, known, lines)
     try:
         ranges = variable_ranges(len(unknown), constraints)
     except InfeasibleError:
-        raise DisclosureRefused(
-            "sdc.audit-failed",
-            "the protection audit found the table inconsistent with its own margins, so it "
-            "is not released; check that margins count the same clients as the cells",
-        ) from None
+        raise _inconsistent() from None
     result: dict[Position, Range] = {}
     for p, (smallest, largest) in zip(unknown, ranges, strict=True):
         base = known[p][0]
@@ -134,3 +148,24 @@ def feasible_ranges(
             None if largest == math.inf else base + math.floor(largest + _ROUNDING_SLACK),
         )
     return result
+
+
+def too_narrow(
+    true: list[list[int]],
+    known: dict[Position, tuple[int, float]],
+    lines: list[list[Position]],
+    widths: dict[Position, int],
+) -> list[Position]:
+    """The positions of ``widths`` whose whole-number range is narrower than asked.
+
+    Raises:
+        DisclosureRefused: ``sdc.audit-failed``, as :func:`feasible_ranges`.
+    """
+    unknown, constraints = _problem(true, known, lines)
+    index = {p: k for k, p in enumerate(unknown)}
+    wanted = {index[p]: w for p, w in widths.items() if p in index}
+    try:
+        narrow = narrow_variables(len(unknown), constraints, wanted)
+    except InfeasibleError:
+        raise _inconsistent() from None
+    return [unknown[k] for k in narrow]

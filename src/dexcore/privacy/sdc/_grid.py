@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dexcore.privacy.sdc._audit import Position, Range, feasible_ranges, known_ranges
+from dexcore.privacy.sdc._audit import (
+    Position,
+    Range,
+    feasible_ranges,
+    known_ranges,
+    too_narrow,
+)
 from dexcore.privacy.sdc._cells import Cell, Suppressed, SuppressionKind
 from dexcore.privacy.sdc._tables import CountTable
 
@@ -83,6 +89,17 @@ class _Grid:
         """The feasible range of every value the attacker does not know exactly."""
         known = known_ranges(self.true, self.published, self.rounded_range)
         return feasible_ranges(self.true, known, self.lines)
+
+    def unprotected(self) -> list[Position]:
+        """The hidden values the attacker can narrow below the protection range (a quick audit)."""
+        known = known_ranges(self.true, self.published, self.rounded_range)
+        hidden = {
+            (i, j): self.protection
+            for i, line in enumerate(self.published)
+            for j, value in enumerate(line)
+            if isinstance(value, Suppressed)
+        }
+        return too_narrow(self.true, known, self.lines, hidden)
 
     def failures(self, ranges: dict[Position, Range]) -> list[Position]:
         """The hidden values the attacker can narrow below the protection range."""
@@ -189,7 +206,7 @@ class _Grid:
 
     def secondary(self, threshold: int) -> None:
         """Hide further values until the audit passes, then show again those not needed."""
-        while failing := self.failures(self.ranges()):
+        while failing := self.unprotected():
             target = min(failing, key=lambda q: (self.is_total(*q), self.true[q[0]][q[1]], q))
             chosen = self._best_rectangle(target)
             if not chosen:
@@ -213,5 +230,5 @@ class _Grid:
         for i, j in secondaries:
             hidden = self.published[i][j]
             self.published[i][j] = self.true[i][j]
-            if self.failures(self.ranges()):
+            if self.unprotected():
                 self.published[i][j] = hidden

@@ -6,8 +6,11 @@ programs per hidden cell over the same constraints, so the solver finds a
 feasible basis once (phase one) and then optimises each objective from the
 basis the previous one ended in (phase two, warm-started).
 
-It is a dense tableau simplex with Bland's rule, which cannot cycle, on
-floating-point numbers. The problems it meets are small (one variable per
+It is a dense tableau simplex on floating-point numbers: Dantzig's rule
+chooses the entering column, and Bland's rule, which cannot cycle, takes
+over when a program runs long. The audit's quick form
+(:func:`narrow_variables`) also keeps every point the solver visits: a
+variable already seen at two values far enough apart needs no program. The problems it meets are small (one variable per
 hidden cell, one or two constraints per published line) with coefficients
 of 0 and ±1 and integer right-hand sides, where rounding error stays far
 below the tolerance; the audit rounds bounds inward to whole numbers only
@@ -58,8 +61,8 @@ class _Tableau:
             self.rhs.append(float(value))
             self.basis.append(self.artificial_from + r)
 
-    def pivot(self, r: int, j: int) -> None:
-        """Make column ``j`` basic in row ``r``."""
+    def pivot(self, r: int, j: int, reduced: list[float] | None = None) -> None:
+        """Make column ``j`` basic in row ``r``, updating the reduced costs when given."""
         pivot_row = self.rows[r]
         scale = pivot_row[j]
         pivot_row[:] = [a / scale for a in pivot_row]
@@ -69,19 +72,36 @@ class _Tableau:
             if s != r and abs(factor) > EPS:
                 row[:] = [a - factor * p for a, p in zip(row, pivot_row, strict=True)]
                 self.rhs[s] -= factor * self.rhs[r]
+        if reduced is not None:
+            factor = reduced[j]
+            reduced[:] = [a - factor * p for a, p in zip(reduced, pivot_row, strict=False)]
         self.basis[r] = j
 
     def minimise(self, cost: Mapping[int, float], columns: int) -> float | None:
-        """Minimise ``cost · x`` over the first ``columns`` columns; ``None`` when unbounded."""
+        """Minimise ``cost · x`` over the first ``columns`` columns; ``None`` when unbounded.
+
+        Dantzig's rule (the most negative reduced cost) chooses the entering
+        column; after as many pivots as the tableau has rows and columns,
+        Bland's rule (the first negative) takes over, which cannot cycle.
+        """
+        reduced = self._reduced_costs(cost, columns)
+        patience = len(self.rows) + columns
         while True:
-            reduced = self._reduced_costs(cost, columns)
-            entering = next((j for j in range(columns) if reduced[j] < -EPS), None)
-            if entering is None:
-                return sum(c * self._value(k) for k, c in cost.items())
+            if patience > 0:
+                patience -= 1
+                entering = min(range(columns), key=reduced.__getitem__)
+                if reduced[entering] >= -EPS:
+                    break
+            else:
+                found = next((j for j in range(columns) if reduced[j] < -EPS), None)
+                if found is None:
+                    break
+                entering = found
             leaving = self._ratio_test(entering)
             if leaving is None:
                 return None
-            self.pivot(leaving, entering)
+            self.pivot(leaving, entering, reduced)
+        return sum(c * self._value(k) for k, c in cost.items())
 
     def _reduced_costs(self, cost: Mapping[int, float], columns: int) -> list[float]:
         reduced = [cost.get(j, 0.0) for j in range(columns)]
@@ -89,8 +109,7 @@ class _Tableau:
             c = cost.get(k, 0.0)
             if c:
                 row = self.rows[r]
-                for j in range(columns):
-                    reduced[j] -= c * row[j]
+                reduced = [a - c * b for a, b in zip(reduced, row, strict=False)]
         return reduced
 
     def _ratio_test(self, j: int) -> int | None:
@@ -101,6 +120,14 @@ class _Tableau:
                 if best is None or candidate[:2] < best[:2]:
                     best = candidate
         return None if best is None else best[2]
+
+    def point(self, n_vars: int) -> list[float]:
+        """The current basic solution's first ``n_vars`` values."""
+        values = [0.0] * n_vars
+        for r, basic in enumerate(self.basis):
+            if basic < n_vars:
+                values[basic] = self.rhs[r]
+        return values
 
     def _value(self, k: int) -> float:
         for r, basic in enumerate(self.basis):
@@ -125,6 +152,17 @@ class _Tableau:
         self.basis = [self.basis[r] for r in keep]
 
 
+def _feasible_tableau(n_vars: int, constraints: Sequence[Constraint]) -> _Tableau:
+    tableau = _Tableau(n_vars, constraints)
+    width = len(tableau.rows[0])
+    phase_one = dict.fromkeys(range(tableau.artificial_from, width), 1.0)
+    infeasibility = tableau.minimise(phase_one, width)
+    if infeasibility is None or infeasibility > 1e-7:
+        raise InfeasibleError
+    tableau.drop_artificials()
+    return tableau
+
+
 def variable_ranges(n_vars: int, constraints: Sequence[Constraint]) -> list[tuple[float, float]]:
     """The smallest and largest value of every variable ``x_k >= 0`` under ``constraints``.
 
@@ -135,13 +173,7 @@ def variable_ranges(n_vars: int, constraints: Sequence[Constraint]) -> list[tupl
     """
     if not constraints:
         return [(0.0, math.inf)] * n_vars
-    tableau = _Tableau(n_vars, constraints)
-    width = len(tableau.rows[0])
-    phase_one = dict.fromkeys(range(tableau.artificial_from, width), 1.0)
-    infeasibility = tableau.minimise(phase_one, width)
-    if infeasibility is None or infeasibility > 1e-7:
-        raise InfeasibleError
-    tableau.drop_artificials()
+    tableau = _feasible_tableau(n_vars, constraints)
     columns = tableau.artificial_from
     ranges = []
     for k in range(n_vars):
@@ -149,3 +181,49 @@ def variable_ranges(n_vars: int, constraints: Sequence[Constraint]) -> list[tupl
         high = tableau.minimise({k: -1.0}, columns)
         ranges.append((0.0 if low is None else low, math.inf if high is None else -high))
     return ranges
+
+
+def _whole_width(low: float, high: float) -> float:
+    """The width of ``[low, high]`` once both ends are rounded inward to whole numbers."""
+    if high == math.inf:
+        return math.inf
+    return math.floor(high + 1e-6) - math.ceil(low - 1e-6)
+
+
+def narrow_variables(
+    n_vars: int, constraints: Sequence[Constraint], widths: Mapping[int, int]
+) -> list[int]:
+    """The variables ``k`` of ``widths`` whose whole-number range is narrower than ``widths[k]``.
+
+    Cheaper than :func:`variable_ranges`: every solution the solver visits
+    is a feasible point, so a variable already seen at two values far
+    enough apart needs no program of its own.
+
+    Raises:
+        InfeasibleError: no ``x >= 0`` satisfies the constraints.
+    """
+    if not constraints:
+        return []
+    tableau = _feasible_tableau(n_vars, constraints)
+    columns = tableau.artificial_from
+    seen_low = tableau.point(n_vars)
+    seen_high = list(seen_low)
+
+    def observe() -> None:
+        for k, value in enumerate(tableau.point(n_vars)):
+            seen_low[k] = min(seen_low[k], value)
+            seen_high[k] = max(seen_high[k], value)
+
+    narrow = []
+    for k, width in widths.items():
+        for cost in ({k: -1.0}, {k: 1.0}):
+            if _whole_width(seen_low[k], seen_high[k]) >= width:
+                break
+            if tableau.minimise(cost, columns) is None:
+                seen_high[k] = math.inf
+                break
+            observe()
+        else:
+            if _whole_width(seen_low[k], seen_high[k]) < width:
+                narrow.append(k)
+    return narrow
