@@ -125,18 +125,18 @@ class CoarseningPolicy:
         }
 
 
-#: Five age groups, state, gender, Indigenous status, CALD, disability and
-#: sessions in five bands (0, 1-4, 5-9, 10-19, 20+).
+# Five age groups, state, gender, Indigenous status, CALD, disability and
+# sessions in five bands (0, 1-4, 5-9, 10-19, 20+).
 STANDARD = CoarseningPolicy(name="standard", age_bands=(0, 15, 25, 45, 65))
-#: Ten-year age bands to 80+, the postcode and seven session bands: finer, so
-#: k is harder to reach.
+# Ten-year age bands to 80+, the postcode and seven session bands: finer, so
+# k is harder to reach.
 DETAILED = CoarseningPolicy(
     name="detailed",
     age_bands=(0, 10, 20, 30, 40, 50, 60, 70, 80),
     geography=Geography.POSTCODE,
     session_bands=(0, 1, 2, 5, 10, 20, 50),
 )
-#: Three age groups, the state and gender only; no session count.
+# Three age groups, the state and gender only; no session count.
 MINIMAL = CoarseningPolicy(
     name="minimal",
     age_bands=(0, 25, 65),

@@ -39,13 +39,8 @@ import attrs
 
 from dexcore.errors import DexValueError, DisclosureRefused, InvalidSlkInput
 from dexcore.model import Client, Dataset
-from dexcore.privacy._coarsening import (
-    DETAILED,
-    MINIMAL,
-    STANDARD,
-    CoarseningPolicy,
-    Geography,
-)
+from dexcore.privacy import _coarsening
+from dexcore.privacy._coarsening import CoarseningPolicy, Geography
 from dexcore.privacy._groups import group_label
 from dexcore.privacy.linkage import ExportHistory, validate_link_key
 from dexcore.slk import generate
@@ -110,6 +105,16 @@ def deidentify(data: Client | Dataset) -> Client | Dataset:
     if isinstance(data, Dataset):
         return attrs.evolve(data, clients=tuple(deidentify_client(c) for c in data.clients))
     raise DexValueError("deidentify takes a Client or a Dataset")
+
+
+#: Five age groups, state, gender, Indigenous status, CALD, disability and
+#: sessions in five bands (0, 1-4, 5-9, 10-19, 20+).
+STANDARD = _coarsening.STANDARD
+#: Ten-year age bands to 80+, the postcode and seven session bands: finer, so
+#: k is harder to reach.
+DETAILED = _coarsening.DETAILED
+#: Three age groups, the state and gender only; no session count.
+MINIMAL = _coarsening.MINIMAL
 
 
 @attrs.frozen(kw_only=True)

@@ -76,6 +76,13 @@ def validate_link_key(key: object) -> bytes:
 
     Raises:
         DexValueError: ``export.link-key``, naming what is wrong, never the key.
+
+    Example:
+        >>> key = validate_link_key(new_link_key())
+        >>> validate_link_key(b"secret")
+        Traceback (most recent call last):
+        ...
+        dexcore.errors.DexValueError: link_key must hold at least 16 random bytes; ...
     """
     if not isinstance(key, bytes | bytearray):
         raise DexValueError(
@@ -219,15 +226,21 @@ class ExportHistory:
 
         Args:
             export: The new export, as it will be published.
-            clients: The identity of each of its records' clients, in the
-                records' order (client ids qualified by the organisation).
+            clients: Who its records are (client ids qualified by the
+                organisation), kept only as keyed hashes, to tell which
+                earlier exports share clients with it.
             k: The export's k; checks use the largest k of the exports involved.
             link_key: The key its links were made with, if any.
 
         Raises:
             DisclosureRefused: ``export.history-policy``, ``export.difference``
                 or ``export.linkage`` (see :doc:`/privacy`); nothing is added.
+            DexValueError: ``k`` is not a whole number of at least 2.
         """
+        if isinstance(k, bool) or not isinstance(k, int) or k < 2:
+            raise DexValueError(
+                "ExportHistory.admit: k must be a whole number of at least 2 [export.bad-argument]"
+            )
         fields = export.policy.quasi_identifiers
         snapshot = _Snapshot(
             coarsening=export.policy.coarsening(),
