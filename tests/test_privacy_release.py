@@ -455,6 +455,7 @@ BAD_REQUESTS = {
     "deidentified: as_of is a datetime": _deidentified_request(as_of=WHEN),
     "deidentified: k=1": _deidentified_request(k=1),
     "deidentified: k is a bool": _deidentified_request(k=True),
+    "deidentified: k is text": _deidentified_request(k="Zorvin"),
     "deidentified: link key is text": _deidentified_request(link_key="Zorvin-Quellastro-1980"),
     "deidentified: link key too short": _deidentified_request(link_key=b"Quokka"),
     "deidentified: policy is text": _deidentified_request(policy="standard"),

@@ -141,7 +141,10 @@ class _Snapshot:
         for link, row in zip(self.links, self.rows, strict=True):
             if link is not None:
                 grouped.setdefault(link, []).append(row)
-        return {link: tuple(sorted(rows, key=_sortable)) for link, rows in grouped.items()}
+        return {
+            link: (rows[0],) if len(rows) == 1 else tuple(sorted(rows, key=_sortable))
+            for link, rows in grouped.items()
+        }
 
 
 def _nested_fields(new: _Snapshot, old: _Snapshot) -> tuple[str, ...]:

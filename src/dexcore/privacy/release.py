@@ -352,7 +352,8 @@ class ReleaseDesk:
         """
         entry = _entry(ReleaseLevel.DEIDENTIFIED_UNIT_RECORD, on, recipient, requested_by, purpose)
         if isinstance(policy, CoarseningPolicy):
-            entry = attrs.evolve(entry, policy={**policy.describe(), "k": k})
+            whole = isinstance(k, int) and not isinstance(k, bool)
+            entry = attrs.evolve(entry, policy={**policy.describe(), "k": k if whole else None})
 
         def decide() -> tuple[UnitRecordExport, AuditEntry]:
             _check_request(entry, on, recipient, requested_by, purpose)
