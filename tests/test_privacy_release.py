@@ -403,41 +403,42 @@ MARKERS = ("Zorvin", "Quellastro", "1980", "Quokka")
 WHEN = dt.datetime(1980, 6, 15, 9, 30, tzinfo=dt.UTC)
 
 
-def _identified_request(**changes: Any) -> Callable[[ReleaseDesk], object]:
-    arguments: dict[str, Any] = {
-        "recipient": "AGENCY2",
-        "purpose": "case review",
-        "basis": PrimaryPurpose("delivering the service"),
-        "on": ON,
-        "requested_by": "staff-7",
-    }
-    arguments.update(changes)
-    dataset = arguments.pop("dataset", Dataset(clients=(person(1),)))
-    return lambda office: office.identified_unit_records(dataset, **arguments)
-
-
-def _deidentified_request(**changes: Any) -> Callable[[ReleaseDesk], object]:
-    arguments: dict[str, Any] = {
+def _defaults(method: str) -> dict[str, Any]:
+    """Good arguments for each desk method; ``subject`` is the one passed by position."""
+    people = Dataset(clients=tuple(crowd(6)))
+    common: dict[str, Any] = {
         "recipient": "UNI1",
         "purpose": "evaluation",
         "on": ON,
-        "requested_by": "analyst-2",
+        "requested_by": "a-2",
     }
-    arguments.update(changes)
-    dataset = arguments.pop("dataset", Dataset(clients=tuple(crowd(6))))
-    return lambda office: office.deidentified_unit_records(dataset, **arguments)
+    own: dict[str, dict[str, Any]] = {
+        "identified_unit_records": {
+            "subject": Dataset(clients=(person(1),)),
+            "basis": PrimaryPurpose("delivering the service"),
+        },
+        "deidentified_unit_records": {"subject": people},
+        "table": {"subject": count_table(people, BY_OUTLET)},
+    }
+    return own[method] | common
+
+
+def _request(method: str, **changes: Any) -> Callable[[ReleaseDesk], object]:
+    arguments = _defaults(method) | changes
+    subject = arguments.pop("subject")
+    return lambda office: getattr(office, method)(subject, **arguments)
+
+
+def _identified_request(**changes: Any) -> Callable[[ReleaseDesk], object]:
+    return _request("identified_unit_records", **changes)
+
+
+def _deidentified_request(**changes: Any) -> Callable[[ReleaseDesk], object]:
+    return _request("deidentified_unit_records", **changes)
 
 
 def _table_request(**changes: Any) -> Callable[[ReleaseDesk], object]:
-    arguments: dict[str, Any] = {
-        "recipient": "public",
-        "purpose": "annual report",
-        "on": ON,
-        "requested_by": "comms-1",
-    }
-    arguments.update(changes)
-    table = arguments.pop("table", count_table(Dataset(clients=tuple(crowd(6))), BY_OUTLET))
-    return lambda office: office.table(table, **arguments)
+    return _request("table", **changes)
 
 
 def _empty_consent_basis() -> ConsentBasis:
@@ -447,7 +448,7 @@ def _empty_consent_basis() -> ConsentBasis:
 BAD_REQUESTS = {
     "identified: on is a datetime": _identified_request(on=WHEN),
     "identified: on is text": _identified_request(on="Zorvin 1980-06-15"),
-    "identified: dataset is text": _identified_request(dataset="Zorvin Quellastro"),
+    "identified: dataset is text": _identified_request(subject="Zorvin Quellastro"),
     "identified: consent basis with empty data": _identified_request(basis=_empty_consent_basis()),
     "identified: blank requested_by": _identified_request(requested_by="  "),
     "identified: recipient not text": _identified_request(recipient=1980),
@@ -460,11 +461,11 @@ BAD_REQUESTS = {
     "deidentified: link key too short": _deidentified_request(link_key=b"Quokka"),
     "deidentified: policy is text": _deidentified_request(policy="standard"),
     "deidentified: unknown small_classes": _deidentified_request(small_classes="drop"),
-    "deidentified: empty data": _deidentified_request(dataset=[]),
+    "deidentified: empty data": _deidentified_request(subject=[]),
     "table: bad on_difference": _table_request(on_difference="ignore"),
     "table: identified level": _table_request(level=ReleaseLevel.IDENTIFIED_UNIT_RECORD),
     "table: level is text": _table_request(level="Zorvin"),
-    "table: table is text": _table_request(table="Quellastro"),
+    "table: table is text": _table_request(subject="Quellastro"),
     "table: on is a datetime": _table_request(on=WHEN),
     "table: unknown policy": _table_request(policy="suppress"),
 }
@@ -503,7 +504,7 @@ def test_a_datetime_is_audited_without_its_value() -> None:
         _identified_request(on=WHEN)(office)
     assert log[0].on is None
     assert log[0].level is ReleaseLevel.IDENTIFIED_UNIT_RECORD
-    assert log[0].recipient == "AGENCY2"
+    assert log[0].recipient == "UNI1"
 
 
 def test_the_desk_decides_one_request_at_a_time() -> None:
