@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dexcore.errors import DexValueError
 from dexcore.io import dataset_from_json
 from dexcore.kpi import (
     KpiPolicies,
@@ -237,8 +238,53 @@ def test_benchmark_needs_enough_peers() -> None:
     target = peer("us", 60.0)
     few = [target, *(peer(f"p{n}", 50.0) for n in range(4))]
     assert benchmark(target, few).comparisons["goals_achieved"] is None
-    assert benchmark(target, few, min_peers=4).comparisons["goals_achieved"] is not None
-    assert benchmark(peer("us", None), few, min_peers=1).comparisons["goals_achieved"] is None
+    enough = [*few, peer("p4", 50.0)]
+    comparison = benchmark(target, enough).comparisons["goals_achieved"]
+    assert comparison is not None
+    assert comparison.peers == 5
+    # min_peers may raise the floor ...
+    assert benchmark(target, enough, min_peers=6).comparisons["goals_achieved"] is None
+    # ... and a target without a value is never compared.
+    assert benchmark(peer("us", None), enough).comparisons["goals_achieved"] is None
+
+
+@pytest.mark.parametrize("min_peers", [0, 1, 4, -1])
+@pytest.mark.parametrize("peers", [0, 1, 2, 3, 4])
+def test_benchmark_never_lowers_the_floor_of_five(min_peers: int, peers: int) -> None:
+    """The attack: ask for min_peers=1 with one peer, and read that peer's value as the median."""
+    target = peer("us", 60.0)
+    population = [target, *(peer(f"p{n}", 40.0 + n) for n in range(peers))]
+    with pytest.raises(DexValueError, match=r"at least 5.*\[benchmark\.min-peers\]"):
+        benchmark(target, population, min_peers=min_peers)
+
+
+@pytest.mark.parametrize("min_peers", [True, 5.0, "5", None])
+def test_benchmark_min_peers_must_be_a_whole_number(min_peers: object) -> None:
+    with pytest.raises(DexValueError, match=r"\[benchmark\.min-peers\]"):
+        benchmark(peer("us", 60.0), [], min_peers=min_peers)  # type: ignore[arg-type]
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.floats(0, 100)), max_size=9),
+    st.one_of(st.none(), st.floats(0, 100)),
+    st.integers(-3, 12),
+)
+def test_benchmark_shows_fewer_than_five_peers_never(
+    values: list[float | None], own: float | None, min_peers: int
+) -> None:
+    population = [peer(f"p{n}", value) for n, value in enumerate(values)]
+    if min_peers < 5:
+        with pytest.raises(DexValueError, match=r"\[benchmark\.min-peers\]"):
+            benchmark(peer("us", own), population, min_peers=min_peers)
+        return
+    result = benchmark(peer("us", own), population, min_peers=min_peers)
+    comparison = result.comparisons["goals_achieved"]
+    measured = sum(value is not None for value in values)
+    if own is None or measured < min_peers:
+        assert comparison is None
+    else:
+        assert comparison is not None
+        assert comparison.peers == measured >= 5
 
 
 def test_gc_is_paused_and_restored() -> None:

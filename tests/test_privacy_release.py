@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -32,6 +34,7 @@ from dexcore.privacy import (
 )
 from dexcore.privacy.consent import Channel, Consent
 from dexcore.privacy.deidentify import DETAILED, MINIMAL, STANDARD, CoarseningPolicy, Geography
+from dexcore.privacy.linkage import new_link_key
 from dexcore.privacy.sdc import BY_OUTLET, count_table
 from dexcore.testing import strategies
 
@@ -133,11 +136,19 @@ def test_policies_and_known_answer_k() -> None:
         "atsi",
         "cald",
         "disability",
+        "sessions",
     )
+    assert DETAILED.sessions_band(1) == "1"
+    assert DETAILED.sessions_band(3) == "2-4"
+    assert STANDARD.sessions_band(0) == "0"
+    assert STANDARD.sessions_band(20) == "20+"
+    assert MINIMAL.sessions_band(7) is None
     assert MINIMAL.quasi_identifiers == ("age_band", "region", "gender")
     assert attrs.evolve(STANDARD, geography=Geography.NONE).quasi_identifiers[1] == "gender"
     with pytest.raises(DexValueError):
         CoarseningPolicy(name="bad", age_bands=(5, 10))
+    with pytest.raises(DexValueError, match="session_bands"):
+        CoarseningPolicy(name="bad", age_bands=(0, 10), session_bands=(0, 5, 5))
     with pytest.raises(DexValueError):
         export_unit_records(Dataset(), as_of=ON, k=1)
     # Known answer: 3 records share one combination, 2 another.
@@ -149,8 +160,8 @@ def test_policies_and_known_answer_k() -> None:
 
 def test_linkage_is_a_keyed_hash_not_the_slk() -> None:
     data = Dataset(clients=tuple(crowd(5, slk="UELOR150619802")))
-    one = export_unit_records(data, as_of=ON, link_key=b"secret-1")
-    two = export_unit_records(data, as_of=ON, link_key=b"secret-2")
+    one = export_unit_records(data, as_of=ON, link_key=new_link_key())
+    two = export_unit_records(data, as_of=ON, link_key=new_link_key())
     assert one.records[0].link is not None
     assert one.records[0].link != two.records[0].link
     assert "UELOR" not in (one.records[0].link or "")
@@ -383,3 +394,134 @@ def test_every_decision_writes_exactly_one_audit_entry(requests: list[str]) -> N
             pass
     assert len(log) == len(requests)
     assert sum(e.granted for e in log) == granted
+
+
+# -- argument errors are decisions too ---------------------------------------------------------
+
+MARKERS = ("Zorvin", "Quellastro", "1980", "Quokka")
+# Looks like a birth date: must not reach the log.
+WHEN = dt.datetime(1980, 6, 15, 9, 30, tzinfo=dt.UTC)
+
+
+def _defaults(method: str) -> dict[str, Any]:
+    """Good arguments for each desk method; ``subject`` is the one passed by position."""
+    people = Dataset(clients=tuple(crowd(6)))
+    common: dict[str, Any] = {
+        "recipient": "UNI1",
+        "purpose": "evaluation",
+        "on": ON,
+        "requested_by": "a-2",
+    }
+    own: dict[str, dict[str, Any]] = {
+        "identified_unit_records": {
+            "subject": Dataset(clients=(person(1),)),
+            "basis": PrimaryPurpose("delivering the service"),
+        },
+        "deidentified_unit_records": {"subject": people},
+        "table": {"subject": count_table(people, BY_OUTLET)},
+    }
+    return own[method] | common
+
+
+def _request(method: str, **changes: Any) -> Callable[[ReleaseDesk], object]:
+    arguments = _defaults(method) | changes
+    subject = arguments.pop("subject")
+    return lambda office: getattr(office, method)(subject, **arguments)
+
+
+def _identified_request(**changes: Any) -> Callable[[ReleaseDesk], object]:
+    return _request("identified_unit_records", **changes)
+
+
+def _deidentified_request(**changes: Any) -> Callable[[ReleaseDesk], object]:
+    return _request("deidentified_unit_records", **changes)
+
+
+def _table_request(**changes: Any) -> Callable[[ReleaseDesk], object]:
+    return _request("table", **changes)
+
+
+def _empty_consent_basis() -> ConsentBasis:
+    return ConsentBasis(ConsentLedger(), Purpose.REFERRAL, data=frozenset())
+
+
+BAD_REQUESTS = {
+    "identified: on is a datetime": _identified_request(on=WHEN),
+    "identified: on is text": _identified_request(on="Zorvin 1980-06-15"),
+    "identified: dataset is text": _identified_request(subject="Zorvin Quellastro"),
+    "identified: consent basis with empty data": _identified_request(basis=_empty_consent_basis()),
+    "identified: blank requested_by": _identified_request(requested_by="  "),
+    "identified: recipient not text": _identified_request(recipient=1980),
+    "deidentified: on is a datetime": _deidentified_request(on=WHEN),
+    "deidentified: as_of is a datetime": _deidentified_request(as_of=WHEN),
+    "deidentified: k=1": _deidentified_request(k=1),
+    "deidentified: k is a bool": _deidentified_request(k=True),
+    "deidentified: k is text": _deidentified_request(k="Zorvin"),
+    "deidentified: link key is text": _deidentified_request(link_key="Zorvin-Quellastro-1980"),
+    "deidentified: link key too short": _deidentified_request(link_key=b"Quokka"),
+    "deidentified: policy is text": _deidentified_request(policy="standard"),
+    "deidentified: unknown small_classes": _deidentified_request(small_classes="drop"),
+    "deidentified: empty data": _deidentified_request(subject=[]),
+    "table: bad on_difference": _table_request(on_difference="ignore"),
+    "table: identified level": _table_request(level=ReleaseLevel.IDENTIFIED_UNIT_RECORD),
+    "table: level is text": _table_request(level="Zorvin"),
+    "table: table is text": _table_request(subject="Quellastro"),
+    "table: on is a datetime": _table_request(on=WHEN),
+    "table: unknown policy": _table_request(policy="suppress"),
+}
+
+
+@pytest.mark.parametrize("request_name", sorted(BAD_REQUESTS))
+def test_every_argument_error_leaves_exactly_one_audit_entry(request_name: str) -> None:
+    office, log = desk()
+    with pytest.raises(DexValueError) as caught:
+        BAD_REQUESTS[request_name](office)
+    assert not isinstance(caught.value, DisclosureRefused)
+    assert len(log) == 1
+    entry = log[0]
+    assert not entry.granted
+    assert entry.rule == "release.bad-argument"
+    assert (entry.records, entry.withheld) == (0, 0)
+    assert entry.detail == str(caught.value)
+    assert "\n" not in entry.detail
+    for marker in MARKERS:
+        assert marker not in repr(entry)
+        assert marker not in str(caught.value)
+    assert entry.on in (ON, None)
+
+
+def test_the_same_requests_with_good_arguments_are_granted() -> None:
+    """The other direction: each request above fails only for its bad argument."""
+    for request in (_identified_request(), _deidentified_request(), _table_request()):
+        office, log = desk()
+        request(office)
+        assert [(e.granted, e.rule, e.on) for e in log] == [(True, "", ON)]
+
+
+def test_a_datetime_is_audited_without_its_value() -> None:
+    office, log = desk()
+    with pytest.raises(DexValueError, match=r"on must be a datetime\.date"):
+        _identified_request(on=WHEN)(office)
+    assert log[0].on is None
+    assert log[0].level is ReleaseLevel.IDENTIFIED_UNIT_RECORD
+    assert log[0].recipient == "UNI1"
+
+
+def test_the_desk_decides_one_request_at_a_time() -> None:
+    """Many threads at one desk: one entry per request, tables all in the history."""
+    office, log = desk()
+    table = count_table(Dataset(clients=tuple(crowd(6))), BY_OUTLET)
+    barrier = threading.Barrier(8)
+
+    def publish() -> None:
+        barrier.wait()
+        for _ in range(5):
+            office.table(table, recipient="public", purpose="p", on=ON, requested_by="x")
+
+    threads = [threading.Thread(target=publish) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(log) == 40
+    assert len(office.history) == 40

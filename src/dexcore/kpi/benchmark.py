@@ -5,8 +5,11 @@ providers delivering comparable services". Given the KPI results of many
 organisations, :func:`benchmark` compares one of them with its comparable
 peers — by default the same program activity in the same state, sharing at
 least one service type — and gives, per KPI, the percentile rank and the
-peers' median and quartiles. Below a minimum peer-group size (default 5) no
-comparison is shown: a small group says little and can identify a provider.
+peers' median and quartiles. Below a minimum peer-group size no comparison
+is shown: a small group says little and can identify a provider (with one
+peer, its "median" is that provider's own result). The minimum is 5, the
+"fewer than 5" rule dexcore applies to counts (see :doc:`/privacy`); a
+caller may raise it, never lower it.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
+from dexcore.errors import DexValueError
+
 __all__ = ["Benchmark", "KpiComparison", "PeerResult", "benchmark", "same_program_and_state"]
 
-#: Fewest comparable peers for which a comparison is shown.
+#: Fewest comparable peers for which a comparison is ever shown; ``min_peers`` may only raise it.
 MIN_PEERS = 5
 
 
@@ -92,12 +97,10 @@ class Benchmark:
 
 
 def _compare(kpi: str, value: float, others: Sequence[float]) -> KpiComparison:
+    """The comparison with ``others``, which :func:`benchmark` guarantees are at least 5."""
     below = sum(other < value for other in others)
     equal = sum(other == value for other in others)
-    if len(others) >= 2:
-        lower, median, upper = statistics.quantiles(others, n=4, method="inclusive")
-    else:
-        lower = median = upper = others[0]
+    lower, median, upper = statistics.quantiles(others, n=4, method="inclusive")
     return KpiComparison(
         kpi=kpi,
         value=value,
@@ -121,9 +124,20 @@ def benchmark(
     Args:
         target: The organisation to compare.
         population: Results of many organisations (``target`` may be among them).
-        min_peers: Fewest peers with a value for a KPI to be compared.
+        min_peers: Fewest peers with a value for a KPI to be compared: at
+            least :data:`MIN_PEERS` (5). A KPI with fewer peers has no
+            comparison (``None``).
         comparable: Which organisations count as peers of ``target``.
+
+    Raises:
+        DexValueError: ``benchmark.min-peers`` when ``min_peers`` is not a
+            whole number of at least 5.
     """
+    if isinstance(min_peers, bool) or not isinstance(min_peers, int) or min_peers < MIN_PEERS:
+        raise DexValueError(
+            f"benchmark: min_peers must be a whole number of at least {MIN_PEERS}; "
+            "a smaller peer group can show one provider's own result [benchmark.min-peers]"
+        )
     peers = [
         other
         for other in population

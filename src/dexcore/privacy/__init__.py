@@ -6,6 +6,8 @@
 * :mod:`dexcore.privacy.deidentify`: :func:`deidentify` (what DSS holds
   without consent) and :func:`export_unit_records` (coarsened, k-anonymous
   unit records).
+* :mod:`dexcore.privacy.linkage`: linkage keys, and the history that checks
+  each export against earlier exports to the same audience.
 * :mod:`dexcore.privacy.sdc`: disclosure control for count tables:
   suppression, rounding, population groups, differencing.
 * :mod:`dexcore.privacy.release`: the four access levels, typed lawful bases
@@ -36,6 +38,7 @@ from dexcore.privacy.deidentify import (
     k_anonymity,
 )
 from dexcore.privacy.identifiers import IdLeak, identifier_leaks, new_client_id
+from dexcore.privacy.linkage import ExportHistory, new_link_key, validate_link_key
 from dexcore.privacy.release import (
     AuditEntry,
     ConsentBasis,
@@ -72,6 +75,7 @@ __all__ = [
     "DataCategory",
     "Decision",
     "DisclosureDecision",
+    "ExportHistory",
     "IdLeak",
     "IdentifiedRelease",
     "KAnonymity",
@@ -97,5 +101,7 @@ __all__ = [
     "identifier_leaks",
     "k_anonymity",
     "new_client_id",
+    "new_link_key",
     "protect",
+    "validate_link_key",
 ]

@@ -7,23 +7,31 @@ statistical linkage key kept (generated from the names first when it was
 missing, so linkage is not lost). Everything else is unchanged.
 
 :func:`export_unit_records` goes further, for a de-identified unit-record
-release (OAIC's two steps: remove direct identifiers, then treat the
-data). Each client becomes one :class:`UnitRecord` with no id, name,
-address, birth date or SLK; the quasi-identifiers are coarsened by a named
-:class:`CoarseningPolicy` (an age band instead of the birth date, the
-state or the postcode instead of the address), and the export is refused
-unless every combination of quasi-identifiers it keeps is shared by at
-least ``k`` records (k-anonymity, default 5, matching the "fewer than 5"
-rule for counts).
+release, in the two steps of the OAIC's guidance (remove direct
+identifiers, then treat the data so the rest cannot identify anyone).
+Each client becomes one :class:`UnitRecord` with no id, name, address,
+birth date or SLK; the quasi-identifiers are coarsened by a named
+:class:`CoarseningPolicy` (an age band instead of the birth date, the state
+or the postcode instead of the address, a band of session counts), and the
+export is refused unless every combination of quasi-identifiers it keeps is
+shared by at least ``k`` records (k-anonymity, default 5, matching the
+"fewer than 5" rule for counts). Given an
+:class:`~dexcore.privacy.linkage.ExportHistory`, it is also checked against
+the earlier exports to the same audience.
+
+More information:
+
+* OAIC, *De-identification and the Privacy Act* (2018),
+  https://www.oaic.gov.au/privacy/privacy-guidance-for-organisations-and-government-agencies/handling-personal-information/de-identification-and-the-privacy-act
+* OAIC and CSIRO Data61, *The De-Identification Decision-Making Framework* (2017).
+* The project's docs: :doc:`/privacy`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import hashlib
 import hmac
-import itertools
 from collections import Counter
 from typing import Literal, overload
 
@@ -31,7 +39,10 @@ import attrs
 
 from dexcore.errors import DexValueError, DisclosureRefused, InvalidSlkInput
 from dexcore.model import Client, Dataset
+from dexcore.privacy import _coarsening
+from dexcore.privacy._coarsening import CoarseningPolicy, Geography
 from dexcore.privacy._groups import group_label
+from dexcore.privacy.linkage import ExportHistory, validate_link_key
 from dexcore.slk import generate
 
 __all__ = [
@@ -96,90 +107,14 @@ def deidentify(data: Client | Dataset) -> Client | Dataset:
     raise DexValueError("deidentify takes a Client or a Dataset")
 
 
-class Geography(enum.StrEnum):
-    """How much of the client's locality a unit-record export keeps."""
-
-    POSTCODE = "postcode"
-    STATE = "state"
-    NONE = "none"
-
-
-def _bands(value: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(value)
-
-
-@attrs.frozen(kw_only=True)
-class CoarseningPolicy:
-    """How a unit-record export coarsens the quasi-identifiers it keeps.
-
-    Attributes:
-        name: The policy's name, recorded with every export.
-        age_bands: Lower bounds of the age bands, ascending from 0; the last
-            band is open (``(0, 15, 25, 45, 65)`` gives 0-14 … 65+).
-        geography: Postcode, state, or nothing.
-        gender: Keep the DEX gender code.
-        atsi: Keep Indigenous status as yes, no or not stated.
-        cald: Keep "culturally and linguistically diverse" as yes, no or not
-            stated, instead of country of birth and language.
-        disability: Keep disability as yes or no.
-    """
-
-    name: str
-    age_bands: tuple[int, ...] = attrs.field(converter=_bands)
-    geography: Geography = Geography.STATE
-    gender: bool = True
-    atsi: bool = True
-    cald: bool = True
-    disability: bool = True
-
-    def __attrs_post_init__(self) -> None:
-        bands = self.age_bands
-        if not bands or bands[0] != 0 or any(b <= a for a, b in itertools.pairwise(bands)):
-            raise DexValueError("CoarseningPolicy.age_bands must start at 0 and ascend strictly")
-        if not isinstance(self.geography, Geography):
-            raise DexValueError("CoarseningPolicy.geography must be a Geography")
-
-    @property
-    def quasi_identifiers(self) -> tuple[str, ...]:
-        """The :class:`UnitRecord` fields this policy keeps, all quasi-identifiers."""
-        names = ["age_band"]
-        if self.geography is not Geography.NONE:
-            names.append("region")
-        names.extend(n for n in ("gender", "atsi", "cald", "disability") if getattr(self, n))
-        return tuple(names)
-
-    def age_band(self, age: int) -> str:
-        """The label of the band ``age`` falls in, such as ``"25-44"`` or ``"65+"``."""
-        bands = self.age_bands
-        for low, high in itertools.pairwise(bands):
-            if low <= age < high:
-                return f"{low}-{high - 1}"
-        return f"{bands[-1]}+"
-
-    def describe(self) -> dict[str, object]:
-        """The policy as plain data, for the export's metadata."""
-        return {
-            "name": self.name,
-            "age_bands": list(self.age_bands),
-            "geography": str(self.geography),
-            "quasi_identifiers": list(self.quasi_identifiers),
-        }
-
-
-#: Five age groups, state, gender, Indigenous status, CALD and disability.
-STANDARD = CoarseningPolicy(name="standard", age_bands=(0, 15, 25, 45, 65))
-#: Ten-year age bands to 80+ and the postcode: finer, so k is harder to reach.
-DETAILED = CoarseningPolicy(
-    name="detailed", age_bands=(0, 10, 20, 30, 40, 50, 60, 70, 80), geography=Geography.POSTCODE
-)
-#: Three age groups and the state only.
-MINIMAL = CoarseningPolicy(
-    name="minimal",
-    age_bands=(0, 25, 65),
-    atsi=False,
-    cald=False,
-    disability=False,
-)
+#: Five age groups, state, gender, Indigenous status, CALD, disability and
+#: sessions in five bands (0, 1-4, 5-9, 10-19, 20+).
+STANDARD = _coarsening.STANDARD
+#: Ten-year age bands to 80+, the postcode and seven session bands: finer, so
+#: k is harder to reach.
+DETAILED = _coarsening.DETAILED
+#: Three age groups, the state and gender only; no session count.
+MINIMAL = _coarsening.MINIMAL
 
 
 @attrs.frozen(kw_only=True)
@@ -194,7 +129,8 @@ class UnitRecord:
         atsi: ``"yes"``, ``"no"`` or ``"not stated"``.
         cald: ``"yes"``, ``"no"`` or ``"not stated"``.
         disability: ``"yes"`` or ``"no"``.
-        sessions: Sessions the client attended in the exported dataset.
+        sessions: The band of sessions the client attended in the exported
+            dataset, such as ``"5-9"``, when the policy keeps it.
         link: A keyed hash of the SLK, when a linkage key was supplied: it links
             the same person across exports made with the same key, and cannot
             be turned back into the SLK without it.
@@ -207,7 +143,7 @@ class UnitRecord:
     atsi: str | None = None
     cald: str | None = None
     disability: str | None = None
-    sessions: int = 0
+    sessions: str | None = None
     link: str | None = None
 
     def quasi_identifiers(self, names: tuple[str, ...]) -> tuple[str | None, ...]:
@@ -306,6 +242,94 @@ def _link(key: bytes, slk: str | None) -> str | None:
     return hmac.new(key, slk.encode("ascii", "replace"), hashlib.sha256).hexdigest()[:20]
 
 
+def _is_day(value: object) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _check_arguments(
+    dataset: object, as_of: object, policy: object, k: object, small_classes: object
+) -> None:
+    """Raise the first problem with the arguments of :func:`export_unit_records`."""
+    problems = (
+        (not isinstance(dataset, Dataset), "dataset must be a Dataset"),
+        (not _is_day(as_of), "as_of must be a datetime.date, not a datetime"),
+        (not isinstance(policy, CoarseningPolicy), "policy must be a CoarseningPolicy"),
+        (
+            isinstance(k, bool) or not isinstance(k, int) or k < 2,
+            "k must be a whole number of at least 2",
+        ),
+        (
+            small_classes not in ("refuse", "suppress"),
+            'small_classes must be "refuse" or "suppress"',
+        ),
+    )
+    for failed, problem in problems:
+        if failed:
+            raise DexValueError(f"export_unit_records: {problem} [export.bad-argument]")
+
+
+def _record(client: Client, sessions: int, as_of: dt.date, policy: CoarseningPolicy,
+            link_key: bytes | None) -> UnitRecord:  # fmt: skip
+    address = client.residential_address
+    region: str | None = None
+    if policy.geography is Geography.STATE:
+        region = str(address.state)
+    elif policy.geography is Geography.POSTCODE:
+        region = address.postcode
+    return UnitRecord(
+        record=0,
+        age_band=policy.age_band(_age(client.birth_date, as_of)),
+        region=region,
+        gender=str(client.gender) if policy.gender else None,
+        atsi=group_label("atsi", client) if policy.atsi else None,
+        cald=group_label("cald", client) if policy.cald else None,
+        disability=("yes" if client.has_disabilities else "no") if policy.disability else None,
+        sessions=policy.sessions_band(sessions),
+        link=None if link_key is None else _link(link_key, client.slk),
+    )
+
+
+def _order(record: UnitRecord, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(value or "" for value in record.quasi_identifiers(names))
+
+
+def _identity(dataset: Dataset, client: Client) -> str:
+    """Who a record is, for the history's private check of shared clients."""
+    organisation = dataset.organisation
+    owner = "" if organisation is None else organisation.organisation_id or organisation.name
+    return f"{owner}\x1f{client.client_id}"
+
+
+def _session_counts(dataset: Dataset) -> Counter[str]:
+    sessions: Counter[str] = Counter()
+    for session in dataset.sessions:
+        for attendee in {sc.client_id for sc in session.clients}:
+            sessions[attendee] += 1
+    return sessions
+
+
+_Draft = tuple[UnitRecord, str]
+
+
+def _k_anonymous(
+    drafts: list[_Draft], names: tuple[str, ...], k: int, small_classes: str
+) -> tuple[list[_Draft], int]:
+    """The drafts in combinations of at least ``k``, and how many were suppressed; or refuse."""
+    measured = k_anonymity(tuple(r for r, _ in drafts), names, required=k)
+    if measured.satisfied:
+        return drafts, 0
+    if small_classes == "refuse":
+        raise DisclosureRefused(
+            "export.k-anonymity",
+            f"{measured.records_in_small_classes} record(s) in {measured.small_classes} "
+            f"combination(s) of {', '.join(names)} are shared by fewer than {k} records "
+            f"(k = {measured.k}); use a coarser policy or small_classes='suppress'",
+        )
+    sizes = Counter(record.quasi_identifiers(names) for record, _ in drafts)
+    kept = [d for d in drafts if sizes[d[0].quasi_identifiers(names)] >= k]
+    return kept, len(drafts) - len(kept)
+
+
 def export_unit_records(
     dataset: Dataset,
     *,
@@ -314,14 +338,16 @@ def export_unit_records(
     k: int = 5,
     small_classes: Literal["refuse", "suppress"] = "refuse",
     link_key: bytes | None = None,
+    history: ExportHistory | None = None,
 ) -> UnitRecordExport:
     """A de-identified unit-record export of the dataset's clients.
 
     Each client becomes one :class:`UnitRecord` carrying only the
-    quasi-identifiers ``policy`` keeps, coarsened, and the number of sessions
-    attended. Names, street lines, ids, birth dates and SLKs are never
-    copied. Record numbers follow a sorted order of the records, not the
-    dataset's order, so they say nothing about when a client was added.
+    quasi-identifiers ``policy`` keeps, coarsened (the band of sessions
+    attended among them). Names, street lines, ids, birth dates and SLKs
+    are never copied. Record numbers follow a sorted order of the records,
+    not the dataset's order, so they say nothing about when a client was
+    added.
 
     Args:
         dataset: The clients (and sessions, for the counts) to export.
@@ -332,66 +358,45 @@ def export_unit_records(
         small_classes: ``"refuse"`` (default) raises when any combination is
             rarer than ``k``; ``"suppress"`` leaves those records out and
             counts them in :attr:`UnitRecordExport.suppressed`.
-        link_key: A secret for the linkage hash (:attr:`UnitRecord.link`); no
-            link is written without one.
+        link_key: A secret for the linkage hash (:attr:`UnitRecord.link`),
+            from :func:`~dexcore.privacy.linkage.new_link_key`; no link is
+            written without one. Exports made with the same key link up.
+        history: The exports already released to the same audience. When
+            given, the export is checked against them (joined on the link,
+            and differenced) and added to it; see
+            :class:`~dexcore.privacy.linkage.ExportHistory`.
 
     Raises:
         DisclosureRefused: ``export.k-anonymity`` when a combination is rarer
-            than ``k`` and ``small_classes`` is ``"refuse"``.
-        DexValueError: ``k`` is below 2, or ``small_classes`` is unknown.
+            than ``k`` and ``small_classes`` is ``"refuse"``;
+            ``export.history-policy``, ``export.difference`` or
+            ``export.linkage`` when the history refuses it, whatever
+            ``small_classes`` says.
+        DexValueError: ``export.bad-argument`` (a wrong type, ``k`` below 2,
+            an unknown ``small_classes``) or ``export.link-key`` (a weak key).
     """
-    if not isinstance(k, int) or k < 2:
-        raise DexValueError("export_unit_records: k must be a whole number of at least 2")
-    if small_classes not in ("refuse", "suppress"):
-        raise DexValueError('export_unit_records: small_classes must be "refuse" or "suppress"')
-    sessions: Counter[str] = Counter()
-    for session in dataset.sessions:
-        for attendee in {sc.client_id for sc in session.clients}:
-            sessions[attendee] += 1
-    drafts = []
-    for client in dataset.clients:
-        address = client.residential_address
-        region: str | None = None
-        if policy.geography is Geography.STATE:
-            region = str(address.state)
-        elif policy.geography is Geography.POSTCODE:
-            region = address.postcode
-        drafts.append(
-            UnitRecord(
-                record=0,
-                age_band=policy.age_band(_age(client.birth_date, as_of)),
-                region=region,
-                gender=str(client.gender) if policy.gender else None,
-                atsi=group_label("atsi", client) if policy.atsi else None,
-                cald=group_label("cald", client) if policy.cald else None,
-                disability=("yes" if client.has_disabilities else "no")
-                if policy.disability
-                else None,
-                sessions=sessions[client.client_id],
-                link=None if link_key is None else _link(link_key, client.slk),
-            )
+    _check_arguments(dataset, as_of, policy, k, small_classes)
+    key = None if link_key is None else validate_link_key(link_key)
+    if history is not None and not isinstance(history, ExportHistory):
+        raise DexValueError(
+            "export_unit_records: history must be an ExportHistory [export.bad-argument]"
         )
+    sessions = _session_counts(dataset)
+    drafts = [
+        (_record(c, sessions[c.client_id], as_of, policy, key), _identity(dataset, c))
+        for c in dataset.clients
+    ]
     names = policy.quasi_identifiers
-    measured = k_anonymity(tuple(drafts), names, required=k)
-    suppressed = 0
-    if not measured.satisfied:
-        if small_classes == "refuse":
-            raise DisclosureRefused(
-                "export.k-anonymity",
-                f"{measured.records_in_small_classes} record(s) in {measured.small_classes} "
-                f"combination(s) of {', '.join(names)} are shared by fewer than {k} records "
-                f"(k = {measured.k}); use a coarser policy or small_classes='suppress'",
-            )
-        sizes = Counter(record.quasi_identifiers(names) for record in drafts)
-        kept = [r for r in drafts if sizes[r.quasi_identifiers(names)] >= k]
-        suppressed = len(drafts) - len(kept)
-        drafts = kept
-    ordered = sorted(drafts, key=lambda r: (r.quasi_identifiers(names), r.sessions, r.link or ""))
-    records = tuple(attrs.evolve(r, record=i) for i, r in enumerate(ordered, 1))
-    return UnitRecordExport(
+    drafts, suppressed = _k_anonymous(drafts, names, k, small_classes)
+    ordered = sorted(drafts, key=lambda d: (_order(d[0], names), d[0].link or ""))
+    records = tuple(attrs.evolve(r, record=i) for i, (r, _) in enumerate(ordered, 1))
+    export = UnitRecordExport(
         records=records,
         policy=policy,
         as_of=as_of,
         anonymity=k_anonymity(records, names, required=k),
         suppressed=suppressed,
     )
+    if history is not None:
+        history.admit(export, clients=[who for _, who in ordered], k=k, link_key=key)
+    return export

@@ -1,12 +1,13 @@
 """Release decisions: four access levels, typed lawful bases, and an audit entry for every decision.
 
-The access levels follow the data-access protocol of seed 003 and
-``reference/privacy.md`` §2.6:
+Four access levels, from open data to named records, each with the control
+it needs (see :doc:`/privacy`, "Release decisions"):
 
 * :attr:`ReleaseLevel.PUBLIC` and :attr:`ReleaseLevel.SUMMARY`: aggregates
   only, always through :func:`dexcore.privacy.sdc.protect`;
 * :attr:`ReleaseLevel.DEIDENTIFIED_UNIT_RECORD`: :func:`dexcore.privacy.export_unit_records`,
-  refused below k-anonymity;
+  refused below k-anonymity, and checked against the audience's earlier
+  exports (:class:`~dexcore.privacy.linkage.ExportHistory`);
 * :attr:`ReleaseLevel.IDENTIFIED_UNIT_RECORD`: client records with names,
   only on a lawful basis (APP 6):
 
@@ -18,30 +19,51 @@ The access levels follow the data-access protocol of seed 003 and
     :class:`~dexcore.privacy.consent.ConsentLedger`, checked per client;
     clients without it are withheld;
   - :class:`RequiredByLaw`: required or authorised by law, with its citation;
-  - :class:`Research`: research in the public interest under the conditions
-    of seed 003 (not published in identifying form, consent impracticable,
-    the recipient will not disclose further) with an ethics approval and
-    the s 95 or s 95A guidelines.
+  - :class:`Research`: research in the public interest without consent
+    under the Privacy Act 1988 s 95 or s 95A guidelines, with an ethics
+    committee's approval, when the results will not be published in
+    identifying form, consent is impracticable, and the recipient will not
+    disclose the data further.
 
-A :class:`ReleaseDesk` makes the decisions. Each request, granted or
-refused, appends exactly one :class:`AuditEntry` to the log the caller
-supplies (a list will do) before the data is returned or the refusal
-raised. No release ever carries the name or street address of a client who
-has not consented to their details being held: such clients are
-de-identified first, whatever the basis.
+A :class:`ReleaseDesk` makes the decisions. Each request, granted,
+refused, or rejected for a bad argument, appends exactly one
+:class:`AuditEntry` to the log the caller supplies (a list will do) before
+the data is returned or the error raised. No release ever carries the name
+or street address of a client who has not consented to their details being
+held: such clients are de-identified first, whatever the basis.
+
+More information:
+
+* OAIC, *Australian Privacy Principles guidelines*, chapter 6 (APP 6, use
+  or disclosure of personal information),
+  https://www.oaic.gov.au/privacy/australian-privacy-principles/australian-privacy-principles-guidelines
+* OAIC, *De-identification and the Privacy Act* (2018),
+  https://www.oaic.gov.au/privacy/privacy-guidance-for-organisations-and-government-agencies/handling-personal-information/de-identification-and-the-privacy-act
+* OAIC and CSIRO Data61, *The De-Identification Decision-Making Framework* (2017).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
-from typing import Literal, Protocol
+import threading
+from collections.abc import Callable, Mapping
+from typing import Literal, Protocol, TypeVar
 
 import attrs
 
 from dexcore.errors import DexValueError, DisclosureRefused
 from dexcore.model import Client, Dataset
+from dexcore.privacy._bases import (
+    ConsentBasis,
+    LawfulBasis,
+    PrimaryPurpose,
+    RelatedSecondaryPurpose,
+    RequiredByLaw,
+    Research,
+    basis_problem,
+    describe_basis,
+)
 from dexcore.privacy.consent import ConsentLedger, DataCategory, Purpose
 from dexcore.privacy.deidentify import (
     STANDARD,
@@ -50,6 +72,7 @@ from dexcore.privacy.deidentify import (
     deidentify_client,
     export_unit_records,
 )
+from dexcore.privacy.linkage import ExportHistory
 from dexcore.privacy.sdc import CountTable, Policy, ReleasedTable, ReleaseHistory, protect
 
 __all__ = [
@@ -76,115 +99,14 @@ class ReleaseLevel(enum.StrEnum):
     IDENTIFIED_UNIT_RECORD = "identified-unit-record"  #: Client records with names.
 
 
-def _text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise DexValueError(f"{type(instance).__name__}.{attribute.name} must be non-blank text")
-
-
-@attrs.frozen
-class PrimaryPurpose:
-    """Disclosure for the purpose the data was collected for (APP 6.1).
-
-    Attributes:
-        purpose: That purpose, in words.
-    """
-
-    purpose: str = attrs.field(validator=_text)
-
-    def describe(self) -> str:
-        """One line for the audit log."""
-        return f"primary purpose: {self.purpose}"
-
-
-@attrs.frozen
-class RelatedSecondaryPurpose:
-    """A secondary purpose the client would reasonably expect (APP 6.2(a)).
-
-    Attributes:
-        purpose: The secondary purpose, in words.
-        reasonably_expected: The client would reasonably expect this use.
-        directly_related: It is directly related to the primary purpose, as
-            APP 6.2(a)(i) requires for sensitive information (DEX client
-            records always include some).
-    """
-
-    purpose: str = attrs.field(validator=_text)
-    reasonably_expected: bool
-    directly_related: bool
-
-    def describe(self) -> str:
-        """One line for the audit log."""
-        return f"related secondary purpose: {self.purpose}"
-
-
-@attrs.frozen
-class ConsentBasis:
-    """The clients' consent, checked client by client against a ledger.
-
-    Attributes:
-        ledger: The consent ledger.
-        purpose: The purpose consented to.
-        data: The categories released (names and street address by default).
-    """
-
-    ledger: ConsentLedger
-    purpose: Purpose
-    data: frozenset[DataCategory] = frozenset({DataCategory.NAMES, DataCategory.STREET_ADDRESS})
-
-    def describe(self) -> str:
-        """One line for the audit log."""
-        return f"consent: {self.purpose}"
-
-
-@attrs.frozen
-class RequiredByLaw:
-    """Disclosure required or authorised by law or by a court or tribunal order (APP 6.2(b)).
-
-    Attributes:
-        citation: The law or order, such as an act and section.
-    """
-
-    citation: str = attrs.field(validator=_text)
-
-    def describe(self) -> str:
-        """One line for the audit log."""
-        return f"required or authorised by law: {self.citation}"
-
-
-@attrs.frozen(kw_only=True)
-class Research:
-    """Research in the public interest without consent (seed 003; Privacy Act s 95, s 95A).
-
-    Every condition must hold for the basis to stand.
-
-    Attributes:
-        ethics_approval: The human research ethics committee's approval reference.
-        guideline: ``"s95"`` (Commonwealth agencies) or ``"s95A"`` (health research).
-        not_published_identifying: Results will not be published in a form
-            that identifies anyone.
-        consent_impracticable: It is impracticable to seek the clients' consent.
-        recipient_will_not_disclose: The recipient is reasonably believed not
-            to disclose the data further.
-    """
-
-    ethics_approval: str = attrs.field(validator=_text)
-    guideline: Literal["s95", "s95A"]
-    not_published_identifying: bool
-    consent_impracticable: bool
-    recipient_will_not_disclose: bool
-
-    def describe(self) -> str:
-        """One line for the audit log."""
-        return f"research under {self.guideline} guidelines, approval {self.ethics_approval}"
-
-
-#: A lawful basis for releasing identified unit records.
-LawfulBasis = PrimaryPurpose | RelatedSecondaryPurpose | ConsentBasis | RequiredByLaw | Research
-
-
 @attrs.frozen(kw_only=True)
 class AuditEntry:
     """One release decision, as written to the caller's audit log.
+
+    An entry is written for every request, including one rejected for a bad
+    argument; a field whose argument was unusable (a ``datetime`` for
+    ``on``, a level that is not a :class:`ReleaseLevel`, text that is not a
+    string) is ``None`` or empty.
 
     Attributes:
         on: The date of the decision.
@@ -194,15 +116,16 @@ class AuditEntry:
         purpose: What the release is for, in words.
         basis: The lawful basis given, described (empty when none).
         granted: Whether the data was released.
-        rule: The refusal's rule code, empty when granted.
+        rule: The refusal's rule code (``release.bad-argument`` for an
+            argument error), empty when granted.
         records: Rows or cells released (0 when refused).
         withheld: Records or values held back (suppressed cells, withheld clients).
         policy: The disclosure-control or coarsening policy, when one applied.
         detail: The refusal's reason, or a note on what was released.
     """
 
-    on: dt.date
-    level: ReleaseLevel
+    on: dt.date | None
+    level: ReleaseLevel | None
     recipient: str
     requested_by: str
     purpose: str
@@ -239,86 +162,121 @@ class IdentifiedRelease:
     withheld: int = 0
 
 
-def _research_problem(basis: Research) -> str | None:
-    if basis.guideline not in ("s95", "s95A"):
-        return 'research must follow the "s95" or "s95A" guidelines'
-    conditions = (
-        "not_published_identifying",
-        "consent_impracticable",
-        "recipient_will_not_disclose",
-    )
-    missing = [name for name in conditions if getattr(basis, name) is not True]
-    return "research conditions not met: " + ", ".join(missing) if missing else None
+def _as_text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
-def _secondary_problem(basis: RelatedSecondaryPurpose) -> str | None:
-    if basis.reasonably_expected is not True:
-        return "a secondary purpose must be one the clients would reasonably expect"
-    if basis.directly_related is not True:
-        return (
-            "client records hold sensitive information, so a secondary purpose must be "
-            "directly related to the primary purpose"
-        )
-    return None
+def _entry(level: object, on: object, recipient: object, requested_by: object,
+           purpose: object) -> AuditEntry:  # fmt: skip
+    """The audit entry of a request, before the decision fills in the outcome.
 
-
-_BASES = (PrimaryPurpose, RelatedSecondaryPurpose, ConsentBasis, RequiredByLaw, Research)
-
-
-def _describe(basis: object) -> str:
-    """The basis for the audit log; a value that is no lawful basis is named by its type."""
-    if isinstance(basis, _BASES):
-        return basis.describe()
-    return "" if basis is None else f"not a lawful basis ({type(basis).__name__})"
-
-
-def _basis_problem(basis: LawfulBasis | None) -> str | None:
-    """Why ``basis`` does not stand, or ``None`` when it does."""
-    if basis is None:
-        return "identified unit records need a lawful basis"
-    if isinstance(basis, RelatedSecondaryPurpose):
-        return _secondary_problem(basis)
-    if isinstance(basis, Research):
-        return _research_problem(basis)
-    if not isinstance(basis, _BASES):
-        return "the basis must be one of the lawful bases in dexcore.privacy.release"
-    return None
-
-
-def _entry(
-    level: ReleaseLevel, on: dt.date, recipient: str, requested_by: str, purpose: str
-) -> AuditEntry:
-    """The audit entry of a request, before the decision fills in the outcome."""
+    Arguments of the wrong kind are left out (``None`` or empty), never
+    copied, so the entry holds no value the caller passed by mistake.
+    """
     return AuditEntry(
-        on=on,
-        level=level,
-        recipient=recipient,
-        requested_by=requested_by,
-        purpose=purpose,
+        on=on if isinstance(on, dt.date) and not isinstance(on, dt.datetime) else None,
+        level=level if isinstance(level, ReleaseLevel) else None,
+        recipient=_as_text(recipient),
+        requested_by=_as_text(requested_by),
+        purpose=_as_text(purpose),
         basis="",
         granted=True,
     )
 
 
+def _bad_argument(problem: str) -> DexValueError:
+    return DexValueError(f"ReleaseDesk: {problem} [release.bad-argument]")
+
+
+def _check_request(entry: AuditEntry, on: object, recipient: object, requested_by: object,
+                   purpose: object) -> None:  # fmt: skip
+    """Raise the first problem with the arguments every request shares."""
+    if entry.on is None:
+        raise _bad_argument("on must be a datetime.date, not a datetime")
+    for name, value in (("recipient", recipient), ("requested_by", requested_by),
+                        ("purpose", purpose)):  # fmt: skip
+        if not isinstance(value, str) or not value.strip():
+            raise _bad_argument(f"{name} must be non-blank text")
+
+
+def _check_consent_basis(basis: ConsentBasis) -> None:
+    if not isinstance(basis.ledger, ConsentLedger):
+        raise _bad_argument("ConsentBasis.ledger must be a ConsentLedger")
+    if not isinstance(basis.purpose, Purpose):
+        raise _bad_argument("ConsentBasis.purpose must be a Purpose")
+    data = basis.data
+    if not isinstance(data, frozenset | set) or not data:
+        raise _bad_argument("ConsentBasis.data must name at least one DataCategory")
+    if not all(isinstance(category, DataCategory) for category in data):
+        raise _bad_argument("ConsentBasis.data must hold DataCategory members only")
+
+
+_T = TypeVar("_T")
+
+
 class ReleaseDesk:
     """Decides releases at every access level and writes each decision to an audit log.
 
+    Every request writes exactly one :class:`AuditEntry` before it returns
+    or raises: granted, refused (the :class:`~dexcore.errors.DisclosureRefused`
+    rule), or rejected for a bad argument (``release.bad-argument``, with the
+    error's one-line message as the detail). A desk may be used from several
+    threads: a lock makes each decision, its history update and its audit
+    entry one step.
+
     Args:
-        audit: Receives one :class:`AuditEntry` per request, granted or refused.
+        audit: Receives one :class:`AuditEntry` per request.
         history: Tables released so far, for the differencing guard; a new
-            empty history by default. Keep one desk per audience.
+            empty history by default.
+        exports: Unit-record exports released so far (see
+            :class:`~dexcore.privacy.linkage.ExportHistory`); a new empty one
+            by default.
+
+    Keep one desk, with its histories, per audience.
     """
 
-    def __init__(self, audit: AuditLog, *, history: ReleaseHistory | None = None) -> None:
+    def __init__(
+        self,
+        audit: AuditLog,
+        *,
+        history: ReleaseHistory | None = None,
+        exports: ExportHistory | None = None,
+    ) -> None:
         self._audit = audit
+        self._lock = threading.RLock()
         self.history = ReleaseHistory() if history is None else history
+        self.exports = ExportHistory() if exports is None else exports
+
+    def _decide(self, entry: AuditEntry, decide: Callable[[], tuple[_T, AuditEntry]]) -> _T:
+        """Run ``decide`` under the lock and audit its outcome, whatever it is."""
+        with self._lock:
+            try:
+                result, granted = decide()
+            except DisclosureRefused as error:
+                self._write(
+                    attrs.evolve(entry, granted=False, rule=error.rule, detail=error.reason)
+                )
+                raise
+            except DexValueError as error:
+                self._write(
+                    attrs.evolve(
+                        entry, granted=False, rule="release.bad-argument", detail=str(error)
+                    )
+                )
+                raise
+            except Exception as error:
+                # Not a dexcore error, so its message may quote input: name its type only.
+                self._write(
+                    attrs.evolve(
+                        entry, granted=False, rule="release.error", detail=type(error).__name__
+                    )
+                )
+                raise
+            self._write(granted)
+            return result
 
     def _write(self, entry: AuditEntry) -> None:
         self._audit.append(entry)
-
-    def _refuse(self, entry: AuditEntry, error: DisclosureRefused) -> DisclosureRefused:
-        self._write(attrs.evolve(entry, granted=False, rule=error.rule, detail=error.reason))
-        return error
 
     def identified_unit_records(
         self,
@@ -336,43 +294,33 @@ class ReleaseDesk:
             DisclosureRefused: ``release.no-lawful-basis`` when the basis is
                 missing or does not stand; ``release.no-consent`` when a
                 :class:`ConsentBasis` covers none of the clients.
+            DexValueError: ``release.bad-argument``: ``on`` is not a date,
+                text is blank, ``dataset`` is not a Dataset, or a
+                :class:`ConsentBasis` is malformed (no data categories).
         """
         entry = _entry(ReleaseLevel.IDENTIFIED_UNIT_RECORD, on, recipient, requested_by, purpose)
-        entry = attrs.evolve(entry, basis=_describe(basis))
-        problem = _basis_problem(basis)
-        if problem is not None:
-            raise self._refuse(entry, DisclosureRefused("release.no-lawful-basis", problem))
-        assert basis is not None  # narrowed by _basis_problem
-        released = []
-        withheld = 0
-        for client in dataset.clients:
-            if isinstance(basis, ConsentBasis) and not basis.ledger.may_disclose(
-                client.client_id, recipient, basis.purpose, basis.data, on
-            ):
-                withheld += 1
-                continue
-            released.append(
-                client if client.consent_to_provide_details else deidentify_client(client)
-            )
-        if isinstance(basis, ConsentBasis) and not released and withheld:
-            raise self._refuse(
+        entry = attrs.evolve(entry, basis=describe_basis(basis))
+
+        def decide() -> tuple[IdentifiedRelease, AuditEntry]:
+            _check_request(entry, on, recipient, requested_by, purpose)
+            if not isinstance(dataset, Dataset):
+                raise _bad_argument("dataset must be a Dataset")
+            problem = basis_problem(basis)
+            if problem is not None:
+                raise DisclosureRefused("release.no-lawful-basis", problem)
+            assert basis is not None  # narrowed by basis_problem
+            if isinstance(basis, ConsentBasis):
+                _check_consent_basis(basis)
+            release = _identified(dataset, basis, recipient, on)
+            deidentified = sum(not c.consent_to_provide_details for c in release.clients)
+            return release, attrs.evolve(
                 entry,
-                DisclosureRefused(
-                    "release.no-consent",
-                    f"none of the {withheld} client(s) has a consent in force for this "
-                    "recipient, purpose and data",
-                ),
-            )
-        deidentified = sum(not c.consent_to_provide_details for c in released)
-        self._write(
-            attrs.evolve(
-                entry,
-                records=len(released),
-                withheld=withheld,
+                records=len(release.clients),
+                withheld=release.withheld,
                 detail=f"{deidentified} client(s) without consent released de-identified",
             )
-        )
-        return IdentifiedRelease(clients=tuple(released), basis=basis, withheld=withheld)
+
+        return self._decide(entry, decide)
 
     def deidentified_unit_records(
         self,
@@ -390,14 +338,25 @@ class ReleaseDesk:
     ) -> UnitRecordExport:
         """Release de-identified unit records (:func:`~dexcore.privacy.export_unit_records`).
 
-        Ages are computed on ``as_of`` (default: ``on``).
+        Ages are computed on ``as_of`` (default: ``on``). The export is
+        checked against, and added to, the desk's :attr:`exports`. Without
+        ``link_key`` no link is written; with one, records link to every
+        earlier export made with the same key, and the joint check applies.
 
         Raises:
-            DisclosureRefused: ``export.k-anonymity`` below ``k``.
+            DisclosureRefused: ``export.k-anonymity`` below ``k``;
+                ``export.history-policy``, ``export.difference`` or
+                ``export.linkage`` against the earlier exports.
+            DexValueError: ``release.bad-argument`` for any argument error,
+                including a weak ``link_key`` (``export.link-key`` in the detail).
         """
         entry = _entry(ReleaseLevel.DEIDENTIFIED_UNIT_RECORD, on, recipient, requested_by, purpose)
-        entry = attrs.evolve(entry, policy={**policy.describe(), "k": k})
-        try:
+        if isinstance(policy, CoarseningPolicy):
+            whole = isinstance(k, int) and not isinstance(k, bool)
+            entry = attrs.evolve(entry, policy={**policy.describe(), "k": k if whole else None})
+
+        def decide() -> tuple[UnitRecordExport, AuditEntry]:
+            _check_request(entry, on, recipient, requested_by, purpose)
             export = export_unit_records(
                 dataset,
                 as_of=on if as_of is None else as_of,
@@ -405,18 +364,16 @@ class ReleaseDesk:
                 k=k,
                 small_classes=small_classes,
                 link_key=link_key,
+                history=self.exports,
             )
-        except DisclosureRefused as error:
-            raise self._refuse(entry, error) from None
-        self._write(
-            attrs.evolve(
+            return export, attrs.evolve(
                 entry,
                 records=len(export.records),
                 withheld=export.suppressed,
                 detail=f"k = {export.anonymity.k}",
             )
-        )
-        return export
+
+        return self._decide(entry, decide)
 
     def table(
         self,
@@ -434,23 +391,47 @@ class ReleaseDesk:
 
         Raises:
             DisclosureRefused: ``sdc.differencing`` with ``on_difference="refuse"``.
-            DexValueError: ``level`` is not an aggregate level.
+            DexValueError: ``release.bad-argument``: ``level`` is not an
+                aggregate level, ``table`` is not a CountTable, ``on`` is not
+                a date, or ``protect`` rejects ``policy`` or ``on_difference``.
         """
-        if level not in (ReleaseLevel.PUBLIC, ReleaseLevel.SUMMARY):
-            raise DexValueError("ReleaseDesk.table: level must be PUBLIC or SUMMARY")
         entry = _entry(level, on, recipient, requested_by, purpose)
-        try:
+
+        def decide() -> tuple[ReleasedTable, AuditEntry]:
+            _check_request(entry, on, recipient, requested_by, purpose)
+            if level not in (ReleaseLevel.PUBLIC, ReleaseLevel.SUMMARY):
+                raise _bad_argument("table: level must be PUBLIC or SUMMARY")
+            if not isinstance(table, CountTable):
+                raise _bad_argument("table: table must be a CountTable")
             released = protect(table, policy, history=self.history, on_difference=on_difference)
-        except DisclosureRefused as error:
-            raise self._refuse(entry, error) from None
-        cells = len(released.rows) * len(released.columns)
-        self._write(
-            attrs.evolve(
+            return released, attrs.evolve(
                 entry,
-                records=cells,
+                records=len(released.rows) * len(released.columns),
                 withheld=released.suppressed,
                 policy=released.policy.describe(),
                 detail=released.title,
             )
+
+        return self._decide(entry, decide)
+
+
+def _identified(
+    dataset: Dataset, basis: LawfulBasis, recipient: str, on: dt.date
+) -> IdentifiedRelease:
+    """The clients ``basis`` covers, de-identified when they have not consented; or refuse."""
+    released = []
+    withheld = 0
+    for client in dataset.clients:
+        if isinstance(basis, ConsentBasis) and not basis.ledger.may_disclose(
+            client.client_id, recipient, basis.purpose, basis.data, on
+        ):
+            withheld += 1
+            continue
+        released.append(client if client.consent_to_provide_details else deidentify_client(client))
+    if isinstance(basis, ConsentBasis) and not released and withheld:
+        raise DisclosureRefused(
+            "release.no-consent",
+            f"none of the {withheld} client(s) has a consent in force for this "
+            "recipient, purpose and data",
         )
-        return released
+    return IdentifiedRelease(clients=tuple(released), basis=basis, withheld=withheld)
