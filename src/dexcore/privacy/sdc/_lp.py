@@ -10,8 +10,10 @@ It is a dense tableau simplex on floating-point numbers: Dantzig's rule
 chooses the entering column, and Bland's rule, which cannot cycle, takes
 over when a program runs long. The audit's quick form
 (:func:`narrow_variables`) also keeps every point the solver visits: a
-variable already seen at two values far enough apart needs no program. The problems it meets are small (one variable per
-hidden cell, one or two constraints per published line) with coefficients
+variable already seen at two values far enough apart needs no program.
+
+The problems it meets are small (one variable per hidden cell, one or two
+constraints per published line) with coefficients
 of 0 and ±1 and integer right-hand sides, where rounding error stays far
 below the tolerance; the audit rounds bounds inward to whole numbers only
 after adding that tolerance back. SciPy's HiGHS solver is the independent
