@@ -22,7 +22,7 @@ PAGES = ["periods.md", "privacy.md", "score-kpi.md", "slk.md", "testing.md"]
 
 
 def examples() -> list[tuple[str, int, str]]:
-    found = []
+    found: list[tuple[str, int, str]] = []
     for page in PAGES:
         text = (ROOT / "docs" / page).read_text(encoding="utf-8")
         blocks = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
@@ -36,7 +36,7 @@ def test_documentation_example_runs(page: str, number: int, code: str) -> None:
         "dataset": dataset_from_json((ROOT / "examples" / "example-dataset.json").read_bytes())
     }
     with contextlib.redirect_stdout(io.StringIO()):
-        exec(compile(code, f"docs/{page} example {number}", "exec"), namespace)  # noqa: S102
+        exec(compile(code, f"docs/{page} example {number}", "exec"), namespace)
 
 
 def test_every_listed_page_has_an_example() -> None:
