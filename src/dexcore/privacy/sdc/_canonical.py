@@ -73,6 +73,7 @@ _LOOKALIKES = str.maketrans(
 _NAME_STOPWORDS = frozenset({"and", "of", "the", "id", "code", "by"})
 _NAME_OF = {alias: name for name, aliases in NAME_SYNONYMS.items() for alias in aliases}
 _LABEL_OF = {alias: label for label, aliases in LABEL_SYNONYMS.items() for alias in aliases}
+_EVERYONE = frozenset({"", "all", "any", "total", "everyone", "overall", "grand total"})
 _FINANCIAL = frozenset({"financial year", "fy", "fin year"})
 _CALENDAR = frozenset({"calendar year"})
 
@@ -110,6 +111,12 @@ def canonical_label(label: object) -> str:
     return _LABEL_OF.get(text, text)
 
 
+def is_everyone(label: object) -> bool:
+    """Whether a label or filter value means everyone (``Total``, ``All clients``, ``*``)."""
+    text = canonical_text(label)
+    return text in _EVERYONE or text.startswith(("all ", "total "))
+
+
 def time_hint(name: str) -> str | None:
     """``"fy"`` or ``"calendar"`` when a filter's name says how a bare year reads."""
     text = _name_text(name)
@@ -118,9 +125,9 @@ def time_hint(name: str) -> str | None:
 
 # -- time --------------------------------------------------------------------------------------
 
-#: One reading of a value per way of reading years: calendar, financial year ending in it,
-#: financial year starting in it. A reading holds months (``year * 12 + month - 1``) or, for a
-#: value that is not a recognised time, its canonical text.
+#: A time value: its months (``year * 12 + month - 1``) read three ways (as a calendar year,
+#: as the financial year ending in it, as the one starting in it), then, for a value that is
+#: not a recognised time, its canonical text.
 Readings = tuple[frozenset[int | str], ...]
 
 _FIRST_YEAR, _LAST_YEAR = 1900, 2199
@@ -193,7 +200,8 @@ def time_readings(value: object, hint: str | None = None) -> Readings:
     ``2024-H1`` is January to June 2024 (dexcore's reporting periods);
     ``2024-Q3`` a calendar quarter; ``2024-06`` and ``June 2024`` a month; a
     date its month; a bare ``H1`` every first half. Anything else is kept as
-    its canonical text, which the guard treats as possibly any time.
+    its canonical text (the fourth item), which the guard treats as possibly
+    any time.
     """
     text = canonical_text(value)
     t = text.split()
@@ -218,9 +226,9 @@ def time_readings(value: object, hint: str | None = None) -> Readings:
         readings = _part_readings(t[0], int(t[1]), None)
     readings = readings or _month_readings(t)
     if readings is None or not _parts_valid(t):
-        opaque: frozenset[int | str] = frozenset({text})
-        return (opaque, opaque, opaque)
-    return readings
+        nothing: frozenset[int | str] = frozenset()
+        return (nothing, nothing, nothing, frozenset({text}))
+    return (*readings, frozenset())
 
 
 def _parts_valid(t: list[str]) -> bool:

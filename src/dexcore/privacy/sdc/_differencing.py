@@ -55,7 +55,7 @@ def _grid_of(released: ReleasedTable) -> list[list[Cell | None]]:
 class _Entry:
     """One table in the history: its published counts, by scope."""
 
-    __slots__ = ("hull", "keys", "released", "shape", "values")
+    __slots__ = ("hull", "released", "shape", "values")
 
     def __init__(
         self, shape: _Shape, scopes: list[list[Scope]], grid: list[list[Cell | None]]
@@ -63,9 +63,7 @@ class _Entry:
         self.shape = shape
         self.released: ReleasedTable | None = None
         self.values: list[Value] = published_values(scopes, grid)
-        widest = hull(scopes)
-        self.hull = widest
-        self.keys = frozenset(widest.values) if widest is not None else frozenset[str]()
+        self.hull = hull(scopes)
 
     @classmethod
     def of(cls, released: ReleasedTable) -> _Entry:
@@ -76,10 +74,7 @@ class _Entry:
 
     def related(self, other: Scope | None) -> bool:
         """Whether this table's values may nest with those of a table whose hull is ``other``."""
-        if self.hull is None or other is None:
-            return False
-        keys = frozenset(other.values)
-        return (self.keys <= keys or keys <= self.keys) and self.hull.overlaps(other)
+        return self.hull is not None and other is not None and self.hull.overlaps(other)
 
 
 class ReleaseHistory:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dexcore.privacy.sdc._cells import Cell
-from dexcore.privacy.sdc._scope import Scope, Values, values_apart
+from dexcore.privacy.sdc._scope import Scope, Values, values_apart, values_within
 
 #: A published count with the scope it counts.
 Value = tuple[Scope, int]
@@ -73,11 +73,18 @@ def _reaches(addends: list[int], low: int, high: int) -> bool:
 def _family(key: str, first: Values | None, members: Iterable[Value]) -> list[int]:
     """Counts of members pairwise apart on ``key`` (and apart from ``first``), largest first."""
     chosen: list[Values] = [] if first is None else [first]
+    taken = set(first[0]) if first is not None and len(first) == 1 else set()
     counts = []
     for scope, count in sorted(members, key=lambda member: -member[1]):
         own = scope.values[key]
-        if all(values_apart(own, other) for other in chosen):
+        if len(own) == 1:  # plain labels: apart from each chosen one is apart from them all
+            apart = bool(own[0]) and not own[0] & taken
+        else:
+            apart = all(values_apart(own, other) for other in chosen)
+        if apart:
             chosen.append(own)
+            if len(own) == 1:
+                taken.update(own[0])
             counts.append(count)
     return counts
 
@@ -125,19 +132,25 @@ class Exposure:
         )
 
     def _as_child(self, scope: Scope, value: int, own: SiblingIndex) -> bool:
+        siblings: dict[str, list[Value]] = {}
         for parent, total in self.earlier:
             if total <= value or parent == scope or not scope.within(parent):
                 continue
+            low, high = total - value - self.threshold + 1, total - value - 1
             for key, mine in scope.values.items():
-                if parent.values.get(key) == mine:
+                theirs = parent.values.get(key)
+                if theirs == mine:
                     continue
-                shared = (key, scope.without(key))
+                if key not in siblings:
+                    shared = (key, scope.without(key))
+                    found = [*self.siblings.get(shared, ()), *own.get(shared, ())]
+                    siblings[key] = [(s, n) for s, n in found if s != scope]
+                # A sibling shares every other constraint with scope, which lies within parent.
                 members = [
-                    (sibling, n)
-                    for sibling, n in [*self.siblings.get(shared, ()), *own.get(shared, ())]
-                    if sibling != scope and sibling.within(parent)
+                    (s, n)
+                    for s, n in siblings[key]
+                    if theirs is None or values_within(s.values[key], theirs)
                 ]
-                low = total - value - self.threshold + 1
-                if _reaches(_family(key, mine, members), low, total - value - 1):
+                if _reaches(_family(key, mine, members), low, high):
                     return True
         return False

@@ -7,9 +7,9 @@ names (see :mod:`~dexcore.privacy.sdc._canonical`): ``{"organisation":
 "o 1"}`` plus ``outlet = 12`` and ``gender = female`` for a cell, or plus
 ``outlet in {every row label}`` for a column total. A scope lies *within*
 another when it constrains every key the other does, each at least as
-narrowly; for time, some way of reading years (calendar or financial) must
-make it so, and a time value that cannot be read is taken to possibly lie
-within any other.
+narrowly; for time, one way of reading years (calendar or financial) must
+make it so for both, and a time value that cannot be read is taken to
+possibly lie within any other.
 """
 
 from __future__ import annotations
@@ -22,38 +22,71 @@ from dexcore.privacy.sdc._canonical import (
     Readings,
     canonical_label,
     canonical_name,
+    is_everyone,
     time_hint,
     time_readings,
 )
 
-#: The readings of one constraint: one for a plain label, three for a time.
+#: One constraint: ``(labels,)`` for a plain key, or a time's :data:`Readings`.
 Values = Readings
+_Reading = tuple[frozenset[int | str], frozenset[int | str]]
 
 
-def _unknowable(x: frozenset[int | str], y: frozenset[int | str]) -> bool:
-    """Whether one side is a time that could not be read and the other a time that could."""
-    x_text, y_text = any(isinstance(v, str) for v in x), any(isinstance(v, str) for v in y)
-    x_months, y_months = any(isinstance(v, int) for v in x), any(isinstance(v, int) for v in y)
-    return (x_text and y_months) or (x_months and y_text)
+def _readings(a: Values) -> list[_Reading]:
+    """A time's three readings, each as (months, text it could not read)."""
+    return [(a[0], a[3]), (a[1], a[3]), (a[2], a[3])]
+
+
+def _reading_within(a: _Reading, b: _Reading) -> bool:
+    (x, at), (y, bt) = a, b
+    return bool(x or at) and (x <= y or bool(bt)) and (at <= bt or bool(y))
+
+
+def _reading_overlap(a: _Reading, b: _Reading) -> bool:
+    (x, at), (y, bt) = a, b
+    return bool(x & y or at & bt or (x and bt) or (at and y))
 
 
 def values_within(a: Values, b: Values) -> bool:
-    """Whether some reading of ``a`` lies in the same reading of ``b``."""
-    return any(x and (x <= y or _unknowable(x, y)) for x, y in zip(a, b, strict=True))
+    """Whether ``a`` may lie within ``b`` (a time: in some same reading of both).
+
+    A time that could not be read may lie within any other, and any within it.
+    """
+    if len(a) == 1:
+        return bool(a[0]) and a[0] <= b[0]
+    return any(map(_reading_within, _readings(a), _readings(b)))
 
 
 def values_overlap(a: Values, b: Values) -> bool:
-    """Whether some reading of ``a`` and the same reading of ``b`` may share a client."""
-    return any(x & y or _unknowable(x, y) for x, y in zip(a, b, strict=True))
+    """Whether ``a`` and ``b`` may share a client."""
+    if len(a) == 1:
+        return bool(a[0] & b[0])
+    return any(map(_reading_overlap, _readings(a), _readings(b)))
 
 
 def values_apart(a: Values, b: Values) -> bool:
-    """Whether some reading of ``a`` and ``b`` share nothing (so their counts may add up)."""
-    return any(x and y and not x & y for x, y in zip(a, b, strict=True))
+    """Whether ``a`` and ``b`` may share nothing (in some reading), so their counts may add up."""
+    if len(a) == 1:
+        return bool(a[0] and b[0] and not a[0] & b[0])
+    return any(
+        (x or at) and (y or bt) and not _reading_overlap((x, at), (y, bt))
+        for (x, at), (y, bt) in zip(_readings(a), _readings(b), strict=True)
+    )
+
+
+def _meet(x: frozenset[int | str], y: frozenset[int | str]) -> frozenset[int | str]:
+    """Both constraints, where an empty side of a time reading means "not given"."""
+    return x & y if x and y else x | y
 
 
 def _intersect(a: Values, b: Values) -> Values:
-    return tuple(x & y for x, y in zip(a, b, strict=True))
+    if len(a) == 1:
+        return (a[0] & b[0],)
+    months = tuple(
+        x & y if (x or not a[3]) and (y or not b[3]) else x | y
+        for x, y in zip(a[:3], b[:3], strict=True)
+    )
+    return (*months, _meet(a[3], b[3]))
 
 
 def _union(parts: Sequence[Values]) -> Values:
@@ -97,8 +130,15 @@ def label_values(key: str, label: object, hint: str | None = None) -> Values:
     return (frozenset({canonical_label(label)}),)
 
 
-def _merge(values: dict[str, Values], key: str, more: Values) -> None:
+def _merge(values: dict[str, Values], key: str, more: Values | None) -> None:
+    if key == ALL or more is None:
+        return
     values[key] = _intersect(values[key], more) if key in values else more
+
+
+def _constraint(key: str, label: object, hint: str | None) -> Values | None:
+    """The constraint of a label, or ``None`` for one that means everyone (``Total``, ``All``)."""
+    return None if is_everyone(label) else label_values(key, label, hint)
 
 
 def population_values(filters: Iterable[tuple[str, str]]) -> dict[str, Values]:
@@ -106,16 +146,16 @@ def population_values(filters: Iterable[tuple[str, str]]) -> dict[str, Values]:
     values: dict[str, Values] = {}
     for name, value in filters:
         key = canonical_name(name)
-        if key != ALL:
-            _merge(values, key, label_values(key, value, time_hint(name)))
+        _merge(values, key, _constraint(key, value, time_hint(name)))
     return values
 
 
-def _dimension(name: str, labels: Sequence[str], margins: bool) -> tuple[str, list[Values]]:
+def _dimension(name: str, labels: Sequence[str], margins: bool) -> tuple[str, list[Values | None]]:
     key = canonical_name(name)
-    values = [label_values(key, label, time_hint(name)) for label in labels]
+    values = [_constraint(key, label, time_hint(name)) for label in labels]
     if margins:
-        values.append(_union(values) if values else ())
+        known = [v for v in values if v is not None]
+        values.append(_union(known) if known and len(known) == len(values) else None)
     return key, values
 
 
@@ -135,18 +175,17 @@ def table_scopes(
         line = []
         for column in column_values:
             values = dict(base)
-            if row_key != ALL:
-                _merge(values, row_key, row)
-            if column_key != ALL:
-                _merge(values, column_key, column)
+            _merge(values, row_key, row)
+            _merge(values, column_key, column)
             line.append(Scope(values))
         grid.append(line)
     return grid
 
 
 def hull(scopes: list[list[Scope]]) -> Scope | None:
-    """The widest scope of a table (its grand total, or the one a total would have)."""
-    if not scopes or not scopes[0]:
+    """The widest scope of a table: on the keys all its values constrain, the union of each."""
+    every = [scope for line in scopes for scope in line]
+    if not every:
         return None
-    keys = scopes[0][0].values.keys()
-    return Scope({k: _union([s.values[k] for line in scopes for s in line]) for k in keys})
+    keys = set(every[0].values).intersection(*(scope.values for scope in every))
+    return Scope({k: _union([scope.values[k] for scope in every]) for k in keys})
