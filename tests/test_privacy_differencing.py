@@ -163,6 +163,27 @@ def test_the_complement_of_outlets_within_one_new_table_is_guarded() -> None:
     assert attack not in SMALL
 
 
+def test_outlets_that_cover_their_organisation_do_not_reveal_the_clients_they_share() -> None:
+    """O1 has outlets X and Y only; 2 clients attend both, so O1 − X − Y = −2."""
+    visits = [(f"x{n}", "X") for n in range(14)] + [(f"y{n}", "Y") for n in range(14)]
+    visits += [(f"both{n}", outlet) for n in range(2) for outlet in ("X", "Y")]
+    history = ReleaseHistory()
+
+    def release(outlet: str | None) -> ReleasedTable:
+        chosen = [(key, "r0", "c0") for key, at in visits if outlet in (None, at)]
+        population = {"org": "O1"} | ({} if outlet is None else {"outlet": outlet})
+        counted = count_clients(
+            chosen, title="t", row_dimension="row", column_dimension="column",
+            population=population,
+        )  # fmt: skip
+        return protect(counted, history=history)
+
+    org, x, y = release(None), release("X"), release("Y")
+    attack = remainder(value(org, "r0", "c0"), value(x, "r0", "c0"), value(y, "r0", "c0"))
+    assert attack is None or -attack not in SMALL
+    assert hidden(value(y, "r0", "c0"))
+
+
 @pytest.mark.parametrize(
     ("parent", "child"),
     [

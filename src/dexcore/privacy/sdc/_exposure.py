@@ -13,7 +13,9 @@ https://www.abs.gov.au/about/data-services/data-confidentiality-guide):
   earlier (or other new) values of its siblings, likewise.
 
 A value is exposed when any such subtraction, over any subset of the
-siblings, gives a count from 1 to ``threshold - 1``. Siblings are scopes with
+siblings, gives a count from 1 to ``threshold - 1``, or from ``-1`` down to
+``1 - threshold`` (then it counts the clients siblings share, exactly when
+the siblings cover the parent). Siblings are scopes with
 the same constraints but one, on which they are apart (``outlet = X`` and
 ``outlet = Y``).
 """
@@ -59,15 +61,18 @@ def unindex_siblings(values: Iterable[Value], index: SiblingIndex) -> None:
                     break
 
 
-def _reaches(addends: list[int], low: int, high: int) -> bool:
-    """Whether some subset of ``addends`` (the empty one included) sums to ``low..high``."""
-    low = max(low, 0)
-    if high < low:
+def _leaves_small(addends: list[int], target: int, threshold: int) -> bool:
+    """Whether ``target`` minus a subset sum of ``addends`` is 1 to ``threshold - 1`` either way.
+
+    Below zero, the subtraction counts the clients the addends share.
+    """
+    if target < 0 or threshold < 2:
         return False
-    reach, mask = 1, (1 << (high + 1)) - 1
+    reach, mask = 1, (1 << (target + threshold)) - 1
     for addend in addends:
         reach = (reach | (reach << addend)) & mask
-    return (reach >> low) != 0
+    below = reach & ((1 << target) - 1) & ~((1 << max(target - threshold + 1, 0)) - 1)
+    return bool(below or reach >> (target + 1))
 
 
 def _family(key: str, first: Values | None, members: Iterable[Value]) -> list[int]:
@@ -125,9 +130,8 @@ class Exposure:
             ((child, n) for child, n in self.earlier if child != scope and child.within(scope)),
             groups,
         )
-        low, high = value - self.threshold + 1, value - 1
         return any(
-            len(members) > 1 and _reaches(_family(key, None, members), low, high)
+            len(members) > 1 and _leaves_small(_family(key, None, members), value, self.threshold)
             for (key, _), members in groups.items()
         )
 
@@ -136,7 +140,6 @@ class Exposure:
         for parent, total in self.earlier:
             if total <= value or parent == scope or not scope.within(parent):
                 continue
-            low, high = total - value - self.threshold + 1, total - value - 1
             for key, mine in scope.values.items():
                 theirs = parent.values.get(key)
                 if theirs == mine:
@@ -151,6 +154,6 @@ class Exposure:
                     for s, n in siblings[key]
                     if theirs is None or values_within(s.values[key], theirs)
                 ]
-                if _reaches(_family(key, mine, members), low, high):
+                if _leaves_small(_family(key, mine, members), total - value, self.threshold):
                     return True
         return False
