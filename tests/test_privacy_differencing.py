@@ -12,9 +12,11 @@ that no subtraction gives a count from 1 to 4.
 from __future__ import annotations
 
 import doctest
+import re
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -33,7 +35,13 @@ from dexcore.privacy.sdc import (
     count_clients,
     protect,
 )
-from dexcore.privacy.sdc._canonical import canonical_label, canonical_name, time_readings
+from dexcore.privacy.sdc._canonical import (
+    LABEL_SYNONYMS,
+    NAME_SYNONYMS,
+    canonical_label,
+    canonical_name,
+    time_readings,
+)
 
 SMALL = range(1, 5)
 
@@ -555,3 +563,12 @@ def test_two_threads_sharing_a_history_neither_lose_a_table_nor_pass_unguarded()
         org, outlet = results[(n, "org")], results[(n, "outlet")]
         assert remainder(value(org, "r0", "c0"), value(outlet, "r0", "c0")) not in SMALL
         assert remainder(value(org, "r0", None), value(outlet, "r0", None)) not in SMALL
+
+
+def test_the_synonym_table_in_the_docs_is_the_one_in_the_code() -> None:
+    page = (Path(__file__).resolve().parent.parent / "docs" / "privacy.md").read_text("utf-8")
+    rows = re.findall(r"^\| `([a-z ]+)`(?: \(no constraint\))? \| (`.*`) \|$", page, re.MULTILINE)
+    documented = {name: tuple(re.findall(r"`([^`]+)`", aliases)) for name, aliases in rows}
+    assert documented == dict(NAME_SYNONYMS)
+    for label in ("male", "female", "not stated", "yes", "no"):  # states: by one example
+        assert all(f"`{alias}`" in page for alias in LABEL_SYNONYMS[label]), label
