@@ -55,6 +55,7 @@ def table(
     columns: Sequence[str] | None = None,
     transpose: bool = False,
     tag: str = "",
+    margins: bool = True,
 ) -> CountTable:
     """A table whose cells hold ``counts``, each cell with its own clients (prefixed ``tag``).
 
@@ -81,6 +82,7 @@ def table(
         rows=row_labels,
         columns=column_labels,
         population=population or {},
+        margins=margins,
     )
 
 
@@ -328,17 +330,45 @@ def test_the_halves_of_a_year_are_not_compared_with_each_other() -> None:
     assert second.suppressed == 0
 
 
-def test_tables_with_different_dimensions_are_not_compared() -> None:
+def test_tables_with_different_dimensions_are_not_compared_cell_by_cell() -> None:
     history = ReleaseHistory()
     protect(
-        table([[40, 22]], population={"org": "O1"}, dimensions=("gender", "period")),
+        table([[40, 22]], population={"org": "O1"}, dimensions=("gender", "period"), margins=False),
         history=history,
     )
     other = protect(
-        table([[38, 22]], population={"org": "O1", "outlet": "X"}, dimensions=("state", "period")),
+        table(
+            [[38, 22]],
+            population={"org": "O1", "outlet": "X"},
+            dimensions=("state", "period"),
+            margins=False,
+        ),
         history=history,
     )
-    assert other.suppressed == 0
+    assert other.suppressed == 0  # gender r0 and state r0 are different people
+
+
+def test_margins_of_tables_with_different_dimensions_are_compared() -> None:
+    """A period's total over every gender, and over every state, may both be everyone."""
+    history = ReleaseHistory()
+    org = protect(
+        table([[20, 11], [20, 11]], population={"org": "O1"}, dimensions=("gender", "period")),
+        history=history,
+    )
+    outlet = protect(
+        table(
+            [[19, 11], [19, 11]],
+            population={"org": "O1", "outlet": "X"},
+            dimensions=("state", "period"),
+            tag="x",
+        ),
+        history=history,
+    )
+    for column in ("c0", "c1", None):
+        assert remainder(value(org, None, column), value(outlet, None, column)) not in SMALL
+        cells = [value(outlet, row, column) for row in ("r0", "r1")]
+        assert remainder(value(org, None, column), *cells) not in SMALL  # X's states
+    assert hidden(value(outlet, None, "c0"))
 
 
 def test_a_time_outside_the_year_is_not_within_it() -> None:

@@ -141,9 +141,9 @@ class Exposure:
             if total <= value or parent == scope or not scope.within(parent):
                 continue
             for key, mine in scope.values.items():
-                theirs = parent.values.get(key)
-                if theirs == mine:
+                if key not in parent.wide and parent.values.get(key) == mine:
                     continue
+                theirs = parent.outer(key)
                 if key not in siblings:
                     shared = (key, scope.without(key))
                     found = [*self.siblings.get(shared, ()), *own.get(shared, ())]

@@ -43,7 +43,7 @@ class Population:
 
 
 def _scope(population: Population) -> Scope:
-    return Scope(population_values(population.filters))
+    return Scope(population_values(population.filters), {})
 
 
 #: The default population: no filter, everyone the table counts.

@@ -94,13 +94,21 @@ def _union(parts: Sequence[Values]) -> Values:
 
 
 class Scope:
-    """The canonical constraints of one published value, by canonical key."""
+    """The canonical constraints of one published value, by canonical key.
 
-    __slots__ = ("items", "values")
+    ``values`` holds each constraint as narrowly as it may be read. A margin
+    counts the clients with any of the table's labels on its dimension,
+    which is everyone when the labels are complete: ``wide`` holds, for such
+    keys, the widest reading (the population's own constraint, or ``None``
+    for none), used when this scope is the one that may contain another.
+    """
 
-    def __init__(self, values: dict[str, Values]) -> None:
+    __slots__ = ("items", "values", "wide")
+
+    def __init__(self, values: dict[str, Values], wide: dict[str, Values | None]) -> None:
         self.values = values
-        self.items = frozenset(values.items())
+        self.wide = wide
+        self.items = frozenset(values.items()), frozenset(wide.items())
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Scope) and self.items == other.items
@@ -108,19 +116,30 @@ class Scope:
     def __hash__(self) -> int:
         return hash(self.items)
 
+    def outer(self, key: str) -> Values | None:
+        """The constraint on ``key`` when this scope may contain another (``None``: none)."""
+        return self.wide[key] if key in self.wide else self.values.get(key)
+
     def within(self, other: Scope) -> bool:
         """Whether every client this scope counts may be counted by ``other`` too."""
         mine = self.values
-        return all(k in mine and values_within(mine[k], v) for k, v in other.values.items())
+        for key in other.values:
+            theirs = other.outer(key)
+            if theirs is not None and not (key in mine and values_within(mine[key], theirs)):
+                return False
+        return True
 
     def overlaps(self, other: Scope) -> bool:
         """Whether the two scopes may share a client on every key they both constrain."""
-        theirs = other.values
-        return all(values_overlap(v, theirs[k]) for k, v in self.values.items() if k in theirs)
+        for key in self.values.keys() & other.values.keys():
+            mine, theirs = self.outer(key), other.outer(key)
+            if mine is not None and theirs is not None and not values_overlap(mine, theirs):
+                return False
+        return True
 
     def without(self, key: str) -> frozenset[tuple[str, Values]]:
         """The constraints other than ``key``'s: equal for siblings that differ only on ``key``."""
-        return frozenset(item for item in self.items if item[0] != key)
+        return frozenset(item for item in self.values.items() if item[0] != key)
 
 
 def label_values(key: str, label: object, hint: str | None = None) -> Values:
@@ -171,13 +190,18 @@ def table_scopes(
     row_key, row_values = _dimension(dimensions[0], rows, margins)
     column_key, column_values = _dimension(dimensions[1], columns, margins)
     grid = []
-    for row in row_values:
+    for i, row in enumerate(row_values):
         line = []
-        for column in column_values:
+        for j, column in enumerate(column_values):
             values = dict(base)
             _merge(values, row_key, row)
             _merge(values, column_key, column)
-            line.append(Scope(values))
+            wide: dict[str, Values | None] = {}
+            if margins and i == len(rows) and row_key in values:
+                wide[row_key] = base.get(row_key)
+            if margins and j == len(columns) and column_key in values:
+                wide[column_key] = base.get(column_key)
+            line.append(Scope(values, wide))
         grid.append(line)
     return grid
 
@@ -188,4 +212,7 @@ def hull(scopes: list[list[Scope]]) -> Scope | None:
     if not every:
         return None
     keys = set(every[0].values).intersection(*(scope.values for scope in every))
-    return Scope({k: _union([scope.values[k] for scope in every]) for k in keys})
+    values = {k: _union([scope.values[k] for scope in every]) for k in keys}
+    # A table's margins all read a key as widely: as its population does.
+    wide = {k: v for scope in every for k, v in scope.wide.items() if k in keys}
+    return Scope(values, wide)
