@@ -529,6 +529,44 @@ def test_renamed_releases_never_differ_by_a_small_count(
 
 @settings(max_examples=40, deadline=None)
 @given(
+    parent=st.lists(st.lists(st.integers(14, 40), min_size=2, max_size=2), min_size=2, max_size=2),
+    taken=st.lists(
+        st.lists(st.sampled_from([0, 5, 6, 9]), min_size=2, max_size=2), min_size=2, max_size=2
+    ),
+    names=st.tuples(*(st.integers(0, 3) for _ in range(4))),
+    transpose=st.booleans(),
+    related=st.booleans(),
+)
+def test_renamed_releases_that_differ_by_five_or_more_are_not_suppressed(
+    parent: list[list[int]],
+    taken: list[list[int]],
+    names: tuple[int, ...],
+    transpose: bool,
+    related: bool,
+) -> None:
+    """The other direction: nested tables differing by 0 or 5+, or unrelated ones, stay whole."""
+    o, u, g, p = names
+    history = ReleaseHistory()
+    protect(
+        table(parent, population={"org": "O1"}, dimensions=("gender", "period")), history=history
+    )
+    child = [
+        [a - b for a, b in zip(pl, tl, strict=True)] for pl, tl in zip(parent, taken, strict=True)
+    ]
+    if not related:  # another organisation, with the counts that would differ by 1 to 4
+        child = [[a - 2 for a in line] for line in parent]
+    outlet = table(
+        child,
+        population={ORGANISATION[o]: "O1" if related else "O2", OUTLET[u]: "X"},
+        dimensions=(GENDER[g], PERIOD[p]),
+        transpose=transpose,
+        tag="x",
+    )
+    assert protect(outlet, history=history).suppressed == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
     st.lists(
         st.tuples(st.sampled_from(["X", "Y", "Z"]), st.sampled_from(["c0", "c1"])),
         min_size=1,
