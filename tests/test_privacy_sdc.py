@@ -8,16 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dexcore.errors import DexKeyError, DexValueError, DisclosureRefused
+from dexcore.errors import DexKeyError, DexValueError
 from dexcore.model import Dataset
 from dexcore.privacy.sdc import (
     BY_OUTLET,
     BY_PERIOD,
     Cell,
     CountTable,
-    Population,
     ReleasedTable,
-    ReleaseHistory,
     RoundingPolicy,
     Suppressed,
     SuppressionKind,
@@ -265,100 +263,6 @@ def test_mixed_groups_raise_no_warning() -> None:
 def test_a_column_entirely_in_one_row_is_flagged() -> None:
     released = protect(grid([[6, 7], [8, 0]]))
     assert [(w.row, w.column) for w in released.warnings] == [("r1", "c0"), ("r0", "c1")]
-
-
-# -- differencing ----------------------------------------------------------------------------
-
-
-def test_an_outlet_within_its_organisation_cannot_reveal_a_small_remainder() -> None:
-    history = ReleaseHistory()
-    organisation = protect(grid([[20, 30]], population={"org": "O1"}), history=history)
-    assert values(organisation) == [[20, 30]]
-    # Outlet X has 17 and 30: the organisation minus the outlet leaves 3 clients elsewhere in c0.
-    outlet = protect(grid([[17, 30]], population={"org": "O1", "outlet": "X"}), history=history)
-    hidden = outlet.cell("r0", "c0")
-    assert isinstance(hidden, Suppressed)
-    assert hidden.kind is SuppressionKind.DIFFERENCING
-    # and one more in its row, so the row total cannot give it back
-    assert sum(isinstance(v, Suppressed) for v in [*outlet.cells[0], outlet.row_totals[0]]) >= 2  # type: ignore[index]
-    assert any(w.code == "sdc.differencing" for w in outlet.warnings)
-    assert len(history) == 2
-
-
-def test_differences_of_five_or_more_and_unrelated_populations_pass() -> None:
-    history = ReleaseHistory()
-    protect(grid([[20, 30]], population={"org": "O1"}), history=history)
-    fine = protect(grid([[15, 30]], population={"org": "O1", "outlet": "X"}), history=history)
-    assert values(fine) == [[15, 30]]
-    other = protect(grid([[18, 30]], population={"org": "O2", "outlet": "Y"}), history=history)
-    assert values(other) == [[18, 30]]
-
-
-def test_a_half_year_within_its_year_and_the_refuse_option() -> None:
-    history = ReleaseHistory()
-    protect(grid([[40, 22]], population={"year": "2024"}), history=history)
-    with pytest.raises(DisclosureRefused) as caught:
-        protect(
-            grid([[38, 22]], population={"year": "2024", "half": "H1"}),
-            history=history,
-            on_difference="refuse",
-        )
-    assert caught.value.rule == "sdc.differencing"
-    assert len(history) == 1  # refused tables are not recorded
-    # The parent released after the child is guarded too.
-    history = ReleaseHistory()
-    protect(grid([[38, 22]], population={"year": "2024", "half": "H1"}), history=history)
-    parent = protect(grid([[40, 22]], population={"year": "2024"}), history=history)
-    assert isinstance(parent.cell("r0", "c0"), Suppressed)
-
-
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(["X", "Y", "Z"]), st.sampled_from(["c0", "c1"])),
-        min_size=1,
-        max_size=60,
-    ),
-    st.permutations(["org", "X", "Y", "Z"]),
-)
-def test_nested_releases_never_differ_by_a_small_count(
-    visits: list[tuple[str, str]], order: list[str]
-) -> None:
-    history = ReleaseHistory()
-    for scope in order:
-        chosen = [(n, "r0", c) for n, (outlet, c) in enumerate(visits) if scope in ("org", outlet)]
-        population = {"org": "O1"} if scope == "org" else {"org": "O1", "outlet": scope}
-        table = count_clients(
-            chosen,
-            title=scope,
-            row_dimension="row",
-            column_dimension="column",
-            rows=["r0"],
-            columns=["c0", "c1"],
-            population=population,
-        )
-        protect(table, history=history)
-    released = history.released
-    for a in released:
-        for b in released:
-            if a is b or not a.population.within(b.population):
-                continue
-            pairs = [
-                *zip(a.cells[0], b.cells[0], strict=True),
-                (a.total, b.total),
-                *zip(a.column_totals or (), b.column_totals or (), strict=True),
-            ]
-            for x, y in pairs:
-                if isinstance(x, int) and isinstance(y, int):
-                    assert not 0 < abs(x - y) < 5
-
-
-def test_population_nesting() -> None:
-    year = Population({"year": "2024"})
-    half = Population([("half", "H1"), ("year", "2024")])
-    assert half.within(year)
-    assert not year.within(half)
-    assert year.within(year)
-    assert year.describe() == {"year": "2024"}
 
 
 def test_released_tables_as_text_and_bad_arguments() -> None:

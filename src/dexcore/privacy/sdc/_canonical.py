@@ -1,0 +1,254 @@
+"""Canonical names and labels for the differencing guard, so spelling cannot hide a nesting.
+
+Every dimension name, population-filter name and label is reduced to one
+canonical form before tables are compared: Unicode NFKC after dropping
+accents, format characters and common Latin look-alikes from Cyrillic and
+Greek; case folded; every run of punctuation or spacing made one space;
+letters and digits split apart (``FY2024`` is ``fy 2024``); leading zeros
+dropped (``012`` is ``12``); then the synonyms of :data:`NAME_SYNONYMS` and
+:data:`LABEL_SYNONYMS`. Time values are read as sets of months (see
+:func:`time_readings`). The rule throughout: when unsure whether two
+spellings mean the same, read them as the same, which only ever makes the
+guard stricter. The tables are documented in ``docs/privacy.md``
+("Differencing").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+#: The key every time filter and time dimension is read under.
+TIME = "time"
+#: The key of a dimension with one category for everyone (``ALL_CLIENTS``): no constraint.
+ALL = "all"
+
+#: Canonical name: the names (already in canonical spelling) read as it.
+NAME_SYNONYMS: Mapping[str, tuple[str, ...]] = {
+    TIME: (
+        "period", "reporting period", "year", "calendar year", "financial year", "fy",
+        "fin year", "half", "half year", "semester", "quarter", "month", "date",
+        "session date",
+    ),
+    "organisation": ("org", "organization", "provider", "service provider", "agency"),
+    "outlet": ("site", "service outlet", "outlet activity", "location"),
+    "program activity": ("program", "programme", "activity", "programme activity"),
+    "service type": ("service",),
+    "gender": ("sex", "sex gender", "gender sex"),
+    "state": ("state territory", "jurisdiction", "residential state"),
+    "atsi": (
+        "indigenous", "indigenous status", "aboriginal torres strait islander",
+        "aboriginal torres strait islander status", "first nation",
+    ),
+    "cald": ("culturally linguistically diverse", "cultural linguistic diversity"),
+    "disability": ("disability status", "has disability"),
+    ALL: ("all client", "everyone", "total"),
+}  # fmt: skip
+
+#: Canonical label: the labels (already in canonical spelling) read as it, under any name.
+LABEL_SYNONYMS: Mapping[str, tuple[str, ...]] = {
+    "male": ("m", "man"),
+    "female": ("f", "woman"),
+    "not stated": ("notstated", "not given", "unknown", "ns"),
+    "yes": ("y", "true"),
+    "no": ("n", "false"),
+    "act": ("australian capital territory",),
+    "nsw": ("new south wales",),
+    "nt": ("northern territory",),
+    "qld": ("queensland",),
+    "sa": ("south australia",),
+    "tas": ("tasmania",),
+    "vic": ("victoria",),
+    "wa": ("western australia",),
+}
+
+# Cyrillic and Greek letters (after case folding) that look like Latin ones, in upper or lower case.
+_LOOKALIKES = str.maketrans(
+    {
+        **dict(zip("авсеєһіјкмнорѕтухԁԛԝ", "abceehijkmhopstyxdqw", strict=True)),
+        **dict(zip("αβεζηικμνορτυχ", "abezhikmnoptyx", strict=True)),
+    }
+)
+_NAME_STOPWORDS = frozenset({"and", "of", "the", "id", "code", "by"})
+_NAME_OF = {alias: name for name, aliases in NAME_SYNONYMS.items() for alias in aliases}
+_LABEL_OF = {alias: label for label, aliases in LABEL_SYNONYMS.items() for alias in aliases}
+_EVERYONE = frozenset({"", "all", "any", "total", "everyone", "overall", "grand total"})
+_FINANCIAL = frozenset({"financial year", "fy", "fin year"})
+_CALENDAR = frozenset({"calendar year"})
+
+
+def canonical_text(value: object) -> str:
+    """``value`` as lower-case tokens of letters or digits, one space apart."""
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Mn", "Me", "Cf"))
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_LOOKALIKES)
+    runs = re.findall(r"[^\W_]+", text)
+    tokens = [part for run in runs for part in re.findall(r"\d+|\D+", run)]
+    return " ".join(str(int(t)) if t.isdigit() else t for t in tokens)
+
+
+def _singular(token: str) -> str:
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def _name_text(name: str) -> str:
+    words = [_singular(t) for t in canonical_text(name).split() if t not in _NAME_STOPWORDS]
+    return " ".join(words)
+
+
+def canonical_name(name: str) -> str:
+    """The canonical key of a dimension or population-filter name."""
+    text = _name_text(name)
+    return _NAME_OF.get(text, text)
+
+
+def canonical_label(label: object) -> str:
+    """The canonical form of a label or filter value that is not a time."""
+    text = canonical_text(label)
+    return _LABEL_OF.get(text, text)
+
+
+def is_everyone(label: object) -> bool:
+    """Whether a label or filter value means everyone (``Total``, ``All clients``, ``*``)."""
+    text = canonical_text(label)
+    return text in _EVERYONE or text.startswith(("all ", "total "))
+
+
+def time_hint(name: str) -> str | None:
+    """``"fy"`` or ``"calendar"`` when a filter's name says how a bare year reads."""
+    text = _name_text(name)
+    return "fy" if text in _FINANCIAL else "calendar" if text in _CALENDAR else None
+
+
+# -- time --------------------------------------------------------------------------------------
+
+#: A time value: its months (``year * 12 + month - 1``) read three ways (as a calendar year,
+#: as the financial year ending in it, as the one starting in it), then, for a value that is
+#: not a recognised time, its canonical text.
+Readings = tuple[frozenset[int | str], ...]
+
+_FIRST_YEAR, _LAST_YEAR = 1900, 2199
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+
+
+def _span(year: int, month: int, count: int) -> frozenset[int | str]:
+    start = year * 12 + month - 1
+    return frozenset(range(start, start + count))
+
+
+def _every_year(months: range) -> frozenset[int | str]:
+    return frozenset(y * 12 + m - 1 for y in range(_FIRST_YEAR, _LAST_YEAR + 1) for m in months)
+
+
+def _full_year(token: str) -> int:
+    year = int(token)
+    return year + 2000 if year < 100 else year
+
+
+def _month_of(word: str) -> int | None:
+    for number, name in enumerate(_MONTHS, start=1):
+        if word in (name, name[:3], name[:4]):
+            return number
+    return None
+
+
+def _year_readings(year: int, hint: str | None) -> Readings:
+    calendar, ending, starting = _span(year, 1, 12), _span(year - 1, 7, 12), _span(year, 7, 12)
+    if hint == "calendar":
+        return (calendar, calendar, calendar)
+    if hint == "fy":
+        return (ending, ending, starting)
+    return (calendar, ending, starting)
+
+
+def _pair_readings(first: int, second: str) -> Readings | None:
+    """``2024 25`` or ``2024 2025`` (a financial year), ``2024 6`` (a month), or both."""
+    readings: list[frozenset[int | str]] = []
+    if _full_year(second) % 100 == (first + 1) % 100 and len(second) in (2, 4):
+        readings.append(_span(first, 7, 12))
+    if len(second) <= 2 and 1 <= int(second) <= 12:
+        readings.append(_span(first, int(second), 1))
+    if not readings:
+        return None
+    return (readings[-1], readings[0], readings[0])
+
+
+def _part_readings(kind: str, number: int, year: int | None) -> Readings:
+    """A half (``h``) or quarter (``q``) of a calendar year, and of a financial year."""
+    size = 6 if kind == "h" else 3
+    cal_start = (number - 1) * size + 1
+    fy_start = (cal_start + 6 - 1) % 12 + 1
+    if year is None:
+        calendar = _every_year(range(cal_start, cal_start + size))
+        financial = _every_year(range(fy_start, fy_start + size))
+        return (calendar, financial, financial)
+    return (_span(year, cal_start, size),) * 3
+
+
+def time_readings(value: object, hint: str | None = None) -> Readings:
+    """How a time label or filter value may be read: calendar, FY ending, FY starting.
+
+    ``2024`` is the calendar year, or the financial year ending in 2024, or
+    the one starting in it (unless the filter's name says which);
+    ``2024-25``, ``FY2025`` and ``2024/2025`` are July 2024 to June 2025;
+    ``2024-H1`` is January to June 2024 (dexcore's reporting periods);
+    ``2024-Q3`` a calendar quarter; ``2024-06`` and ``June 2024`` a month; a
+    date its month; a bare ``H1`` every first half. Anything else is kept as
+    its canonical text (the fourth item), which the guard treats as possibly
+    any time.
+    """
+    text = canonical_text(value)
+    t = text.split()
+    shape = " ".join("9" if token.isdigit() else token for token in t)
+    readings: Readings | None = None
+    if shape == "9" and len(t[0]) == 4:
+        readings = _year_readings(int(t[0]), hint)
+    elif shape == "9 9" and len(t[0]) == 4:
+        readings = _pair_readings(int(t[0]), t[1])
+    elif shape == "9 9 9" and len(t[0]) == 4 and 1 <= int(t[1]) <= 12:
+        readings = (_span(int(t[0]), int(t[1]), 1),) * 3
+    elif shape == "fy 9":
+        year = _full_year(t[1])
+        readings = (_span(year - 1, 7, 12), _span(year - 1, 7, 12), _span(year, 7, 12))
+    elif shape == "fy 9 9":
+        readings = _pair_readings(_full_year(t[1]), t[2])
+    elif shape in ("9 h 9", "9 q 9") and len(t[0]) == 4:
+        readings = _part_readings(t[1], int(t[2]), int(t[0]))
+    elif shape in ("h 9 9", "q 9 9") and len(t[2]) == 4:
+        readings = _part_readings(t[0], int(t[1]), int(t[2]))
+    elif shape in ("h 9", "q 9"):
+        readings = _part_readings(t[0], int(t[1]), None)
+    readings = readings or _month_readings(t)
+    if readings is None or not _parts_valid(t):
+        nothing: frozenset[int | str] = frozenset()
+        return (nothing, nothing, nothing, frozenset({text}))
+    return (*readings, frozenset())
+
+
+def _parts_valid(t: list[str]) -> bool:
+    """Halves are 1-2 and quarters 1-4; other shapes were checked as they were read."""
+    for kind, limit in (("h", 2), ("q", 4)):
+        if kind in t:
+            index = t.index(kind)
+            if index + 1 >= len(t) or not 1 <= int(t[index + 1]) <= limit:
+                return False
+    return True
+
+
+def _month_readings(t: list[str]) -> Readings | None:
+    """``june 2024``, ``2024 jun`` or a bare ``june``."""
+    words = [token for token in t if not token.isdigit()]
+    numbers = [token for token in t if token.isdigit()]
+    if len(words) != 1 or len(numbers) > 1 or (month := _month_of(words[0])) is None:
+        return None
+    if not numbers:
+        return (_every_year(range(month, month + 1)),) * 3
+    if len(numbers[0]) != 4:
+        return None
+    return (_span(int(numbers[0]), month, 1),) * 3

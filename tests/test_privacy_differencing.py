@@ -1,0 +1,642 @@
+"""The differencing guard against an attacker who subtracts published tables.
+
+"Differencing is the process of comparing two or more outputs to reveal
+information that would not otherwise be disclosed" (ABS, Confidentiality in
+ABS data: differencing,
+https://www.abs.gov.au/about/data-services/data-confidentiality-guide). Each
+attack test publishes tables through :func:`protect`, then subtracts their
+published values the way a reader would, by its own arithmetic, and checks
+that no subtraction gives a count from 1 to 4.
+"""
+
+from __future__ import annotations
+
+import doctest
+import re
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dexcore.errors import DisclosureRefused
+from dexcore.privacy.sdc import (
+    Cell,
+    CountTable,
+    Population,
+    ReleasedTable,
+    ReleaseHistory,
+    Suppressed,
+    SuppressionKind,
+    _population,
+    count_clients,
+    protect,
+)
+from dexcore.privacy.sdc._canonical import (
+    LABEL_SYNONYMS,
+    NAME_SYNONYMS,
+    canonical_label,
+    canonical_name,
+    time_readings,
+)
+
+SMALL = range(1, 5)
+
+
+def table(
+    counts: Sequence[Sequence[int]],
+    *,
+    population: dict[str, str] | None = None,
+    dimensions: tuple[str, str] = ("row", "column"),
+    rows: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
+    transpose: bool = False,
+    tag: str = "",
+    margins: bool = True,
+) -> CountTable:
+    """A table whose cells hold ``counts``, each cell with its own clients (prefixed ``tag``).
+
+    With ``transpose`` the same counts are laid out with rows and columns swapped.
+    """
+    row_labels = list(rows or [f"r{i}" for i in range(len(counts))])
+    column_labels = list(columns or [f"c{j}" for j in range(len(counts[0]))])
+    contributions = [
+        (f"{tag}{r}-{c}-{k}", r, c)
+        for i, r in enumerate(row_labels)
+        for j, c in enumerate(column_labels)
+        for k in range(counts[i][j])
+    ]
+    row_dimension, column_dimension = dimensions
+    if transpose:
+        contributions = [(key, c, r) for key, r, c in contributions]
+        row_labels, column_labels = column_labels, row_labels
+        row_dimension, column_dimension = column_dimension, row_dimension
+    return count_clients(
+        contributions,
+        title="test",
+        row_dimension=row_dimension,
+        column_dimension=column_dimension,
+        rows=row_labels,
+        columns=column_labels,
+        population=population or {},
+        margins=margins,
+    )
+
+
+def value(released: ReleasedTable, row: str | None, column: str | None) -> Cell | None:
+    """What a reader sees at a row and column label (``None``: the margin)."""
+    rows, columns = released.rows, released.columns
+    if row is not None and column is not None:
+        return released.cells[rows.index(row)][columns.index(column)]
+    if row is not None:
+        return None if released.row_totals is None else released.row_totals[rows.index(row)]
+    if column is not None:
+        totals = released.column_totals
+        return None if totals is None else totals[columns.index(column)]
+    return released.total
+
+
+def remainder(parent: Cell | None, *children: Cell | None) -> int | None:
+    """The attacker's subtraction, or ``None`` when a value it needs is hidden."""
+    if not isinstance(parent, int) or not all(isinstance(c, int) for c in children):
+        return None
+    return parent - sum(c for c in children if isinstance(c, int))
+
+
+def hidden(cell: Cell | None) -> bool:
+    return isinstance(cell, Suppressed)
+
+
+# -- the four sidesteps, now caught --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_transposed_table_is_compared(reverse: bool) -> None:
+    history = ReleaseHistory()
+    organisation = table([[40, 22], [30, 25]], population={"org": "O1"})
+    # outlet X: 37 in (r0, c0), so 3 clients of the organisation in (r0, c0) are elsewhere
+    outlet = table([[37, 22], [30, 25]], population={"org": "O1", "outlet": "X"}, transpose=True)
+    if reverse:
+        x, o = protect(outlet, history=history), protect(organisation, history=history)
+    else:
+        o, x = protect(organisation, history=history), protect(outlet, history=history)
+    for row in ("r0", "r1", None):
+        for column in ("c0", "c1", None):
+            assert remainder(value(o, row, column), value(x, column, row)) not in SMALL
+    later = o if reverse else x
+    assert hidden(value(o, "r0", "c0") if reverse else value(x, "c0", "r0"))
+    assert any(w.code == "sdc.differencing" for w in later.warnings)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_complement_of_published_outlets_is_guarded(reverse: bool) -> None:
+    """Organisation minus outlets X and Y is outlet Z, never published: 2 clients in (r0, c0)."""
+    history = ReleaseHistory()
+    org = {"org": "O1"}
+    tables = {
+        "O1": table([[32, 20]], population=org),
+        "X": table([[15, 10]], population={**org, "outlet": "X"}, tag="x"),
+        "Y": table([[15, 10]], population={**org, "outlet": "Y"}, tag="y"),
+    }
+    order = ["X", "Y", "O1"] if reverse else ["O1", "X", "Y"]
+    released = {name: protect(tables[name], history=history) for name in order}
+    for column in ("c0", "c1", None):
+        for row in ("r0", None):
+            parts = [value(released[n], row, column) for n in ("O1", "X", "Y")]
+            assert remainder(*parts) not in SMALL
+    last = released[order[-1]]
+    assert hidden(value(last, "r0", "c0"))
+    assert any(w.code == "sdc.differencing" for w in last.warnings)
+
+
+def test_the_complement_of_outlets_within_one_new_table_is_guarded() -> None:
+    """An organisation's table, then a table by outlet listing two of its three outlets."""
+    history = ReleaseHistory()
+    whole = protect(
+        table([[32, 20]], population={"org": "O1"}, dimensions=("all", "gender")), history=history
+    )
+    by_outlet = protect(
+        table(
+            [[15, 10], [15, 10]],
+            population={"organisation": "O1"},
+            dimensions=("outlet", "Gender"),
+            rows=["X", "Y"],
+        ),
+        history=history,
+    )
+    attack = remainder(
+        value(whole, "r0", "c0"), value(by_outlet, "X", "c0"), value(by_outlet, "Y", "c0")
+    )
+    assert attack not in SMALL
+
+
+def test_outlets_that_cover_their_organisation_do_not_reveal_the_clients_they_share() -> None:
+    """O1 has outlets X and Y only; 2 clients attend both, so O1 − X − Y = −2."""
+    visits = [(f"x{n}", "X") for n in range(14)] + [(f"y{n}", "Y") for n in range(14)]
+    visits += [(f"both{n}", outlet) for n in range(2) for outlet in ("X", "Y")]
+    history = ReleaseHistory()
+
+    def release(outlet: str | None) -> ReleasedTable:
+        chosen = [(key, "r0", "c0") for key, at in visits if outlet in (None, at)]
+        population = {"org": "O1"} | ({} if outlet is None else {"outlet": outlet})
+        counted = count_clients(
+            chosen, title="t", row_dimension="row", column_dimension="column",
+            population=population,
+        )  # fmt: skip
+        return protect(counted, history=history)
+
+    org, x, y = release(None), release("X"), release("Y")
+    attack = remainder(value(org, "r0", "c0"), value(x, "r0", "c0"), value(y, "r0", "c0"))
+    assert attack is None or -attack not in SMALL
+    assert hidden(value(y, "r0", "c0"))
+
+
+@pytest.mark.parametrize(
+    ("parent", "child"),
+    [
+        ({"year": "2024"}, {"period": "2024-H1"}),
+        ({"Year": "2024"}, {"period": "2024 h1"}),
+        ({"financial year": "2023-24"}, {"reporting_period": "2024-H1"}),
+        ({"period": "FY2024"}, {"month": "June 2024"}),
+        ({"year": "2024"}, {"year": "2024", "half": "H1"}),
+        ({"calendar year": "2024"}, {"quarter": "2024-Q3"}),
+    ],
+)
+def test_time_filters_under_any_name_are_compared(
+    parent: dict[str, str], child: dict[str, str]
+) -> None:
+    history = ReleaseHistory()
+    year = protect(table([[40, 22]], population=parent), history=history)
+    half = protect(table([[38, 22]], population=child), history=history)
+    assert remainder(value(year, "r0", "c0"), value(half, "r0", "c0")) not in SMALL
+    assert remainder(value(year, "r0", None), value(half, "r0", None)) not in SMALL
+    assert hidden(value(half, "r0", "c0"))
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (("gender", "period"), ("Gender", "period")),
+        (("gender", "period"), (" GENDER ", "Reporting-Period")),
+        (("gender", "period"), ("sex", "year")),
+        (("gender", "period"), ("Ｇｅｎｄｅｒ", "period")),  # fullwidth
+        (("gender", "period"), ("G\u0435nder", "period")),  # Cyrillic e
+        (("gender", "period"), ("Gen\u200bder", "period")),  # zero-width space
+    ],
+)
+def test_dimension_names_are_read_canonically(
+    first: tuple[str, str], second: tuple[str, str]
+) -> None:
+    history = ReleaseHistory()
+    columns = ["2024-H1", "2024-H2"]
+    organisation = protect(
+        table(
+            [[40, 22], [30, 25]],
+            population={"org": "O1"},
+            dimensions=first,
+            rows=["female", "male"],
+            columns=columns,
+        ),
+        history=history,
+    )
+    outlet = protect(
+        table(
+            [[38, 22], [30, 25]],
+            population={"Organisation": "o1", "outlet": "X"},
+            dimensions=second,
+            rows=["F", "Male"],
+            columns=["2024 H1", "2024-h2"],
+        ),
+        history=history,
+    )
+    assert (
+        remainder(value(organisation, "female", "2024-H1"), value(outlet, "F", "2024 H1"))
+        not in SMALL
+    )
+    assert hidden(value(outlet, "F", "2024 H1"))
+
+
+@pytest.mark.parametrize("everyone", ["All", "all outlets", "Total", "*"])
+def test_a_filter_that_means_everyone_does_not_hide_the_nesting(everyone: str) -> None:
+    history = ReleaseHistory()
+    whole = protect(
+        table([[40, 22]], population={"org": "O1", "outlet": everyone}), history=history
+    )
+    outlet = protect(table([[38, 22]], population={"org": "O1", "outlet": "X"}), history=history)
+    assert remainder(value(whole, "r0", "c0"), value(outlet, "r0", "c0")) not in SMALL
+    assert hidden(value(outlet, "r0", "c0"))
+
+
+# -- overlapping label sets ---------------------------------------------------------------------
+
+
+def test_tables_with_overlapping_label_sets_are_compared_where_they_meet() -> None:
+    history = ReleaseHistory()
+    org = protect(
+        table([[40, 22, 30]], population={"org": "O1"}, columns=["a", "b", "c"]), history=history
+    )
+    outlet = protect(
+        table([[20, 27]], population={"org": "O1", "outlet": "X"}, columns=["b", "d"]),
+        history=history,
+    )
+    assert remainder(value(org, "r0", "b"), value(outlet, "r0", "b")) not in SMALL
+    assert hidden(value(outlet, "r0", "b"))
+
+
+def test_a_margin_over_fewer_labels_is_compared_with_a_wider_one() -> None:
+    history = ReleaseHistory()
+    org = protect(
+        table([[40, 22, 30]], population={"org": "O1"}, columns=["a", "b", "c"]), history=history
+    )
+    # The outlet's total over a and b (59) lies within the organisation's over a, b and c (92).
+    outlet = protect(
+        table([[39, 20]], population={"org": "O1", "outlet": "X"}, columns=["a", "b"]),
+        history=history,
+    )
+    assert remainder(value(org, "r0", "a"), value(outlet, "r0", "a")) not in SMALL
+    assert hidden(value(outlet, "r0", "a"))
+
+
+# -- no over-suppression ------------------------------------------------------------------------
+
+
+def test_differences_of_five_or_more_and_unrelated_populations_pass() -> None:
+    history = ReleaseHistory()
+    protect(table([[40, 70]], population={"org": "O1"}), history=history)
+    fine = protect(table([[15, 30]], population={"org": "O1", "outlet": "X"}), history=history)
+    assert fine.suppressed == 0
+    other = protect(table([[16, 29]], population={"org": "O2", "outlet": "Y"}), history=history)
+    assert other.suppressed == 0
+    # X and Y are siblings: X − Y is nobody's count; O1 − X − Y leaves 8, 12 and 20
+    sibling = protect(table([[17, 28]], population={"org": "O1", "outlet": "Y"}), history=history)
+    assert sibling.suppressed == 0
+
+
+def test_siblings_leaving_a_remainder_of_five_or_more_pass() -> None:
+    history = ReleaseHistory()
+    protect(table([[40, 20]], population={"org": "O1"}), history=history)
+    protect(table([[15, 10]], population={"org": "O1", "outlet": "X"}), history=history)
+    last = protect(table([[15, 5]], population={"org": "O1", "outlet": "Y"}), history=history)
+    assert last.suppressed == 0  # 40 − 15 − 15 = 10 and 20 − 10 − 5 = 5
+
+
+def test_the_halves_of_a_year_are_not_compared_with_each_other() -> None:
+    history = ReleaseHistory()
+    protect(table([[40, 22]], population={"year": "2024", "half": "H1"}), history=history)
+    second = protect(table([[38, 22]], population={"year": "2024", "half": "H2"}), history=history)
+    assert second.suppressed == 0
+
+
+def test_tables_with_different_dimensions_are_not_compared_cell_by_cell() -> None:
+    history = ReleaseHistory()
+    protect(
+        table([[40, 22]], population={"org": "O1"}, dimensions=("gender", "period"), margins=False),
+        history=history,
+    )
+    other = protect(
+        table(
+            [[38, 22]],
+            population={"org": "O1", "outlet": "X"},
+            dimensions=("state", "period"),
+            margins=False,
+        ),
+        history=history,
+    )
+    assert other.suppressed == 0  # gender r0 and state r0 are different people
+
+
+def test_margins_of_tables_with_different_dimensions_are_compared() -> None:
+    """A period's total over every gender, and over every state, may both be everyone."""
+    history = ReleaseHistory()
+    org = protect(
+        table([[20, 11], [20, 11]], population={"org": "O1"}, dimensions=("gender", "period")),
+        history=history,
+    )
+    outlet = protect(
+        table(
+            [[19, 11], [19, 11]],
+            population={"org": "O1", "outlet": "X"},
+            dimensions=("state", "period"),
+            tag="x",
+        ),
+        history=history,
+    )
+    for column in ("c0", "c1", None):
+        assert remainder(value(org, None, column), value(outlet, None, column)) not in SMALL
+        cells = [value(outlet, row, column) for row in ("r0", "r1")]
+        assert remainder(value(org, None, column), *cells) not in SMALL  # X's states
+    assert hidden(value(outlet, None, "c0"))
+
+
+def test_a_time_outside_the_year_is_not_within_it() -> None:
+    history = ReleaseHistory()
+    protect(table([[40, 22]], population={"financial year": "2023-24"}), history=history)
+    later = protect(table([[38, 22]], population={"period": "2024-H2"}), history=history)
+    assert later.suppressed == 0
+
+
+# -- the refuse option, the old nesting, the history ------------------------------------------
+
+
+def test_an_outlet_within_its_organisation_cannot_reveal_a_small_remainder() -> None:
+    history = ReleaseHistory()
+    organisation = protect(table([[20, 30]], population={"org": "O1"}), history=history)
+    assert organisation.suppressed == 0
+    outlet = protect(table([[17, 30]], population={"org": "O1", "outlet": "X"}), history=history)
+    cell = outlet.cell("r0", "c0")
+    assert isinstance(cell, Suppressed)
+    assert cell.kind is SuppressionKind.DIFFERENCING
+    # and one more in its row, so the row total cannot give it back
+    assert (
+        sum(isinstance(v, Suppressed) for v in [*outlet.cells[0], value(outlet, "r0", None)]) >= 2
+    )
+    assert any(w.code == "sdc.differencing" for w in outlet.warnings)
+    assert len(history) == 2
+
+
+def test_a_half_year_within_its_year_and_the_refuse_option() -> None:
+    history = ReleaseHistory()
+    protect(table([[40, 22]], population={"year": "2024"}), history=history)
+    with pytest.raises(DisclosureRefused) as caught:
+        protect(
+            table([[38, 22]], population={"year": "2024", "half": "H1"}),
+            history=history,
+            on_difference="refuse",
+        )
+    assert caught.value.rule == "sdc.differencing"
+    assert len(history) == 1  # refused tables are not recorded
+    history = ReleaseHistory()
+    protect(table([[38, 22]], population={"year": "2024", "half": "H1"}), history=history)
+    parent = protect(table([[40, 22]], population={"year": "2024"}), history=history)
+    assert hidden(parent.cell("r0", "c0"))
+
+
+def test_a_history_built_from_tables_and_added_to_by_hand() -> None:
+    first = protect(table([[20, 30]], population={"org": "O1"}))
+    history = ReleaseHistory([first])
+    assert list(history.released) == [first]
+    outlet = table([[17, 30]], population={"ORG": "o1", "Outlet": "X"})
+    assert history.nested_with(outlet) == [first]
+    assert history.nested_with(table([[17, 30]], population={"org": "O2"})) == []
+    second = protect(outlet)
+    history.add(second)  # released elsewhere, recorded by hand
+    assert list(history.released) == [first, second]
+    third = protect(table([[18, 30]], population={"org": "O1", "outlet": "X"}), history=history)
+    assert hidden(third.cell("r0", "c0"))  # 20 − 18 = 2 and 17 against 18 = 1
+
+
+def test_population_nesting() -> None:
+    year = Population({"year": "2024"})
+    half = Population([("half", "H1"), ("year", "2024")])
+    assert half.within(year)
+    assert not year.within(half)
+    assert year.within(year)
+    assert year.describe() == {"year": "2024"}
+    assert Population({"Gender": "F"}).within(Population({"sex": "female"}))
+    assert not Population({"org": "O1"}).within(Population({"org": "O2"}))
+    assert doctest.testmod(_population).failed == 0
+
+
+def test_canonical_names_labels_and_times() -> None:
+    assert {canonical_name(n) for n in ["Gender", " gender", "GENDER", "sex"]} == {"gender"}
+    names = ["year", "Period", "financial_year", "FY", "Reporting Period", "half-year"]
+    assert {canonical_name(n) for n in names} == {"time"}
+    assert canonical_name("outlets") == canonical_name("Outlet ID") == "outlet"
+    assert canonical_label("012") == canonical_label("12")
+    assert canonical_label("F") == canonical_label("female") != canonical_label("male")
+    assert canonical_label("New South Wales") == canonical_label("nsw")
+    # months are year * 12 + month - 1
+    january_2024 = 2024 * 12
+    assert time_readings("2024-H1")[0] == frozenset(range(january_2024, january_2024 + 6))
+    assert time_readings("2023-24")[0] == frozenset(range(january_2024 - 6, january_2024 + 6))
+    assert time_readings("FY2024")[1] == time_readings("2023-24")[1]
+    assert time_readings("Term 1")[3] == frozenset({"term 1"})
+    assert time_readings("2024-H3")[3] == frozenset({"2024 h 3"})
+
+
+# -- properties -----------------------------------------------------------------------------------
+
+CASES = [str, str.upper, str.lower, str.title, lambda s: f"  {s} ", lambda s: s.replace(" ", "_")]
+ORGANISATION = ["org", "organisation", "Organization", "ORG"]
+OUTLET = ["outlet", "Outlet", "site", "outlet_id"]
+GENDER = ["gender", "Gender", "sex", "GENDER "]
+PERIOD = ["period", "Period", "reporting period", "half year"]
+FEMALE = ["female", "Female", "F", "f"]
+MALE = ["male", "MALE", "M", "Male "]
+H1 = ["2024-H1", "2024 H1", "2024-h1", "2024H1"]
+H2 = ["2024-H2", "2024 h2", "2024-H2", "2024H2"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    parent=st.lists(st.lists(st.integers(5, 40), min_size=2, max_size=2), min_size=2, max_size=2),
+    taken=st.lists(st.lists(st.integers(0, 6), min_size=2, max_size=2), min_size=2, max_size=2),
+    names=st.tuples(*(st.integers(0, 3) for _ in range(9))),
+    case=st.sampled_from(CASES),
+    transpose=st.booleans(),
+    child_first=st.booleans(),
+)
+def test_renamed_releases_never_differ_by_a_small_count(
+    parent: list[list[int]],
+    taken: list[list[int]],
+    names: tuple[int, ...],
+    case: object,
+    transpose: bool,
+    child_first: bool,
+) -> None:
+    """An outlet's table, renamed at random, never differs from its organisation's by 1 to 4."""
+    assert callable(case)
+    child = [
+        [max(p - t, 0) for p, t in zip(pl, tl, strict=True)]
+        for pl, tl in zip(parent, taken, strict=True)
+    ]
+    o, u, g, p, f, m, h1, h2, _ = names
+    organisation = table(
+        parent,
+        population={"org": "O1"},
+        dimensions=("gender", "period"),
+        rows=["female", "male"],
+        columns=["2024-H1", "2024-H2"],
+    )
+    outlet = table(
+        child,
+        population={case(ORGANISATION[o]): case("O1"), case(OUTLET[u]): "X"},
+        dimensions=(case(GENDER[g]), case(PERIOD[p])),
+        rows=[case(FEMALE[f]), case(MALE[m])],
+        columns=[case(H1[h1]), case(H2[h2])],
+        transpose=transpose,
+    )
+    history = ReleaseHistory()
+    first, second = (outlet, organisation) if child_first else (organisation, outlet)
+    a, b = protect(first, history=history), protect(second, history=history)
+    org_released, outlet_released = (b, a) if child_first else (a, b)
+    org_rows = ["female", "male", None]
+    org_columns = ["2024-H1", "2024-H2", None]
+    out_rows = [case(FEMALE[f]), case(MALE[m]), None]
+    out_columns = [case(H1[h1]), case(H2[h2]), None]
+    for i in range(3):
+        for j in range(3):
+            theirs = value(org_released, org_rows[i], org_columns[j])
+            if transpose:
+                mine = value(outlet_released, out_columns[j], out_rows[i])
+            else:
+                mine = value(outlet_released, out_rows[i], out_columns[j])
+            assert remainder(theirs, mine) not in SMALL
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    parent=st.lists(st.lists(st.integers(14, 40), min_size=2, max_size=2), min_size=2, max_size=2),
+    taken=st.lists(
+        st.lists(st.sampled_from([0, 5, 6, 9]), min_size=2, max_size=2), min_size=2, max_size=2
+    ),
+    names=st.tuples(*(st.integers(0, 3) for _ in range(4))),
+    transpose=st.booleans(),
+    related=st.booleans(),
+)
+def test_renamed_releases_that_differ_by_five_or_more_are_not_suppressed(
+    parent: list[list[int]],
+    taken: list[list[int]],
+    names: tuple[int, ...],
+    transpose: bool,
+    related: bool,
+) -> None:
+    """The other direction: nested tables differing by 0 or 5+, or unrelated ones, stay whole."""
+    o, u, g, p = names
+    history = ReleaseHistory()
+    protect(
+        table(parent, population={"org": "O1"}, dimensions=("gender", "period")), history=history
+    )
+    child = [
+        [a - b for a, b in zip(pl, tl, strict=True)] for pl, tl in zip(parent, taken, strict=True)
+    ]
+    if not related:  # another organisation, with the counts that would differ by 1 to 4
+        child = [[a - 2 for a in line] for line in parent]
+    outlet = table(
+        child,
+        population={ORGANISATION[o]: "O1" if related else "O2", OUTLET[u]: "X"},
+        dimensions=(GENDER[g], PERIOD[p]),
+        transpose=transpose,
+        tag="x",
+    )
+    assert protect(outlet, history=history).suppressed == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["X", "Y", "Z"]), st.sampled_from(["c0", "c1"])),
+        min_size=1,
+        max_size=60,
+    ),
+    st.permutations(["org", "X", "Y"]),
+)
+def test_published_outlets_never_leave_a_small_remainder(
+    visits: list[tuple[str, str]], order: list[str]
+) -> None:
+    """Organisation minus any of its published outlets (Z is never published) is never 1 to 4."""
+    history = ReleaseHistory()
+    released: dict[str, ReleasedTable] = {}
+    for scope in order:
+        chosen = [(n, "r0", c) for n, (outlet, c) in enumerate(visits) if scope in ("org", outlet)]
+        population = {"org": "O1"} if scope == "org" else {"org": "O1", "outlet": scope}
+        counted = count_clients(
+            chosen,
+            title=scope,
+            row_dimension="row",
+            column_dimension="column",
+            rows=["r0"],
+            columns=["c0", "c1"],
+            population=population,
+        )
+        released[scope] = protect(counted, history=history)
+    for column in ("c0", "c1", None):
+        org, x, y = (value(released[s], "r0", column) for s in ("org", "X", "Y"))
+        for children in ((x,), (y,), (x, y)):
+            assert remainder(org, *children) not in SMALL
+
+
+# -- threads ---------------------------------------------------------------------------------------
+
+
+def test_two_threads_sharing_a_history_neither_lose_a_table_nor_pass_unguarded() -> None:
+    rounds = 200
+    histories = [ReleaseHistory() for _ in range(rounds)]
+    results: dict[tuple[int, str], ReleasedTable] = {}
+    barrier = threading.Barrier(2, timeout=30)
+
+    def work(name: str, counts: list[list[int]], population: dict[str, str]) -> None:
+        for n, history in enumerate(histories):
+            barrier.wait()
+            results[(n, name)] = protect(table(counts, population=population), history=history)
+
+    threads = [
+        threading.Thread(target=work, args=("org", [[40, 22]], {"org": "O1"})),
+        threading.Thread(target=work, args=("outlet", [[38, 22]], {"org": "O1", "outlet": "X"})),
+    ]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so the two protects interleave
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    for n, history in enumerate(histories):
+        assert len(history) == 2
+        org, outlet = results[(n, "org")], results[(n, "outlet")]
+        assert remainder(value(org, "r0", "c0"), value(outlet, "r0", "c0")) not in SMALL
+        assert remainder(value(org, "r0", None), value(outlet, "r0", None)) not in SMALL
+
+
+def test_the_synonym_table_in_the_docs_is_the_one_in_the_code() -> None:
+    page = (Path(__file__).resolve().parent.parent / "docs" / "privacy.md").read_text("utf-8")
+    rows = re.findall(r"^\| `([a-z ]+)`(?: \(no constraint\))? \| (`.*`) \|$", page, re.MULTILINE)
+    documented = {name: tuple(re.findall(r"`([^`]+)`", aliases)) for name, aliases in rows}
+    assert documented == dict(NAME_SYNONYMS)
+    for label in ("male", "female", "not stated", "yes", "no"):  # states: by one example
+        assert all(f"`{alias}`" in page for alias in LABEL_SYNONYMS[label]), label
