@@ -24,11 +24,12 @@ The guarantees are stated, and their limits listed, in ``docs/privacy.md``.
   members falls in one category of the other dimension, the table says
   something about each of them; a ``sdc.population-group`` warning names the
   group.
-* **Differencing**: given a :class:`ReleaseHistory`, a new table whose
-  population is nested in an earlier one's (an outlet within its
-  organisation, a half-year within its year), or contains it, is compared
-  cell by cell; a difference of 1–4 between published counts is suppressed
-  in the new table (or the table is refused).
+* **Differencing**: given a :class:`ReleaseHistory`, each value of a new
+  table is compared, under canonical names and labels and in either
+  orientation, with earlier values whose population nests with it, and
+  with the sums of published sibling values (a parent minus its published
+  children); a value that leaves 1–4 is suppressed in the new table, or the
+  table is refused.
 
 Hidden cells are :class:`Suppressed` values, never ``0`` or ``None``, and
 no arithmetic is defined on them.
