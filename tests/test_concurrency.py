@@ -421,11 +421,13 @@ def letters(number: int) -> str:
 def test_caches_are_bounded_and_clear_caches_empties_every_one() -> None:
     bound = 4096
     for n in range(bound + 500):
+        born = dt.date(1930, 1, 1) + dt.timedelta(days=n)
+        # (an id with the year's two digits, so that the birth date's forms are needed)
         identifier_leaks(
-            f"ID{n}-77",
+            f"ID{n}-{born:%y}",
             given_name=f"Marker{letters(n)}giv",
             family_name=f"Marker{letters(n)}fam",
-            birth_date=dt.date(1930, 1, 1) + dt.timedelta(days=n),
+            birth_date=born,
         )
     read_bulk(write_bulk(distinct_birth_dates(bound + 200)))
     caches = _caches.registered()
