@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
+from dexcore._caches import remembered
 from dexcore.model import (
     AccommodationType,
     Assessment,
@@ -174,7 +174,7 @@ _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 #: Remember a reader's recent answers (failures are not remembered: they raise again).
-_remember = functools.lru_cache(maxsize=4096)
+_remember = remembered(maxsize=4096)
 
 
 def _read_text(text: str) -> str:

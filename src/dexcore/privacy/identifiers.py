@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import re
 import secrets
 import unicodedata
 from typing import NamedTuple
 
+from dexcore._caches import remembered
 from dexcore.errors import DexValueError
 from dexcore.privacy._names import COMMON_NAMES
 
@@ -86,12 +86,12 @@ def _fold(text: str) -> str:
     return _NOT_ALNUM.sub("", _ascii(text))
 
 
-@functools.lru_cache(maxsize=65_536)
+@remembered(maxsize=4096)
 def _letters(name: str | None) -> str:
     return _NOT_LETTER.sub("", _ascii(name)) if name else ""
 
 
-@functools.lru_cache(maxsize=65_536)
+@remembered(maxsize=4096)
 def _name_grams(name: str) -> tuple[str, ...]:
     """Every run of three consecutive letters of one name (cached: names repeat)."""
     return tuple({name[i : i + 3] for i in range(len(name) - 2)})
@@ -117,7 +117,7 @@ def _is_phone(digits: str) -> bool:
     return len(digits) == 10 and digits[0] == "0" and digits[1] in "23478"
 
 
-@functools.lru_cache(maxsize=65_536)
+@remembered(maxsize=4096)
 def _date_forms(day: dt.date) -> tuple[frozenset[str], frozenset[str]]:
     """Forms written with separators, and digit-only forms."""
     d, m, y = f"{day.day:02d}", f"{day.month:02d}", f"{day.year:04d}"
@@ -213,14 +213,15 @@ def identifier_leaks(
         ):
             found.add(IdLeak.SLK)
     if birth_date is not None and shape.digits >= 4:
-        separated, digit_forms = _date_forms(birth_date)
         lowered = shape.lowered
-        # Every written form holds the last two digits of the year: test that first.
-        if f"{birth_date.year % 100:02d}" in lowered and (
-            any(form in lowered for form in separated)
-            or any(form in run for run in shape.runs for form in digit_forms)
-        ):
-            found.add(IdLeak.BIRTH_DATE)
+        # Every written form holds the last two digits of the year: test that first (most
+        # ids fail it, and then the forms need not be written out, nor cached).
+        if f"{birth_date.year % 100:02d}" in lowered:
+            separated, digit_forms = _date_forms(birth_date)
+            if any(form in lowered for form in separated) or any(
+                form in run for run in shape.runs for form in digit_forms
+            ):
+                found.add(IdLeak.BIRTH_DATE)
     return frozenset(found)
 
 
@@ -239,7 +240,7 @@ class _Shape(NamedTuple):
     fixed: frozenset[IdLeak]
 
 
-@functools.lru_cache(maxsize=8)
+@remembered(maxsize=8)
 def _shape(identifier: str) -> _Shape:
     # A small cache: a case id is compared with each of its clients in turn.
     lowered = identifier.casefold()

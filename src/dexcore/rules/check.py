@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import multiprocessing
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -13,10 +11,11 @@ from typing import Any, TypeVar
 import attrs
 
 from dexcore._gc import gc_paused
-from dexcore.errors import DexValidationError
+from dexcore.errors import DexValidationError, DexValueError
 from dexcore.model import Case, Dataset, OutletActivity, ProgramActivity, ScoreType
 from dexcore.periods import PeriodStatus, ReportingPeriod, period_of, status
 from dexcore.reference import ReferenceData, bundled
+from dexcore.rules import _parallel
 from dexcore.rules.engine import (
     Accumulator,
     Entity,
@@ -355,53 +354,6 @@ def _chunks(dataset: Dataset) -> list[tuple[Entity, range]]:
     return found
 
 
-class _Claims:
-    """A counter both processes share: the next chunk nobody has claimed yet.
-
-    Chunks are claimed in order, so the parent, which walks every chunk in
-    order to feed the whole-collection rules, can tell whether the chunk it
-    has reached was taken by the worker (the counter is past it) or is its
-    own to claim.
-    """
-
-    def __init__(self) -> None:
-        self._next = multiprocessing.get_context("fork").Value("q", 0)
-
-    def claim_next(self, total: int) -> int | None:
-        """Claim the first unclaimed chunk (in the worker), or ``None`` when all are taken."""
-        with self._next.get_lock():
-            index = int(self._next.value)
-            if index >= total:
-                return None
-            self._next.value = index + 1
-            return index
-
-    def claim(self, index: int) -> bool:
-        """Claim chunk ``index`` (in the parent) unless the worker already has it."""
-        with self._next.get_lock():
-            if self._next.value > index:
-                return False
-            self._next.value = index + 1
-            return True
-
-
-# What a forked worker needs; set just before forking, so the child inherits it without pickling.
-_SHARED: tuple[RuleSet, CheckContext, list[tuple[Entity, range]], _Claims] | None = None
-
-
-def _worker() -> dict[int, list[Issue]]:
-    """In a forked worker: the record checks of every chunk it manages to claim."""
-    if _SHARED is None:  # pragma: no cover (set by _walk_all before the fork)
-        return {}
-    ruleset, context, chunks, claims = _SHARED
-    checks = {entity: _checks(ruleset, context, entity) for entity in Entity}
-    found = {}
-    while (index := claims.claim_next(len(chunks))) is not None:
-        entity, span = chunks[index]
-        found[index] = _run(context, entity, span, checks[entity], [])
-    return found
-
-
 def _walk_all(ruleset: RuleSet, context: CheckContext, *, parallel: bool) -> list[Issue]:
     """Every collection in :class:`Entity` order.
 
@@ -413,39 +365,33 @@ def _walk_all(ruleset: RuleSet, context: CheckContext, *, parallel: bool) -> lis
     """
     if not parallel:
         return [issue for entity in Entity for issue in _walk(ruleset, context, entity)]
-    global _SHARED  # noqa: PLW0603 (inherited by the forked child, see above)
     dataset = context.dataset
-    # Build the shared indexes before the fork, so that the child inherits them.
+    # Build the shared indexes before the fork, so that the worker inherits them.
     for name in ("client_by_id", "case_by_id", "session_by_key", "sessions_by_case"):
         getattr(dataset, name)
     chunks = _chunks(dataset)
-    claims = _Claims()
-    _SHARED = (ruleset, context, chunks, claims)
     prepared = {entity: _prepare(ruleset, context, entity) for entity in Entity}
+    checks = {entity: record_checks for entity, (record_checks, _) in prepared.items()}
     visits = {entity: _visits(accumulators) for entity, (_, accumulators) in prepared.items()}
-    mine: dict[int, list[Issue]] = {}
-    try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            pending = pool.apply_async(_worker)
-            for index, (entity, span) in enumerate(chunks):
-                checks = prepared[entity][0]
-                own = claims.claim(index)
-                mine[index] = _run(context, entity, span, checks if own else [], visits[entity])
-            theirs = pending.get()
-    finally:
-        _SHARED = None
+
+    def own(index: int, claimed: bool) -> list[Issue]:
+        entity, span = chunks[index]
+        return _run(context, entity, span, checks[entity] if claimed else [], visits[entity])
+
+    def theirs(index: int) -> list[Issue]:
+        entity, span = chunks[index]
+        return _run(context, entity, span, checks[entity], [])
+
+    # The worker gets this call's state as arguments (closures here), never through a global.
+    shared = _parallel.share(len(chunks), own, theirs)
     issues: list[Issue] = []
     index = 0
     for entity in Entity:
         while index < len(chunks) and chunks[index][0] is entity:
-            issues += theirs.get(index, []) + mine[index]
+            issues += shared.results.get(index, []) + shared.mine[index]
             index += 1
         issues += _finish(prepared[entity][1])
     return issues
-
-
-def _can_fork() -> bool:
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _redact(issues: list[Issue], redacting: frozenset[str]) -> tuple[Issue, ...]:
@@ -481,14 +427,19 @@ def check(
             periods are closed and which dates are in the future.
         reference: Reference data for codes; by default the bundled snapshot.
         known: Records that exist in DEX already, outside the dataset.
-        workers: 2 walks the sessions in a second process (forked, so the
-            dataset is shared, not copied), for large datasets on machines
-            with two cores or more. It needs Linux's ``fork``; elsewhere, and
-            with the default 1, the check runs in this process. The report
-            is the same either way.
+        workers: 2 shares the record checks with a second process (forked,
+            so the dataset is shared, not copied), for large datasets on
+            machines with two cores or more; more than 2 counts as 2. The
+            fork is made only on Linux, outside daemonic processes, and while
+            this process has no other thread (``fork()`` with threads can
+            deadlock); otherwise, and with the default 1, the check runs in
+            this process. The report is the same either way.
 
     Returns:
         Every issue found. Nothing is raised for bad data.
+
+    Raises:
+        DexValueError: ``workers`` is not a whole number of at least 1.
     """
     from dexcore.rules.sets import DEX  # noqa: PLC0415 (the sets import this module)
 
@@ -500,7 +451,9 @@ def check(
         known=known if known is not None else KnownRecords(),
     )
     redacting = frozenset(rule.info.code for rule in rules if rule.info.reveals_identity)
-    parallel = workers > 1 and _can_fork() and bool(dataset.sessions)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise DexValueError("check: workers must be a whole number, 1 or more")
+    parallel = workers > 1 and bool(dataset.sessions) and _parallel.can_fork()
     with gc_paused():
         issues = _redact(_walk_all(rules, context, parallel=parallel), redacting)
     return Report(
