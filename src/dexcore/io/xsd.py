@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import IO, Any
 
 import attrs
+from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring, tostring
 
+from dexcore._files import DEFAULT_READ_LIMIT, FileTooLarge, read_limited
 from dexcore.errors import BulkReadError, DexValueError
 from dexcore.rules.engine import Issue, RecordRef, Severity
 
@@ -88,12 +90,21 @@ class DexSchema:
         return issues
 
 
-def load_schema(source: str | os.PathLike[str] | bytes) -> DexSchema:
+def load_schema(
+    source: str | os.PathLike[str] | bytes, *, max_size: int | None = DEFAULT_READ_LIMIT
+) -> DexSchema:
     """Compile a DSS bulk-upload XSD, repairing ``^``/``$`` anchors in its patterns.
+
+    Args:
+        source: The schema's path or bytes.
+        max_size: The largest schema file to read, in bytes (``None``: no
+            limit); by default 40 MB, as for bulk-upload files.
 
     Raises:
         DexValueError: ``xmlschema`` is not installed, or the schema cannot be compiled.
-        BulkReadError: the schema file cannot be read or is not well-formed XML.
+        BulkReadError: the schema file cannot be read, is larger than
+            ``max_size``, is not well-formed XML, names an encoding that
+            cannot be read, or declares a DTD.
     """
     try:
         import xmlschema  # noqa: PLC0415 (an optional extra)
@@ -101,18 +112,7 @@ def load_schema(source: str | os.PathLike[str] | bytes) -> DexSchema:
         raise DexValueError(
             "validating against an XSD needs the xmlschema package: pip install 'dexcore[xsd]'"
         ) from None
-    try:
-        text = source if isinstance(source, bytes) else Path(source).read_bytes()
-    except OSError as error:
-        reason = f"the schema cannot be opened ({error.strerror})"
-        raise BulkReadError("xsd.cannot-open", "/", None, reason) from None
-    try:
-        root = fromstring(text, forbid_dtd=True)
-    except ParseError as error:
-        line = error.position[0] if error.position else None
-        raise BulkReadError(
-            "xsd.not-well-formed", "/", line, "the schema is not well-formed XML"
-        ) from None
+    root = _schema_root(source, max_size)
     repairs = []
     for owner in root.iter(f"{_XS}simpleType"):
         for facet in owner.iter(f"{_XS}pattern"):
@@ -123,6 +123,31 @@ def load_schema(source: str | os.PathLike[str] | bytes) -> DexSchema:
                 repairs.append((owner.get("name", "(anonymous)"), before, after))
     try:
         schema = xmlschema.XMLSchema(tostring(root, encoding="unicode"), defuse="always")
-    except xmlschema.XMLSchemaException as error:
+    except (xmlschema.XMLSchemaException, RecursionError) as error:
         raise DexValueError(f"the schema cannot be compiled: {type(error).__name__}") from None
     return DexSchema(schema=schema, repairs=tuple(repairs))
+
+
+def _schema_root(source: str | os.PathLike[str] | bytes, limit: int | None) -> Any:  # noqa: ANN401 (an ElementTree element)
+    """The parsed schema document, or the :class:`BulkReadError` that says why not."""
+    try:
+        text = source if isinstance(source, bytes) else read_limited(source, limit)
+        if limit is not None and len(text) > limit:
+            raise FileTooLarge(limit)  # noqa: TRY301 (bytes are held to the limit too)
+        return fromstring(text, forbid_dtd=True)
+    except OSError as error:
+        reason = f"the schema cannot be opened ({error.strerror})"
+        raise BulkReadError("xsd.cannot-open", "/", None, reason) from None
+    except FileTooLarge as error:
+        raise BulkReadError("xsd.too-large", "/", None, error.reason()) from None
+    except ParseError as error:
+        line = error.position[0] if error.position else None
+        raise BulkReadError(
+            "xsd.not-well-formed", "/", line, "the schema is not well-formed XML"
+        ) from None
+    except DefusedXmlException:
+        reason = "the schema declares a DTD or an entity, which are not allowed"
+        raise BulkReadError("xsd.forbidden", "/", None, reason) from None
+    except (LookupError, ValueError):  # from expat's handler for an encoding it lacks
+        reason = "the schema names an encoding that cannot be read; save it as UTF-8"
+        raise BulkReadError("xsd.bad-encoding", "/", None, reason) from None
