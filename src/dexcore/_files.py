@@ -33,7 +33,8 @@ class FileTooLarge(Exception):  # noqa: N818 (an internal signal: each reader ra
         """The sentence the readers put in their errors."""
         return (
             f"the file is larger than the limit of {self.limit:,} bytes"
-            " (DSS accepts 10 MB a file); give a larger max_size to read it"
+            " (DSS accepts 10 MB a file); raise the limit (max_size, or --max-size on the"
+            " command line) to read it"
         )
 
 

@@ -227,6 +227,9 @@ def _open(path: Path, limit: int | None) -> tuple[Path | bytes, bool] | None:
     except FileTooLarge as error:
         _too_large(path, error.limit)
         return None
+    if data == b"":  # such as a FIFO that no program writes to
+        _say(f"dexcore: {path} is empty")
+        return None
     return (path if data is None else data), xml
 
 

@@ -215,7 +215,7 @@ class _Reader:
     # -- parser callbacks ---------------------------------------------------------------------
 
     def _start_root(self, tag: str, attributes: dict[str, str]) -> None:
-        name = tag.rpartition("}")[2]
+        name = _named(tag.rpartition("}")[2])
         line = self.expat.CurrentLineNumber
         if name != _ROOT:
             raise _Problem(
@@ -281,7 +281,7 @@ class _Reader:
         number = self.cursor
         self.cursor += 1
         line = self.starts[number - self.first]
-        name = group.tag
+        name = _named(group.tag)
         attributes = self.attributes.pop(number, None)
         if attributes and _foreign(attributes):
             path = f"/{_ROOT}/{name}"
@@ -301,12 +301,12 @@ class _Reader:
             return
         line = self.starts[number - self.first]
         if record.tag != collection.record:
+            name = _named(record.tag)
             reason = (
-                f"{record.tag} is out of place: {collection.tag} holds only"
-                f" {collection.record} elements"
+                f"{name} is out of place: {collection.tag} holds only {collection.record} elements"
             )
             self._structural(
-                "xml.unknown-element", f"/{_ROOT}/{collection.tag}/{record.tag}", line, reason
+                "xml.unknown-element", f"/{_ROOT}/{collection.tag}/{name}", line, reason
             )
             return
         field = collection.field
@@ -358,6 +358,12 @@ class _Reader:
 
 
 _FOREIGN = "{} carries an attribute DEX does not define"
+_LONGEST_NAME = 64  # the longest DEX element name has 50 characters
+
+
+def _named(tag: str) -> str:
+    """An element name for a message: a name no DEX element has may be megabytes long."""
+    return tag if len(tag) <= _LONGEST_NAME else tag[: _LONGEST_NAME // 2] + "…"
 
 
 def _foreign(attributes: Mapping[str, str]) -> bool:
@@ -446,7 +452,7 @@ def _value(element: Element, node: ET.Element, path: str, marks: _Marks | None) 
     for number, child in enumerate(node, 1):
         if _has_text(child.tail):
             raise _unexpected_text(node, path)
-        child_path = f"{path}/{child.tag}[{number}]"
+        child_path = f"{path}/{_named(child.tag)}[{number}]"
         if marks is not None and child in marks and _foreign(marks[child]):
             raise _Problem(
                 "xml.unexpected-attribute", _FOREIGN.format(child.tag), child_path, child
@@ -523,8 +529,9 @@ def _misplaced(shape: Shape, node: ET.Element, child: ET.Element, path: str, las
     """The problem of a ``child`` that is unknown, repeated or out of order."""
     found = shape.by_tag.get(child.tag)
     if found is None:
-        reason = f"{child.tag} is not an element of {node.tag}"
-        return _Problem("xml.unknown-element", reason, f"{path}/{child.tag}", child)
+        name = _named(child.tag)
+        reason = f"{name} is not an element of {node.tag}"
+        return _Problem("xml.unknown-element", reason, f"{path}/{name}", child)
     if found[0] == last:
         reason = f"{child.tag} appears more than once"
         return _Problem("xml.repeated-element", reason, f"{path}/{child.tag}", child)

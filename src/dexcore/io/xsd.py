@@ -12,7 +12,6 @@ compiling the schema and lists what it repaired in :attr:`DexSchema.repairs`.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import IO, Any
 
 import attrs
@@ -63,12 +62,27 @@ class DexSchema:
 
         data = source if isinstance(source, bytes) else None
         if isinstance(source, (str, os.PathLike)):
-            data = Path(source).read_bytes()
+            data = read_limited(source, None)
         elif data is None:
             data = source.read()  # type: ignore[union-attr]
-        resource = xmlschema.XMLResource(data, defuse="always")
+        try:
+            resource = xmlschema.XMLResource(data, defuse="always")
+            errors = list(self.schema.iter_errors(resource))
+        except (xmlschema.XMLSchemaException, RecursionError) as error:
+            # Such as XMLResourceExceeded: nested deeper than xmlschema reads (1,000 levels).
+            reason = f"the file cannot be validated against the schema ({type(error).__name__})"
+            file = RecordRef(kind="file")
+            return [
+                Issue(
+                    code="xsd.invalid",
+                    severity=Severity.ERROR,
+                    message=reason,
+                    record=file,
+                    path="/",
+                )
+            ]
         issues = []
-        for error in self.schema.iter_errors(resource):
+        for error in errors:
             line = getattr(error, "sourceline", None)
             path = error.path or "/"
             reason = str(error.reason or "does not match the schema")
