@@ -274,7 +274,7 @@ class _Reader:
             self.first = self.cursor
         if len(self.starts) > _MOST_ELEMENTS:
             reason = f"a record holds more than {_MOST_ELEMENTS:,} elements; no DEX record does"
-            raise _Problem("xml.too-large", reason, "/", None, self.starts[0])
+            raise _Problem("xml.too-many-elements", reason, "/", None, self.starts[0])
 
     def _enter(self, group: ET.Element) -> None:
         self.group = group

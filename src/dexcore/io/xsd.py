@@ -68,9 +68,9 @@ class DexSchema:
         try:
             resource = xmlschema.XMLResource(data, defuse="always")
             errors = list(self.schema.iter_errors(resource))
-        except (xmlschema.XMLSchemaException, RecursionError) as error:
+        except (xmlschema.XMLSchemaException, RecursionError) as failure:
             # Such as XMLResourceExceeded: nested deeper than xmlschema reads (1,000 levels).
-            reason = f"the file cannot be validated against the schema ({type(error).__name__})"
+            reason = f"the file cannot be validated against the schema ({type(failure).__name__})"
             file = RecordRef(kind="file")
             return [
                 Issue(
