@@ -38,7 +38,8 @@ from defusedxml import (
 )
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
-from dexcore._files import DEFAULT_READ_LIMIT, FileTooLarge, open_binary, refuse_larger
+from dexcore._files import DEFAULT_READ_LIMIT as _READ_LIMIT
+from dexcore._files import FileTooLarge, open_binary, refuse_larger
 from dexcore.errors import BulkReadError, InvalidFieldError, UnknownCodeError
 from dexcore.io._schema import (
     COLLECTIONS,
@@ -66,6 +67,10 @@ __all__ = [
 
 #: DSS's limit on one bulk-upload file: 10 MB, counted in decimal megabytes to be safe.
 DEFAULT_MAX_BYTES = 10_000_000
+
+#: The largest file :func:`read_bulk` and :func:`load_bulk` read unless given ``max_size``:
+#: 40 MB, four times DSS's limit, so that any file DSS could accept is read.
+DEFAULT_READ_LIMIT = _READ_LIMIT
 
 #: Texts that stand in for a missing value in hand-built uploads. DSS rejects them or,
 #: worse, stores them; dexcore refuses them on the way in and on the way out.
