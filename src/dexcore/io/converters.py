@@ -23,7 +23,7 @@ import decimal
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
@@ -189,9 +189,10 @@ def structure(data: object, cls: type[T]) -> T:
     """Build a ``cls`` from plain data.
 
     Raises:
-        DexStructureError: listing every problem with its path.
+        DexStructureError: listing every problem with its path (after 20 bad
+            items of one list, the rest of that list is not examined).
     """
-    if attrs.has(cls) and not isinstance(data, dict):
+    if attrs.has(cls) and not isinstance(data, Mapping):
         raise DexStructureError(
             cls.__name__, (("$", "expected a mapping of field names to values (a JSON object)"),)
         )
