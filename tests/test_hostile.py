@@ -26,6 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dexcore import cli
+from dexcore._terminal import shown
 from dexcore.errors import BulkReadError, DexError, DexStructureError, ReferenceDataError
 from dexcore.io import dataset_from_json
 from dexcore.io.bulk import DEFAULT_READ_LIMIT, load_bulk, read_bulk
@@ -440,6 +441,23 @@ def test_text_output_escapes_control_characters(tmp_path: Path) -> None:
     assert status == 1
     assert '"S1\\r\\u001b[31mALL CLEAR\\ud800\\u202e"' in out
     assert out.isascii()
+
+
+UNSHOWABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
+)
+
+
+@given(st.text())
+def test_shown_text_holds_nothing_a_terminal_obeys_and_keeps_the_rest(text: str) -> None:
+    escaped = shown(text)
+    assert not UNSHOWABLE.search(escaped)
+    # The other direction: text with nothing to escape comes back as it was.
+    plain = UNSHOWABLE.sub("", text)
+    assert shown(plain) == plain
+    assert len(escaped) == len(plain) + sum(
+        4 if ord(c) < 0x100 else 6 for c in text if UNSHOWABLE.match(c)
+    )
 
 
 def test_a_closed_output_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,14 @@ import os
 import stat
 from typing import IO
 
-__all__ = ["DEFAULT_READ_LIMIT", "FileTooLarge", "open_binary", "read_limited", "refuse_larger"]
+__all__ = [
+    "DEFAULT_READ_LIMIT",
+    "FileTooLarge",
+    "open_binary",
+    "read_limited",
+    "read_unless_regular",
+    "refuse_larger",
+]
 
 #: The largest file dexcore reads unless told otherwise: four times DSS's limit of 10 MB
 #: a bulk-upload file, so that any file DSS could accept is read with room to spare.
@@ -83,6 +90,25 @@ def read_limited(path: str | os.PathLike[str], limit: int | None) -> bytes:
     """
     with open_binary(path) as stream:
         refuse_larger(stream, limit)
+        data = stream.read() if limit is None else stream.read(limit + 1)
+    if limit is not None and len(data) > limit:
+        raise FileTooLarge(limit)
+    return data
+
+
+def read_unless_regular(path: str | os.PathLike[str], limit: int | None) -> bytes | None:
+    """``None`` for a regular file no larger than ``limit`` (read it by name); else its bytes.
+
+    A pipe or a device can be read only once, and shows its size only as it
+    is read: it is read here, up to the limit.
+
+    Raises:
+        OSError: it cannot be opened or read.
+        FileTooLarge: it holds more than ``limit`` bytes.
+    """
+    with open_binary(path) as stream:
+        if refuse_larger(stream, limit) is not None:
+            return None
         data = stream.read() if limit is None else stream.read(limit + 1)
     if limit is not None and len(data) > limit:
         raise FileTooLarge(limit)

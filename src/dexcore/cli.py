@@ -26,8 +26,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
-import stat
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -37,7 +35,14 @@ from typing import NoReturn
 import attrs
 
 from dexcore import __version__
-from dexcore._files import DEFAULT_READ_LIMIT, FileTooLarge, open_binary, read_limited
+from dexcore._files import (
+    DEFAULT_READ_LIMIT,
+    FileTooLarge,
+    open_binary,
+    read_limited,
+    read_unless_regular,
+)
+from dexcore._terminal import parse_size, shown
 from dexcore.errors import DexError, InvalidSlk, PeriodError
 from dexcore.io import dataset_from_json
 from dexcore.io.bulk import BulkUpload, load_bulk, read_bulk
@@ -55,34 +60,16 @@ EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 # Files larger than this get a progress indication on a terminal.
 _PROGRESS_BYTES = 1_000_000
 
-# What a terminal may act on rather than show: C0 and C1 controls and DEL, lone surrogates
-# (which cannot even be written as UTF-8), line and paragraph separators, bidirectional
-# overrides and isolates (which reorder what is shown around them).
-_UNSHOWABLE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\ud800-\udfff"  # C0 controls, DEL, C1 controls, lone surrogates
-    r"\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"  # separators, bidirectional controls
-)
-
-
-def _escape_one(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def _shown(value: object) -> str:
-    r"""``value`` as text for a terminal, with every control character escaped (``\x1b``)."""
-    return _UNSHOWABLE.sub(_escape_one, str(value))
-
 
 def _summary_lines(name: str, dataset: Dataset) -> list[str]:
     counts = dataset.counts()
     lines = [
-        f"{_shown(name)}: "
+        f"{shown(name)}: "
         + ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in counts.items())
     ]
     if dataset.organisation is not None:
         activities = len(dataset.organisation.program_activities)
-        name = _shown(dataset.organisation.name)
+        name = shown(dataset.organisation.name)
         lines.append(f"organisation: {name} ({activities} program activities)")
     clients = dataset.clients
     if clients:
@@ -140,28 +127,6 @@ def _is_xml(path: Path, data: bytes | None) -> bool:
     return data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
-def _contents(path: Path, limit: int | None) -> bytes | None:
-    """``None`` for a regular file no larger than ``limit`` (read it by name); else its bytes.
-
-    A pipe or a device can be read only once, and shows its size only as it
-    is read: it is read here, up to the limit.
-
-    Raises:
-        OSError: it cannot be opened or read.
-        FileTooLarge: it holds more than ``limit`` bytes.
-    """
-    with open_binary(path) as stream:
-        info = os.fstat(stream.fileno())
-        if stat.S_ISREG(info.st_mode):
-            if limit is not None and info.st_size > limit:
-                raise FileTooLarge(limit)
-            return None
-        data = stream.read() if limit is None else stream.read(limit + 1)
-    if limit is not None and len(data) > limit:
-        raise FileTooLarge(limit)
-    return data
-
-
 class _Progress:
     """A one-line progress indication on stderr, for files that take more than a moment."""
 
@@ -195,12 +160,12 @@ def _progress(args: argparse.Namespace, path: Path) -> _Progress:
         except OSError:
             big = False
         wanted = big and sys.stderr.isatty()
-    return _Progress(_shown(path.name), enabled=bool(wanted))
+    return _Progress(shown(path.name), enabled=bool(wanted))
 
 
 def _say(text: str) -> None:
     """One line on stderr, control characters escaped."""
-    print(_shown(text), file=sys.stderr)
+    print(shown(text), file=sys.stderr)
 
 
 def _too_large(path: Path, limit: int) -> None:
@@ -217,7 +182,7 @@ def _open(path: Path, limit: int | None) -> tuple[Path | bytes, bool] | None:
     always read here, as bytes.
     """
     try:
-        data = _contents(path, limit)
+        data = read_unless_regular(path, limit)
         xml = _is_xml(path, data)
         if not xml and data is None:
             data = read_limited(path, limit)
@@ -357,7 +322,7 @@ def _report_lines(name: str, report: Report, line_of: Callable[[Issue], int | No
     for issue in report.issues:
         line = line_of(issue)
         at = "" if line is None else f"  (line {line})"
-        record, where, message = _shown(issue.record), _shown(issue.path), _shown(issue.message)
+        record, where, message = shown(issue.record), shown(issue.path), shown(issue.message)
         lines.append(
             f"{issue.severity.value.upper():<7} {issue.code}  {record}  {where}{at}\n"
             f"        {message}"
@@ -365,11 +330,11 @@ def _report_lines(name: str, report: Report, line_of: Callable[[Issue], int | No
     counts = report.counts()
     lines.append("")
     lines.append(
-        f"{_shown(name)}: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+        f"{shown(name)}: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
         f"{counts[Severity.INFO]} notes (rules: {report.ruleset}; checked as of "
         f"{report.today.isoformat()})"
     )
-    lines.extend(f"  {n:>5}  {_shown(code)}" for code, n in report.counts_by_code().items())
+    lines.extend(f"  {n:>5}  {shown(code)}" for code, n in report.counts_by_code().items())
     return lines
 
 
@@ -413,10 +378,10 @@ def _percent(ratio: Ratio) -> str:
 
 
 def _kpi_lines(name: str, report: KpiReport) -> list[str]:
-    by_type = _shown(", ".join(f"{k}: {v}" for k, v in report.sessions_by_service_type.items()))
+    by_type = shown(", ".join(f"{k}: {v}" for k, v in report.sessions_by_service_type.items()))
     lines = [
         (
-            f"{_shown(name)}, reporting period {report.period.label}"
+            f"{shown(name)}, reporting period {report.period.label}"
             f" ({report.period.start.isoformat()} to {report.period.end.isoformat()})"
         ),
         (
@@ -455,17 +420,6 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError("expected a date written YYYY-MM-DD") from None
 
 
-_SIZE = re.compile(r"(\d+)\s*([kmg]?)b?", re.IGNORECASE)
-_SIZE_UNITS = {"": 1, "k": 1_000, "m": 1_000_000, "g": 1_000_000_000}
-
-
-def _size(text: str) -> int:
-    match = _SIZE.fullmatch(text.strip())
-    if match is None or not 0 < len(match.group(1)) <= 15:  # petabytes at most
-        raise argparse.ArgumentTypeError("expected a size such as 100MB, 2GB or 50000000")
-    return int(match.group(1)) * _SIZE_UNITS[match.group(2).lower()]
-
-
 def _today() -> dt.date:
     """The local date: the one place dexcore reads the clock."""
     return dt.date.today()  # noqa: DTZ011 (DEX dates are local calendar dates)
@@ -501,7 +455,7 @@ class _Parser(argparse.ArgumentParser):
 def _add_max_size(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-size",
-        type=_size,
+        type=parse_size,
         default=DEFAULT_READ_LIMIT,
         metavar="SIZE",
         help="refuse files larger than this, such as 100MB (default: 40MB, four times DSS's limit)",
