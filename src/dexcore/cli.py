@@ -1,4 +1,4 @@
-"""The ``dexcore`` command line.
+r"""The ``dexcore`` command line.
 
 ``dexcore check FILE`` checks a DEX bulk-upload XML file (or a dataset in
 dexcore's JSON form) against every rule and prints each issue with its
@@ -14,7 +14,10 @@ to the local date.
 
 Exit status: 0 on success (for ``check``: no error), 1 when a checked value
 is invalid (``check``: at least one error), 2 when the input cannot be read
-or the arguments are wrong.
+or the arguments are wrong; then stderr holds one line that starts with
+``dexcore``. Files above ``--max-size`` (by default four times DSS's limit
+of 10 MB) are refused. Text output shows control characters from the data
+escaped (``\x1b``), so a value cannot rewrite the terminal.
 """
 
 from __future__ import annotations
@@ -22,15 +25,25 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import attrs
 
 from dexcore import __version__
-from dexcore.errors import DexError, InvalidSlk
+from dexcore._files import (
+    DEFAULT_READ_LIMIT,
+    FileTooLarge,
+    open_binary,
+    read_limited,
+    read_unless_regular,
+)
+from dexcore._terminal import parse_size, shown
+from dexcore.errors import DexError, InvalidSlk, PeriodError
 from dexcore.io import dataset_from_json
 from dexcore.io.bulk import BulkUpload, load_bulk, read_bulk
 from dexcore.io.xsd import load_schema
@@ -51,11 +64,13 @@ _PROGRESS_BYTES = 1_000_000
 def _summary_lines(name: str, dataset: Dataset) -> list[str]:
     counts = dataset.counts()
     lines = [
-        f"{name}: " + ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in counts.items())
+        f"{shown(name)}: "
+        + ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in counts.items())
     ]
     if dataset.organisation is not None:
         activities = len(dataset.organisation.program_activities)
-        lines.append(f"organisation: {dataset.organisation.name} ({activities} program activities)")
+        name = shown(dataset.organisation.name)
+        lines.append(f"organisation: {name} ({activities} program activities)")
     clients = dataset.clients
     if clients:
         without = sum(not c.consent_to_provide_details for c in clients)
@@ -100,14 +115,16 @@ class _Loaded:
     dataset: Dataset
     problems: tuple[Issue, ...] = ()
     upload: BulkUpload | None = None
+    source: Path | bytes | None = None  # what was read, for the schema to read again
 
 
-def _is_xml(path: Path) -> bool:
+def _is_xml(path: Path, data: bytes | None) -> bool:
     if path.suffix.lower() == ".xml":
         return True
-    with path.open("rb") as stream:
-        start = stream.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return start.startswith(b"<")
+    if data is None:
+        with open_binary(path) as stream:
+            data = stream.read(64)
+    return data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
 class _Progress:
@@ -143,10 +160,51 @@ def _progress(args: argparse.Namespace, path: Path) -> _Progress:
         except OSError:
             big = False
         wanted = big and sys.stderr.isatty()
-    return _Progress(path.name, enabled=bool(wanted))
+    return _Progress(shown(path.name), enabled=bool(wanted))
 
 
-def _load(file: str, progress: _Progress | None = None, *, lines: bool = False) -> _Loaded | None:
+def _say(text: str) -> None:
+    """One line on stderr, control characters escaped."""
+    print(shown(text), file=sys.stderr)
+
+
+def _too_large(path: Path, limit: int) -> None:
+    _say(
+        f"dexcore: {path} is larger than {limit:,} bytes (DSS accepts 10 MB a file);"
+        " give --max-size to read it anyway"
+    )
+
+
+def _open(path: Path, limit: int | None) -> tuple[Path | bytes, bool] | None:
+    """What to read (the path, or the bytes already read) and whether it is XML.
+
+    ``None`` after saying why the file cannot be read. Dexcore JSON is
+    always read here, as bytes.
+    """
+    try:
+        data = read_unless_regular(path, limit)
+        xml = _is_xml(path, data)
+        if not xml and data is None:
+            data = read_limited(path, limit)
+    except OSError as error:
+        _say(f"dexcore: cannot read {path}: {error.strerror}")
+        return None
+    except FileTooLarge as error:
+        _too_large(path, error.limit)
+        return None
+    if data == b"":  # such as a FIFO that no program writes to
+        _say(f"dexcore: {path} is empty")
+        return None
+    return (path if data is None else data), xml
+
+
+def _load(
+    file: str,
+    progress: _Progress | None = None,
+    *,
+    lines: bool = False,
+    limit: int | None = DEFAULT_READ_LIMIT,
+) -> _Loaded | None:
     """The dataset in ``file`` (bulk XML or dexcore JSON), or ``None`` after saying why not.
 
     With ``lines``, a bulk file is read by the full reader, which keeps each
@@ -154,49 +212,52 @@ def _load(file: str, progress: _Progress | None = None, *, lines: bool = False) 
     may take its quick path.
     """
     path = Path(file)
-    try:
-        xml = _is_xml(path)
-        text = b"" if xml else path.read_bytes()
-    except OSError as error:
-        print(f"dexcore: cannot read {path}: {error.strerror}", file=sys.stderr)
+    opened = _open(path, limit)
+    if opened is None:
         return None
+    source, xml = opened
     if xml:
         reading = None if progress is None else progress.reading
         problems: list[Issue] = []
         try:
             if lines:
-                upload = load_bulk(path, progress=reading)
-                return _Loaded(upload.dataset, upload.problems, upload)
-            dataset = read_bulk(path, problems=problems, progress=reading)
+                upload = load_bulk(source, progress=reading, max_size=limit)
+                return _Loaded(upload.dataset, upload.problems, upload, source)
+            dataset = read_bulk(source, problems=problems, progress=reading, max_size=limit)
         except DexError as error:
-            print(f"dexcore: {path} cannot be read as a DEX bulk upload: {error}", file=sys.stderr)
+            _say(f"dexcore: {path} cannot be read as a DEX bulk upload: {error}")
             return None
         finally:
             if progress is not None:
                 progress.done()
         return _Loaded(dataset, tuple(problems))
     try:
-        return _Loaded(dataset_from_json(text))
+        return _Loaded(dataset_from_json(source if isinstance(source, bytes) else b""))
     except DexError as error:
-        print(f"dexcore: {path} is not a dexcore dataset: {error}", file=sys.stderr)
+        _say(f"dexcore: {path} is not a dexcore dataset: {error}")
         return None
 
 
 def _warn_unread(name: str, loaded: _Loaded) -> None:
     if loaded.problems:
-        print(
+        _say(
             f"dexcore: {len(loaded.problems)} records of {name} could not be read and are"
-            " left out; `dexcore check` lists them",
-            file=sys.stderr,
+            " left out; `dexcore check` lists them"
         )
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    loaded = _load(args.file)
+    loaded = _load(args.file, limit=args.max_size)
     if loaded is None:
         return EXIT_UNREADABLE
-    _warn_unread(Path(args.file).name, loaded)
-    print("\n".join(_summary_lines(Path(args.file).name, loaded.dataset)))
+    name = Path(args.file).name
+    _warn_unread(name, loaded)
+    try:
+        lines = _summary_lines(name, loaded.dataset)
+    except PeriodError:
+        _say(f"dexcore: {name} holds a session dated after the last reporting period, 9998-H2")
+        return EXIT_UNREADABLE
+    print("\n".join(lines))
     return EXIT_OK
 
 
@@ -205,28 +266,29 @@ def _cmd_check(args: argparse.Namespace) -> int:
     schema = None
     if args.xsd is not None:
         try:
-            schema = load_schema(args.xsd)
+            schema = load_schema(args.xsd, max_size=args.max_size)
         except DexError as error:
-            print(f"dexcore: cannot use the schema: {error}", file=sys.stderr)
+            _say(f"dexcore: cannot use the schema: {error}")
             return EXIT_UNREADABLE
     reference = bundled()
     if args.reference is not None:
         try:
-            reference = reference.updated_with(load_reference_xml(args.reference))
+            update = load_reference_xml(args.reference, max_size=args.max_size)
+            reference = reference.updated_with(update)
         except DexError as error:
-            print(f"dexcore: cannot use the reference data: {error}", file=sys.stderr)
+            _say(f"dexcore: cannot use the reference data: {error}")
             return EXIT_UNREADABLE
     progress = _progress(args, path)
-    loaded = _load(args.file, progress, lines=True)
+    loaded = _load(args.file, progress, lines=True, limit=args.max_size)
     if loaded is None:
         return EXIT_UNREADABLE
     found: list[Issue] = list(loaded.problems)
     if schema is not None:
-        if loaded.upload is None:
-            print("dexcore: --xsd applies to bulk-upload XML files only", file=sys.stderr)
+        if loaded.source is None:
+            _say("dexcore: --xsd applies to bulk-upload XML files only")
             return EXIT_UNREADABLE
         progress.say("validating against the schema")
-        found += schema.validate(path)
+        found += schema.validate(loaded.source)
     progress.say(f"checking {sum(loaded.dataset.counts().values())} records")
     report = check(
         loaded.dataset, RULESETS[args.ruleset], today=args.today or _today(), reference=reference
@@ -260,18 +322,19 @@ def _report_lines(name: str, report: Report, line_of: Callable[[Issue], int | No
     for issue in report.issues:
         line = line_of(issue)
         at = "" if line is None else f"  (line {line})"
+        record, where, message = shown(issue.record), shown(issue.path), shown(issue.message)
         lines.append(
-            f"{issue.severity.value.upper():<7} {issue.code}  {issue.record}  {issue.path}{at}\n"
-            f"        {issue.message}"
+            f"{issue.severity.value.upper():<7} {issue.code}  {record}  {where}{at}\n"
+            f"        {message}"
         )
     counts = report.counts()
     lines.append("")
     lines.append(
-        f"{name}: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+        f"{shown(name)}: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
         f"{counts[Severity.INFO]} notes (rules: {report.ruleset}; checked as of "
         f"{report.today.isoformat()})"
     )
-    lines.extend(f"  {n:>5}  {code}" for code, n in report.counts_by_code().items())
+    lines.extend(f"  {n:>5}  {shown(code)}" for code, n in report.counts_by_code().items())
     return lines
 
 
@@ -295,7 +358,7 @@ def _cmd_slk(args: argparse.Namespace) -> int:
 
 
 def _cmd_kpi(args: argparse.Namespace) -> int:
-    loaded = _load(args.file, _progress(args, Path(args.file)))
+    loaded = _load(args.file, _progress(args, Path(args.file)), limit=args.max_size)
     if loaded is None:
         return EXIT_UNREADABLE
     _warn_unread(Path(args.file).name, loaded)
@@ -315,10 +378,10 @@ def _percent(ratio: Ratio) -> str:
 
 
 def _kpi_lines(name: str, report: KpiReport) -> list[str]:
-    by_type = ", ".join(f"{k}: {v}" for k, v in report.sessions_by_service_type.items())
+    by_type = shown(", ".join(f"{k}: {v}" for k, v in report.sessions_by_service_type.items()))
     lines = [
         (
-            f"{name}, reporting period {report.period.label}"
+            f"{shown(name)}, reporting period {report.period.label}"
             f" ({report.period.start.isoformat()} to {report.period.end.isoformat()})"
         ),
         (
@@ -364,7 +427,11 @@ def _today() -> dt.date:
 
 def _cmd_period(args: argparse.Namespace) -> int:
     today: dt.date = args.today or _today()
-    period = period_of(args.date)
+    try:
+        period = period_of(args.date)
+    except PeriodError:
+        _say(f"dexcore: {args.date.isoformat()} is after the last reporting period, 9998-H2")
+        return EXIT_UNREADABLE
     entry = can_record(args.date, today)
     print(
         f"{args.date.isoformat()} is in reporting period {period.label}"
@@ -377,10 +444,26 @@ def _cmd_period(args: argparse.Namespace) -> int:
     return EXIT_OK if entry.allowed else EXIT_INVALID
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="dexcore", description="Typed tools for the Data Exchange (DEX)."
+class _Parser(argparse.ArgumentParser):
+    """argparse, saying what is wrong in one ``dexcore:`` line (with exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        _say(f"dexcore: {message} (see `{self.prog} --help`)")
+        sys.exit(EXIT_UNREADABLE)
+
+
+def _add_max_size(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-size",
+        type=parse_size,
+        default=DEFAULT_READ_LIMIT,
+        metavar="SIZE",
+        help="refuse files larger than this, such as 100MB (default: 40MB, four times DSS's limit)",
     )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dexcore", description="Typed tools for the Data Exchange (DEX).")
     parser.add_argument("--version", action="version", version=f"dexcore {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -395,6 +478,7 @@ def _parser() -> argparse.ArgumentParser:
         "--xsd", help="also validate against this DEXFileUpload.xsd (needs dexcore[xsd])"
     )
     checking.add_argument("--format", choices=["text", "json"], default="text")
+    _add_max_size(checking)
     checking.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
@@ -406,12 +490,14 @@ def _parser() -> argparse.ArgumentParser:
     kpi.add_argument("file", help="a DEX bulk-upload XML file, or a dataset in dexcore's JSON form")
     kpi.add_argument("--period", type=_period, required=True, help="such as 2024-H1")
     kpi.add_argument("--format", choices=["text", "json"], default="text")
+    _add_max_size(kpi)
     kpi.set_defaults(run=_cmd_kpi)
 
     summary = commands.add_parser("summary", help="say what a dataset file holds")
     summary.add_argument(
         "file", help="a DEX bulk-upload XML file, or a dataset in dexcore's JSON form"
     )
+    _add_max_size(summary)
     summary.set_defaults(run=_cmd_summary)
 
     slk = commands.add_parser("slk", help="build or validate an SLK-581")
@@ -433,5 +519,25 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
-    status: int = args.run(args)
+    try:
+        status: int = args.run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        _say("dexcore: the output was closed before all of it was written (broken pipe)")
+        return EXIT_UNREADABLE
+    except DexError as error:  # a value no command foresaw, such as a date past 9998
+        _say(f"dexcore: cannot go on: {error}")
+        return EXIT_UNREADABLE
     return status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that Python's own flush at exit stays quiet."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file: nothing to flush at exit
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)

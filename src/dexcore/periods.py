@@ -157,7 +157,10 @@ class ReportingPeriod:
     @property
     def end(self) -> dt.date:
         """The last day of the period."""
-        return self.next().start - dt.timedelta(days=1)
+        last_month = self.number * self.scheme.months
+        if last_month == 12:  # December: the next period starts in the next year
+            return dt.date(self.year, 12, 31)
+        return dt.date(self.year, last_month + 1, 1) - dt.timedelta(days=1)
 
     @property
     def closes_on(self) -> dt.date:

@@ -196,7 +196,10 @@ def _read_int(text: str) -> int:
     text = text.strip()
     if not _INT.fullmatch(text):
         raise BadValueError("must be a whole number written with digits only")
-    return int(text)
+    try:
+        return int(text)
+    except ValueError:  # more digits than Python converts (4,300 by default)
+        raise BadValueError("must be a whole number of a sensible number of digits") from None
 
 
 def _read_decimal(text: str) -> decimal.Decimal:

@@ -25,13 +25,19 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import IO, Any
 
 import attrs
-from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml import (
+    DefusedXmlException,
+    DTDForbidden,
+    EntitiesForbidden,
+    ExternalReferenceForbidden,
+)
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
+from dexcore._files import DEFAULT_READ_LIMIT as _READ_LIMIT
+from dexcore._files import FileTooLarge, open_binary, refuse_larger
 from dexcore._gc import gc_paused
 from dexcore.errors import BulkReadError, InvalidFieldError, UnknownCodeError
 from dexcore.io._schema import (
@@ -48,6 +54,7 @@ from dexcore.rules.engine import Issue, RecordRef, Severity
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_READ_LIMIT",
     "PLACEHOLDERS",
     "BulkSource",
     "BulkUpload",
@@ -59,6 +66,10 @@ __all__ = [
 
 #: DSS's limit on one bulk-upload file: 10 MB, counted in decimal megabytes to be safe.
 DEFAULT_MAX_BYTES = 10_000_000
+
+#: The largest file :func:`read_bulk` and :func:`load_bulk` read unless given ``max_size``:
+#: 40 MB, four times DSS's limit, so that any file DSS could accept is read.
+DEFAULT_READ_LIMIT = _READ_LIMIT
 
 #: Texts that stand in for a missing value in hand-built uploads. DSS rejects them or,
 #: worse, stores them; dexcore refuses them on the way in and on the way out.
@@ -74,6 +85,9 @@ _XSI = "http://www.w3.org/2001/XMLSchema-instance}"
 _XSI_NIL = _XSI + "nil"
 _ROOT = "DEXFileUpload"
 _CHUNK = 1 << 16
+# No DEX record comes near this many elements; a record that does is refused before the
+# tree holding it grows to gigabytes (a 40 MB file can hold ten million empty elements).
+_MOST_ELEMENTS = 100_000
 _BY_TAG = {collection.tag: collection for collection in COLLECTIONS}
 _ID_TAGS = ("ClientId", "CaseId", "SessionId", "Name")
 # Characters XML 1.0 cannot carry, even escaped.
@@ -205,7 +219,7 @@ class _Reader:
     # -- parser callbacks ---------------------------------------------------------------------
 
     def _start_root(self, tag: str, attributes: dict[str, str]) -> None:
-        name = tag.rpartition("}")[2]
+        name = _named(tag.rpartition("}")[2])
         line = self.expat.CurrentLineNumber
         if name != _ROOT:
             raise _Problem(
@@ -262,13 +276,16 @@ class _Reader:
         if done:
             del self.starts[:done]
             self.first = self.cursor
+        if len(self.starts) > _MOST_ELEMENTS:
+            reason = f"a record holds more than {_MOST_ELEMENTS:,} elements; no DEX record does"
+            raise _Problem("xml.too-many-elements", reason, "/", None, self.starts[0])
 
     def _enter(self, group: ET.Element) -> None:
         self.group = group
         number = self.cursor
         self.cursor += 1
         line = self.starts[number - self.first]
-        name = group.tag
+        name = _named(group.tag)
         attributes = self.attributes.pop(number, None)
         if attributes and _foreign(attributes):
             path = f"/{_ROOT}/{name}"
@@ -288,12 +305,12 @@ class _Reader:
             return
         line = self.starts[number - self.first]
         if record.tag != collection.record:
+            name = _named(record.tag)
             reason = (
-                f"{record.tag} is out of place: {collection.tag} holds only"
-                f" {collection.record} elements"
+                f"{name} is out of place: {collection.tag} holds only {collection.record} elements"
             )
             self._structural(
-                "xml.unknown-element", f"/{_ROOT}/{collection.tag}/{record.tag}", line, reason
+                "xml.unknown-element", f"/{_ROOT}/{collection.tag}/{name}", line, reason
             )
             return
         field = collection.field
@@ -345,6 +362,12 @@ class _Reader:
 
 
 _FOREIGN = "{} carries an attribute DEX does not define"
+_LONGEST_NAME = 64  # the longest DEX element name has 50 characters
+
+
+def _named(tag: str) -> str:
+    """An element name for a message: a name no DEX element has may be megabytes long."""
+    return tag if len(tag) <= _LONGEST_NAME else tag[: _LONGEST_NAME // 2] + "…"
 
 
 def _foreign(attributes: Mapping[str, str]) -> bool:
@@ -433,7 +456,7 @@ def _value(element: Element, node: ET.Element, path: str, marks: _Marks | None) 
     for number, child in enumerate(node, 1):
         if _has_text(child.tail):
             raise _unexpected_text(node, path)
-        child_path = f"{path}/{child.tag}[{number}]"
+        child_path = f"{path}/{_named(child.tag)}[{number}]"
         if marks is not None and child in marks and _foreign(marks[child]):
             raise _Problem(
                 "xml.unexpected-attribute", _FOREIGN.format(child.tag), child_path, child
@@ -510,8 +533,9 @@ def _misplaced(shape: Shape, node: ET.Element, child: ET.Element, path: str, las
     """The problem of a ``child`` that is unknown, repeated or out of order."""
     found = shape.by_tag.get(child.tag)
     if found is None:
-        reason = f"{child.tag} is not an element of {node.tag}"
-        return _Problem("xml.unknown-element", reason, f"{path}/{child.tag}", child)
+        name = _named(child.tag)
+        reason = f"{name} is not an element of {node.tag}"
+        return _Problem("xml.unknown-element", reason, f"{path}/{name}", child)
     if found[0] == last:
         reason = f"{child.tag} appears more than once"
         return _Problem("xml.repeated-element", reason, f"{path}/{child.tag}", child)
@@ -545,21 +569,54 @@ def _missing(shape: Shape, node: ET.Element, path: str, values: Mapping[str, Any
         raise _Problem("xml.missing-element", reason, f"{path}/{element.tag}", child)
 
 
-def _open(source: BulkSource) -> tuple[IO[bytes], int | None, bool]:
-    """A binary stream for ``source``, its size when known, and whether to close it."""
+def _open(source: BulkSource, limit: int | None) -> tuple[IO[bytes], int | None, bool]:
+    """A binary stream for ``source``, its size when known, and whether to close it.
+
+    Raises :class:`FileTooLarge` when the size is known and above ``limit``.
+    """
     if isinstance(source, (bytes, bytearray)):
+        if limit is not None and len(source) > limit:
+            raise FileTooLarge(limit)
         return io.BytesIO(bytes(source)), len(source), True
     if isinstance(source, (str, os.PathLike)):
         try:
-            stream = Path(source).open("rb")  # noqa: SIM115 (closed by the caller)
+            stream = open_binary(source)
         except OSError as error:
             raise BulkReadError(
                 "xml.cannot-open", "/", None, f"the file cannot be opened ({error.strerror})"
             ) from None
-        return stream, os.fstat(stream.fileno()).st_size, True
+        try:
+            return stream, refuse_larger(stream, limit), True
+        except FileTooLarge:
+            stream.close()
+            raise
     if hasattr(source, "read"):
+        refuse_larger(source, limit)
         return source, None, False
     raise TypeError("read_bulk needs a path, bytes or a binary file object")
+
+
+def _feed(feed: Callable[[bytes], None], chunk: bytes) -> None:
+    """Give ``chunk`` to the parser; an encoding it cannot use is the file's problem."""
+    try:
+        feed(chunk)
+    except DefusedXmlException:
+        raise  # a ValueError too, reported as what it is
+    except (LookupError, ValueError):  # from expat's handler for an encoding it lacks
+        reason = "the XML declaration names an encoding that cannot be read; save as UTF-8"
+        raise _Problem("xml.bad-encoding", reason, "/", None, 1) from None
+
+
+def _next_size(expat: Any, done: int) -> int:  # noqa: ANN401 (pyexpat's parser has no public type)
+    """How much to read next: at least as much as expat holds back, unparsed.
+
+    Expat 2.5 reads an unfinished token (a long tag name, attribute or
+    comment) again from its start at every chunk, so feeding a long token a
+    chunk at a time takes time in the square of its length. Feeding it at
+    least as much again as it holds each time keeps the total linear.
+    """
+    held: int = done - expat.CurrentByteIndex
+    return max(_CHUNK, held)
 
 
 def _read_one(
@@ -568,6 +625,7 @@ def _read_one(
     collect: bool,
     file_label: str,
     progress: Callable[[int, int | None], None] | None,
+    limit: int | None = DEFAULT_READ_LIMIT,
 ) -> _Reader:
     reader = _Reader(collect=collect, file_label=file_label)
     parser = DefusedXMLParser(
@@ -576,21 +634,14 @@ def _read_one(
     # defusedxml guards the DTD, entity and external-reference handlers of its expat
     # parser; the element handlers go to the reader and ElementTree's C tree builder.
     reader.attach(parser.parser)
-    stream, size, owned = _open(source)
-    done = 0
     try:
-        while chunk := stream.read(_CHUNK):
-            if isinstance(chunk, str):
-                raise TypeError("read_bulk needs a binary file object, opened with 'rb'")
-            parser.feed(chunk)
-            reader.drain()
-            done += len(chunk)
-            if progress is not None:
-                progress(done, size)
-        if done == 0:
-            raise _Problem("xml.not-well-formed", "the file is empty", "/", None, 1)  # noqa: TRY301
-        parser.close()
-        reader.drain(final=True)
+        stream, size, owned = _open(source, limit)
+    except FileTooLarge as error:
+        raise BulkReadError("xml.too-large", "/", None, error.reason()) from None
+    try:
+        _parse(parser, reader, stream, (size, limit), progress)
+    except FileTooLarge as error:
+        raise BulkReadError("xml.too-large", "/", None, error.reason()) from None
     except _Problem as problem:
         raise BulkReadError(problem.code, problem.path, problem.line, problem.reason) from None
     except ParseError as error:
@@ -617,6 +668,32 @@ def _read_one(
         if owned:
             stream.close()
     return reader
+
+
+def _parse(
+    parser: DefusedXMLParser,
+    reader: _Reader,
+    stream: IO[bytes],
+    size_and_limit: tuple[int | None, int | None],
+    progress: Callable[[int, int | None], None] | None,
+) -> None:
+    """Feed ``stream`` to ``parser`` and let ``reader`` take each record as it completes."""
+    size, limit = size_and_limit
+    done = 0
+    while chunk := stream.read(_next_size(parser.parser, done)):
+        if isinstance(chunk, str):
+            raise TypeError("read_bulk needs a binary file object, opened with 'rb'")
+        done += len(chunk)
+        if limit is not None and done > limit:
+            raise FileTooLarge(limit)  # a device or a pipe that goes on
+        _feed(parser.feed, chunk)
+        reader.drain()
+        if progress is not None:
+            progress(done, size)
+    if done == 0:
+        raise _Problem("xml.not-well-formed", "the file is empty", "/", None, 1)
+    parser.close()
+    reader.drain(final=True)
 
 
 def _line(parser: DefusedXMLParser) -> int | None:
@@ -709,7 +786,10 @@ class _QuickReader(_Reader):
 
 
 def _read_quick(
-    source: BulkSource, *, progress: Callable[[int, int | None], None] | None
+    source: BulkSource,
+    *,
+    progress: Callable[[int, int | None], None] | None,
+    limit: int | None = DEFAULT_READ_LIMIT,
 ) -> _QuickReader | None:
     """The records of ``source`` read the quick way, or ``None`` to read it the full way.
 
@@ -724,11 +804,11 @@ def _read_quick(
             return None
         start = source.tell()
     try:
-        stream, size, owned = _open(source)
-    except (BulkReadError, TypeError):
+        stream, size, owned = _open(source, limit)
+    except (BulkReadError, TypeError, FileTooLarge):
         return None  # the full reader says why
     try:
-        reader = _quick(stream, size, progress)
+        reader = _quick(stream, size, progress, limit)
     finally:
         if owned:
             stream.close()
@@ -737,36 +817,62 @@ def _read_quick(
     return reader
 
 
+def _plain(chunk: bytes, before: bytes) -> bool:
+    """Whether the quick path may go on with ``chunk`` (``before``: the byte that preceded it).
+
+    Not with an attribute, perhaps (any ``=``: the full reader checks them),
+    nor with a comment, a CDATA section or a processing instruction, which
+    may hold ``>`` and run on for megabytes; nor with a whole chunk without
+    a ``>``, which only a tag name or a text of that length can make. So no
+    token the C parser sees spans more than two chunks: expat 2.5 reads an
+    unfinished token again at every chunk, in time growing with its square.
+    """
+    if b"=" in chunk or b"<!" in chunk or b"<?" in chunk:
+        return False
+    if before == b"<" and chunk[:1] in (b"!", b"?"):
+        return False
+    return len(chunk) < _CHUNK or b">" in chunk
+
+
 def _quick(
-    stream: IO[bytes], size: int | None, progress: Callable[[int, int | None], None] | None
+    stream: IO[bytes],
+    size: int | None,
+    progress: Callable[[int, int | None], None] | None,
+    limit: int | None = DEFAULT_READ_LIMIT,
 ) -> _QuickReader | None:
     head = stream.read(_CHUNK)
     if not isinstance(head, bytes):
         return None
     end = _root_end(head)
-    if end is None or b"=" in head[end:]:
+    if end is None or not _plain(head[end:], b">"):
         return None
     reader = _QuickReader(collect=False, file_label="")
     builder = reader.builder
     # Safe here, though ruff cannot know it: _root_end has ruled out any DTD, so the file
     # can neither declare an entity nor refer to an external one.
     parser = ET.XMLParser(target=builder)  # noqa: S314
-    done = 0
+    done = opened = taken = 0  # bytes; elements opened since the last record; records
     chunk = head
     try:
         while chunk:
+            done += len(chunk)
+            opened += chunk.count(b"<")
+            if (limit is not None and done > limit) or opened > _MOST_ELEMENTS:
+                return None  # the full reader says why
             parser.feed(chunk)
             reader.root = builder.close()  # the C builder hands over its root mid-parse too
             reader.drain()
-            done += len(chunk)
+            records = sum(map(len, reader.records.values()))
+            if records != taken:
+                taken, opened = records, 0
             if progress is not None:
                 progress(done, size)
-            chunk = stream.read(_CHUNK)
-            if b"=" in chunk:  # an attribute, perhaps: the full reader checks them
+            before, chunk = chunk[-1:], stream.read(_CHUNK)
+            if not _plain(chunk, before):
                 return None
         parser.close()
         reader.drain(final=True)
-    except (_NotQuick, ParseError):
+    except (_NotQuick, ParseError, LookupError, ValueError):
         return None
     return reader
 
@@ -782,6 +888,7 @@ def load_bulk(
     *,
     collect: bool = True,
     progress: Callable[[int, int | None], None] | None = None,
+    max_size: int | None = DEFAULT_READ_LIMIT,
 ) -> BulkUpload:
     """Read one bulk-upload file, or several in upload order, into a :class:`BulkUpload`.
 
@@ -797,13 +904,21 @@ def load_bulk(
             go on. With ``False``, the first such record raises.
         progress: Called after each chunk with the bytes read so far and the
             file's size (``None`` when unknown).
+        max_size: The largest file to read, in bytes; ``None`` for no limit.
+            The default, :data:`DEFAULT_READ_LIMIT` (40 MB), is four times
+            DSS's limit of 10 MB a file.
 
     Raises:
-        BulkReadError: the file cannot be opened, is not well-formed XML,
-            declares a DTD or an entity, or does not start with
-            ``DEXFileUpload``; or, with ``collect=False``, a record is bad.
+        BulkReadError: the file cannot be opened, is larger than
+            ``max_size`` (code ``xml.too-large``), is not well-formed XML,
+            names an encoding that cannot be read, declares a DTD or an
+            entity, does not start with ``DEXFileUpload``, or holds a
+            record of more than 100,000 elements; or, with
+            ``collect=False``, a record is bad.
     """
-    return _read_all(_sources(source), collect=collect, progress=progress, quick=False)
+    return _read_all(
+        _sources(source), collect=collect, progress=progress, quick=False, max_size=max_size
+    )
 
 
 def _read_all(
@@ -812,6 +927,7 @@ def _read_all(
     collect: bool,
     progress: Callable[[int, int | None], None] | None,
     quick: bool,
+    max_size: int | None,
 ) -> BulkUpload:
     """Read ``sources`` in order; with ``quick``, the quick way where it can (no lines then)."""
     records: dict[str, list[Any]] = {c.field: [] for c in COLLECTIONS}
@@ -822,9 +938,13 @@ def _read_all(
         # The reader makes no reference cycles, yet the collector's passes over the growing
         # dataset would take a fifth of the reading time (see dexcore._gc).
         with gc_paused():
-            reader: _Reader | None = _read_quick(one, progress=progress) if quick else None
+            reader: _Reader | None = None
+            if quick:
+                reader = _read_quick(one, progress=progress, limit=max_size)
             if reader is None:
-                reader = _read_one(one, collect=collect, file_label=label, progress=progress)
+                reader = _read_one(
+                    one, collect=collect, file_label=label, progress=progress, limit=max_size
+                )
         offsets = {c.kind: len(records[c.field]) for c in COLLECTIONS}
         for (kind, index), line in reader.lines.items():
             lines[(kind, index + offsets[kind])] = line
@@ -847,6 +967,7 @@ def read_bulk(
     *,
     problems: list[Issue] | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    max_size: int | None = DEFAULT_READ_LIMIT,
 ) -> Dataset:
     """The dataset in one bulk-upload file, or in several read in upload order.
 
@@ -863,12 +984,16 @@ def read_bulk(
             this list as an :class:`~dexcore.rules.Issue` and left out of the
             dataset; otherwise the first one raises.
         progress: As for :func:`load_bulk`.
+        max_size: As for :func:`load_bulk`.
 
     Raises:
-        BulkReadError: the file, or (without ``problems``) one record, cannot be read.
+        BulkReadError: the file, or (without ``problems``) one record, cannot
+            be read; as for :func:`load_bulk`.
     """
     collect = problems is not None
-    upload = _read_all(_sources(source), collect=collect, progress=progress, quick=True)
+    upload = _read_all(
+        _sources(source), collect=collect, progress=progress, quick=True, max_size=max_size
+    )
     if problems is not None:
         problems.extend(upload.problems)
     return upload.dataset

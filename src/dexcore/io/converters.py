@@ -22,9 +22,11 @@ import datetime as dt
 import decimal
 import json
 import re
-from collections.abc import Iterator
-from typing import Any, TypeVar
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar, get_args, get_origin
 
+import attrs
 import cattrs
 from cattrs.errors import (
     AttributeValidationNote,
@@ -47,6 +49,11 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+#: How many items of one list may fail before the rest of the list is left unexamined.
+#: cattrs would gather an error for every item, and a list of millions of bad items
+#: (a long string counts as a list of its characters) would cost gigabytes.
+_MOST_FAILURES = 20
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -105,8 +112,45 @@ def _structure_code(value: object, cls: type[CodeEnum]) -> CodeEnum:
     raise _WrongTypeError(f"expected a {cls.__name__} code as text")
 
 
+def _is_tuple_of(cls: object) -> bool:
+    args = get_args(cls)
+    return get_origin(cls) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _tuple_hook(cls: Any, converter: cattrs.Converter) -> Callable[[object, object], Any]:  # noqa: ANN401
+    """A hook for ``tuple[X, ...]`` that takes only a list and stops after a few bad items."""
+    item_type = get_args(cls)[0]
+    item_hook = converter.get_structure_hook(item_type)
+
+    def structure_tuple(value: object, _type: object) -> tuple[Any, ...]:
+        if not isinstance(value, (list, tuple)):
+            raise _WrongTypeError("expected a list")
+        items, failures = [], []
+        for index, item in enumerate(value):
+            try:
+                items.append(item_hook(item, item_type))
+            except Exception as error:  # noqa: BLE001 (gathered like cattrs does, listed later)
+                note = IterableValidationNote(
+                    f"Structuring {cls} @ index {index}", index, item_type
+                )
+                error.__notes__ = [*getattr(error, "__notes__", []), note]
+                failures.append(error)
+                left = len(value) - index - 1
+                if len(failures) == _MOST_FAILURES and left:
+                    failures.append(DexValueError(_UNEXAMINED.format(left)))
+                    break
+        if failures:
+            raise IterableValidationError(f"While structuring {cls!r}", failures, cls)
+        return tuple(items)
+
+    return structure_tuple
+
+
+_UNEXAMINED = "too many problems: the list's remaining {} items were not examined"
+
+
 def configure_converter(converter: cattrs.Converter) -> None:
-    """Register dexcore's hooks (dates, decimals, strict scalars) on ``converter``."""
+    """Register dexcore's hooks (dates, decimals, strict scalars, lists) on ``converter``."""
     # Class-based hooks dispatch on the most specific class, so the CodeEnum hook wins over
     # the str hook for the StrEnum code tables.
     converter.register_unstructure_hook(CodeEnum, _code_value)
@@ -118,6 +162,7 @@ def configure_converter(converter: cattrs.Converter) -> None:
     converter.register_structure_hook(bool, _structure_bool)
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook_factory(_is_tuple_of, _tuple_hook)
 
 
 def make_converter() -> cattrs.Converter:
@@ -144,8 +189,13 @@ def structure(data: object, cls: type[T]) -> T:
     """Build a ``cls`` from plain data.
 
     Raises:
-        DexStructureError: listing every problem with its path.
+        DexStructureError: listing every problem with its path (after 20 bad
+            items of one list, the rest of that list is not examined).
     """
+    if attrs.has(cls) and not isinstance(data, Mapping):
+        raise DexStructureError(
+            cls.__name__, (("$", "expected a mapping of field names to values (a JSON object)"),)
+        )
     try:
         return _DEFAULT.structure(data, cls)
     except (cattrs.BaseValidationError, DexError, ForbiddenExtraKeysError) as error:
@@ -161,14 +211,21 @@ def dataset_from_json(text: str | bytes) -> Dataset:
     """Read a dataset from JSON text.
 
     Raises:
-        DexStructureError: the text is not JSON, or not a dataset (every
-            problem listed with its path).
+        DexStructureError: the text is not JSON, is nested too deeply, holds
+            a number of more digits than Python reads, or is not a dataset
+            (each problem listed with its path; after 20 bad items of one
+            list, the rest of that list is not examined).
     """
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         where = getattr(error, "lineno", None)
         reason = "not valid JSON" + (f" (line {where})" if where is not None else "")
+        raise DexStructureError("Dataset", (("$", reason),)) from None
+    except RecursionError:
+        raise DexStructureError("Dataset", (("$", "nested too deeply to be a dataset"),)) from None
+    except ValueError:  # Python's own limit on the digits of a whole number
+        reason = f"a number has more than {sys.get_int_max_str_digits()} digits"
         raise DexStructureError("Dataset", (("$", reason),)) from None
     return structure(data, Dataset)
 

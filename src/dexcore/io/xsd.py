@@ -12,12 +12,13 @@ compiling the schema and lists what it repaired in :attr:`DexSchema.repairs`.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import IO, Any
 
 import attrs
+from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring, tostring
 
+from dexcore._files import DEFAULT_READ_LIMIT, FileTooLarge, read_limited
 from dexcore.errors import BulkReadError, DexValueError
 from dexcore.rules.engine import Issue, RecordRef, Severity
 
@@ -61,12 +62,27 @@ class DexSchema:
 
         data = source if isinstance(source, bytes) else None
         if isinstance(source, (str, os.PathLike)):
-            data = Path(source).read_bytes()
+            data = read_limited(source, None)
         elif data is None:
             data = source.read()  # type: ignore[union-attr]
-        resource = xmlschema.XMLResource(data, defuse="always")
+        try:
+            resource = xmlschema.XMLResource(data, defuse="always")
+            errors = list(self.schema.iter_errors(resource))
+        except (xmlschema.XMLSchemaException, RecursionError) as failure:
+            # Such as XMLResourceExceeded: nested deeper than xmlschema reads (1,000 levels).
+            reason = f"the file cannot be validated against the schema ({type(failure).__name__})"
+            file = RecordRef(kind="file")
+            return [
+                Issue(
+                    code="xsd.invalid",
+                    severity=Severity.ERROR,
+                    message=reason,
+                    record=file,
+                    path="/",
+                )
+            ]
         issues = []
-        for error in self.schema.iter_errors(resource):
+        for error in errors:
             line = getattr(error, "sourceline", None)
             path = error.path or "/"
             reason = str(error.reason or "does not match the schema")
@@ -88,12 +104,21 @@ class DexSchema:
         return issues
 
 
-def load_schema(source: str | os.PathLike[str] | bytes) -> DexSchema:
+def load_schema(
+    source: str | os.PathLike[str] | bytes, *, max_size: int | None = DEFAULT_READ_LIMIT
+) -> DexSchema:
     """Compile a DSS bulk-upload XSD, repairing ``^``/``$`` anchors in its patterns.
+
+    Args:
+        source: The schema's path or bytes.
+        max_size: The largest schema file to read, in bytes (``None``: no
+            limit); by default 40 MB, as for bulk-upload files.
 
     Raises:
         DexValueError: ``xmlschema`` is not installed, or the schema cannot be compiled.
-        BulkReadError: the schema file cannot be read or is not well-formed XML.
+        BulkReadError: the schema file cannot be read, is larger than
+            ``max_size``, is not well-formed XML, names an encoding that
+            cannot be read, or declares a DTD.
     """
     try:
         import xmlschema  # noqa: PLC0415 (an optional extra)
@@ -101,18 +126,7 @@ def load_schema(source: str | os.PathLike[str] | bytes) -> DexSchema:
         raise DexValueError(
             "validating against an XSD needs the xmlschema package: pip install 'dexcore[xsd]'"
         ) from None
-    try:
-        text = source if isinstance(source, bytes) else Path(source).read_bytes()
-    except OSError as error:
-        reason = f"the schema cannot be opened ({error.strerror})"
-        raise BulkReadError("xsd.cannot-open", "/", None, reason) from None
-    try:
-        root = fromstring(text, forbid_dtd=True)
-    except ParseError as error:
-        line = error.position[0] if error.position else None
-        raise BulkReadError(
-            "xsd.not-well-formed", "/", line, "the schema is not well-formed XML"
-        ) from None
+    root = _schema_root(source, max_size)
     repairs = []
     for owner in root.iter(f"{_XS}simpleType"):
         for facet in owner.iter(f"{_XS}pattern"):
@@ -123,6 +137,31 @@ def load_schema(source: str | os.PathLike[str] | bytes) -> DexSchema:
                 repairs.append((owner.get("name", "(anonymous)"), before, after))
     try:
         schema = xmlschema.XMLSchema(tostring(root, encoding="unicode"), defuse="always")
-    except xmlschema.XMLSchemaException as error:
+    except (xmlschema.XMLSchemaException, RecursionError) as error:
         raise DexValueError(f"the schema cannot be compiled: {type(error).__name__}") from None
     return DexSchema(schema=schema, repairs=tuple(repairs))
+
+
+def _schema_root(source: str | os.PathLike[str] | bytes, limit: int | None) -> Any:  # noqa: ANN401 (an ElementTree element)
+    """The parsed schema document, or the :class:`BulkReadError` that says why not."""
+    try:
+        text = source if isinstance(source, bytes) else read_limited(source, limit)
+        if limit is not None and len(text) > limit:
+            raise FileTooLarge(limit)  # noqa: TRY301 (bytes are held to the limit too)
+        return fromstring(text, forbid_dtd=True)
+    except OSError as error:
+        reason = f"the schema cannot be opened ({error.strerror})"
+        raise BulkReadError("xsd.cannot-open", "/", None, reason) from None
+    except FileTooLarge as error:
+        raise BulkReadError("xsd.too-large", "/", None, error.reason()) from None
+    except ParseError as error:
+        line = error.position[0] if error.position else None
+        raise BulkReadError(
+            "xsd.not-well-formed", "/", line, "the schema is not well-formed XML"
+        ) from None
+    except DefusedXmlException:
+        reason = "the schema declares a DTD or an entity, which are not allowed"
+        raise BulkReadError("xsd.forbidden", "/", None, reason) from None
+    except (LookupError, ValueError):  # from expat's handler for an encoding it lacks
+        reason = "the schema names an encoding that cannot be read; save it as UTF-8"
+        raise BulkReadError("xsd.bad-encoding", "/", None, reason) from None

@@ -24,6 +24,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import parse as safe_parse
 
+from dexcore._files import DEFAULT_READ_LIMIT, FileTooLarge, read_limited
 from dexcore.errors import DexError, ReferenceDataError
 from dexcore.model.codes import ScoreType
 from dexcore.reference.tables import (
@@ -143,12 +144,19 @@ def _score_type(element: Element, path: str, source: str) -> ScoreTypeInfo:
     )
 
 
-def _parse(source: Source) -> Element:
+def _bytes(source: Source, limit: int | None) -> bytes:
+    """The document's bytes, at most ``limit`` of them (:class:`FileTooLarge` beyond)."""
+    if isinstance(source, (str, os.PathLike)):
+        return read_limited(source, limit)
+    data = source if isinstance(source, bytes) else source.read(-1 if limit is None else limit + 1)
+    if limit is not None and len(data) > limit:
+        raise FileTooLarge(limit)
+    return data
+
+
+def _parse(source: Source, limit: int | None) -> Element:
     try:
-        if isinstance(source, bytes):
-            tree = safe_parse(io.BytesIO(source), forbid_dtd=True)
-        else:
-            tree = safe_parse(source, forbid_dtd=True)
+        tree = safe_parse(io.BytesIO(_bytes(source, limit)), forbid_dtd=True)
     except DefusedXmlException:
         raise ReferenceDataError("DTDs, entities and external references are refused") from None
     except ParseError as error:
@@ -156,6 +164,12 @@ def _parse(source: Source) -> Element:
         raise ReferenceDataError("not well-formed XML", line=line) from None
     except OSError as error:
         raise ReferenceDataError(f"cannot read the file ({error.strerror})") from None
+    except FileTooLarge as error:
+        raise ReferenceDataError(error.reason()) from None
+    except (LookupError, ValueError):  # from expat's handler for an encoding it lacks
+        raise ReferenceDataError(
+            "the XML declaration names an encoding that cannot be read; save as UTF-8"
+        ) from None
     root = tree.getroot()
     if root is None or _local(root.tag) != "DEXReferenceData":
         raise ReferenceDataError("the root element is not DEXReferenceData", path="/")
@@ -167,6 +181,7 @@ def load_reference_xml(
     *,
     source_id: str = "file",
     description: str = "DEXReferenceData file supplied by the caller",
+    max_size: int | None = DEFAULT_READ_LIMIT,
 ) -> ReferenceData:
     """Read a DSS ``DEXReferenceData`` document.
 
@@ -174,6 +189,8 @@ def load_reference_xml(
         source: A path, the document's bytes, or a binary file object.
         source_id: The id recorded as every item's source.
         description: What the file is, recorded under ``source_id``.
+        max_size: The largest document to read, in bytes (``None``: no limit);
+            by default 40 MB, as for bulk-upload files.
 
     Returns:
         The tables and SCORE types the file holds (it has no service types;
@@ -181,11 +198,12 @@ def load_reference_xml(
         :meth:`~dexcore.reference.ReferenceData.updated_with` to keep them).
 
     Raises:
-        ReferenceDataError: the document is not well-formed, uses a DTD or
-            entities, or an element is missing or malformed; the error names
-            the element's path.
+        ReferenceDataError: the document cannot be read, is larger than
+            ``max_size``, is not well-formed, names an encoding that cannot
+            be read, uses a DTD or entities, or an element is missing or
+            malformed; the error names the element's path.
     """
-    root = _parse(source)
+    root = _parse(source, max_size)
     tables: dict[str, CodeTable] = {}
     score_types: dict[ScoreType, ScoreTypeInfo] = {}
     for n, element in enumerate(_children(root, "ReferenceDataItems"), start=1):
