@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
+# NumPy's BLAS starts a pool of native threads when it is imported (the attack tests import
+# SciPy), and dexcore rightly refuses to fork a process with other threads: keep the BLAS to
+# the calling thread so the parallel-check tests can fork whatever was imported first.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+from hypothesis import HealthCheck, settings  # noqa: E402 (after the environment is set)
 
 settings.register_profile(
     "default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
