@@ -1,4 +1,4 @@
-"""SLK-581: generation, validation and sex codes (reference/slk581.md R1-R12)."""
+"""SLK-581: generation, validation and sex codes (AIHW METeOR 349510, 349481, 349483)."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ METEOR_PATTERN = re.compile(
         ("Hua", "Elizabeth", "UA2LI"),
         ("Brown", "Elizabeth", "RONLI"),
         ("Thompson", "Robert", "HOPOB"),
-        # Hyphens, apostrophes, spaces, full stops are deleted before counting (R2, D1).
+        # Hyphens, apostrophes, spaces, full stops are deleted before counting (METeOR 349481).
         ("Lee-Archer", "Jo-Anne", "EEROA"),
         ("O'Mara", "D'Arcy", "MAAAR"),
         ("De Vries", "Eu Jin", "EVIUJ"),
@@ -63,23 +63,23 @@ METEOR_PATTERN = re.compile(
         ("O\u2019Brien", "Jo,hn", "BREOH"),
         ("McDonald", "Mac", "CDNAC"),
         ("MacKenzie", "Ng", "ACEG2"),
-        # Accents: NFKD then drop the marks (PMHC's Amelie case) (D3).
+        # Accents: NFKD then drop the marks (the PMHC MDS SLK test data's Amelie case).
         ("Amélie", "Zoë", "MEIOE"),
         ("Núñez", "José", "UNZOS"),
         # Letters with no ASCII decomposition are dropped, not transliterated.
         ("Øster", "Åse", "TE2SE"),
         ("Strauß", "Jürgen", "TRUUR"),
-        # Digits and other symbols are not letters (D2).
+        # Digits and other symbols are not letters (docs/slk.md, where implementations disagree).
         ("J0nes", "R0bert", "NE2BE"),
         # Lower case, surrounding blanks.
         ("  smith ", " jo ", "MIHO2"),
-        # Missing names (R5, R6) and names with no letters left (R7, D4).
+        # Missing names (METeOR 349481, 349483) and names with no letters left (docs/slk.md rule 4).
         (None, "Jo", "999O2"),
         ("Smith", None, "MIH99"),
         ("", "   ", "99999"),
         ("-", "?", "99999"),
         ("Иванов", "123", "99999"),
-        # Short names are padded with 2 in the missing positions (R3, R4).
+        # Short names are padded with 2 in the missing positions (METeOR 349481, 349483).
         ("Bo", "Al", "O22L2"),
         ("Ngo", "Li", "GO2I2"),
     ],
@@ -103,7 +103,7 @@ def test_name_parts(family: str | None, given_name: str | None, name_part: str) 
 def test_one_letter_names_differ_by_policy(
     family: str, given_name: str, dex: str, meteor: str
 ) -> None:
-    """METeOR pads a one-letter name to 222/22; DSS's expression admits neither (D5)."""
+    """METeOR pads a one-letter name to 222/22; DSS's expression admits neither (docs/slk.md)."""
     assert generate(family, given_name, DOB, 1, policy=DEX)[:5] == dex
     assert generate(family, given_name, DOB, 1, policy=METEOR)[:5] == meteor
 
@@ -205,7 +205,8 @@ def test_names_must_be_text(value: object) -> None:
     assert caught.value.field == "family_name"
 
 
-# (key, valid under DEX, valid under METeOR): reference/slk581.md §5.
+# (key, valid under DEX, valid under METeOR). Keys from the PMHC MDS SLK validation tests and
+# published examples (docs/sources.md, SLK-581); the DEX verdicts follow DSS's expression.
 VALIDATION = [
     ("TEEOH070619541", True, True),
     ("O22N2070619543", True, True),

@@ -1,22 +1,26 @@
-"""Build ``src/dexcore/reference/data/reference-snapshot.json``.
+"""Build ``src/dexcore/reference/data/reference-snapshot.json`` from ``tools/data/``.
 
 Usage::
 
-    python tools/build_reference_snapshot.py ../shared/reference/data/DEXReferenceData-2015.xml \
-        ../shared/reference/dex-spec.md
+    python tools/build_reference_snapshot.py [--data DIR] [--out FILE]
 
-The base is DSS's 2015 reference-data export. On top of it go the later
-additions that ``dex-spec.md`` §2.8, §2.9 and §5 record, each marked with its
-source, and the 304 service types of a 2025 third-party cache. Run it again
-when a source changes and review the JSON diff.
+With no arguments it reads only files in this repository and rewrites the
+committed snapshot, byte for byte, when nothing has changed. The base is DSS's
+2015 reference-data export (``tools/data/DEXReferenceData-2015.xml``; its
+provenance is in ``tools/data/README.md``). On top of it go the later codes of
+``code-additions.csv`` and the service types of ``service-types.csv``, each row
+marked with its source id (the ids are described in :data:`SOURCES` and in
+``docs/sources.md``). Run it again when a source changes and review the JSON
+diff.
 """
 
 from __future__ import annotations
 
+import argparse
+import csv
 import datetime as dt
 import json
-import re
-import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from dexcore.model.codes import ScoreType
@@ -32,7 +36,12 @@ from dexcore.reference.tables import (
 )
 from dexcore.reference.xml import load_reference_xml
 
-OUT = Path(__file__).resolve().parent.parent / "src/dexcore/reference/data/reference-snapshot.json"
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tools" / "data"
+OUT = ROOT / "src" / "dexcore" / "reference" / "data" / "reference-snapshot.json"
+BASE_XML = "DEXReferenceData-2015.xml"
+CODE_ADDITIONS = "code-additions.csv"
+SERVICE_TYPES = "service-types.csv"
 
 SOURCES = {
     "dss-2015": (
@@ -53,91 +62,10 @@ SOURCES = {
     ),
 }
 
-# (table, code, description, source, available_from)
-ADDITIONS: list[tuple[str, str, str, str, dt.date | None]] = [
-    (CodeType.GENDER, "OTHER", "Other (with gender details)", "cache-2025", None),
-    (CodeType.EXIT_REASON, "NEEDSMET", "Client needs have been met", "cache-2025", None),
-    (CodeType.EXIT_REASON, "NOLONGERELIGIBLE", "Client no longer eligible", "cache-2025", None),
-    *[
-        (CodeType.REFERRAL_SOURCE, code, "", "cache-2025", None)
-        for code in (
-            "LINKAGE",
-            "COS",
-            "HSP",
-            "LACREF",
-            "NDIS",
-            "LENDERFINANCIAL",
-            "ACCOUNTING",
-            "SGOVCHILDPROT",
-            "JUSTICE",
-            "HOUSING",
-        )
-    ],
-]
+# Tables that did not exist in 2015 and whose whole code list the sources give.
+COMPLETE_NEW_TABLES = {CodeType.CLIENT_ATTENDANCE_PROFILE, CodeType.SERVICE_SETTING}
 
-# New tables: (table, complete, [(code, description, source)], available_from)
-NEW_TABLES: list[tuple[str, bool, list[tuple[str, str, str]], dt.date | None]] = [
-    (
-        CodeType.CLIENT_ATTENDANCE_PROFILE,
-        True,
-        [
-            ("FAMILY", "Family", "cache-2025"),
-            ("COMMEVENT", "Community event", "cache-2025"),
-            ("PSGROUP", "Peer support group", "cache-2025"),
-            ("COUPLE", "Couple", "cache-2025"),
-            ("COHABITANTS", "Cohabitants", "cache-2025"),
-        ],
-        dt.date(2018, 4, 23),
-    ),
-    (
-        CodeType.SERVICE_SETTING,
-        True,
-        [
-            ("ORGOUTLETOFFICE", "Organisation outlet or office", "dexcore"),
-            ("CLRES", "Client's residence", "dexcore"),
-            ("COMMVENUE", "Community venue", "dexcore"),
-            ("PARORG", "Partner organisation", "dexcore"),
-            ("TELE", "Telephone", "dexcore"),
-            ("DIGITAL", "Digital or online", "dexcore"),
-            ("HEALTHFACILITY", "Health facility", "dexcore"),
-            ("EDUFACILITY", "Education facility", "dexcore"),
-            ("JUSTICEFACILITY", "Justice facility", "dexcore"),
-        ],
-        dt.date(2018, 8, 18),
-    ),
-    (
-        CodeType.HOMELESS_INDICATOR,
-        False,
-        [("ATRISK", "At risk", "cache-2025")],
-        dt.date(2018, 4, 23),
-    ),
-    (
-        CodeType.EDUCATION_LEVEL,
-        False,
-        [("PREPRIMARY", "Pre-primary education", "cache-2025")],
-        dt.date(2018, 4, 23),
-    ),
-    (
-        CodeType.EMPLOYMENT_STATUS,
-        False,
-        [("WORKFULLTIME", "Paid work, full time", "cache-2025")],
-        dt.date(2018, 4, 23),
-    ),
-    (
-        CodeType.NDIS_ELIGIBILITY,
-        False,
-        [("ELIGIBLE", "Eligible", "cache-2025")],
-        dt.date(2018, 4, 23),
-    ),
-    (
-        CodeType.ASSESSED_BY,
-        False,
-        [("SDJOINT", "SCORE directly - joint", "protocols-v13")],
-        None,
-    ),
-]
-
-# Tables known to have codes that no available source lists (dex-spec.md §2.8, §9).
+# Tables known to have codes that no available source lists (see docs/reference-data.md).
 INCOMPLETE = {
     CodeType.REASON_FOR_ASSISTANCE,  # the 2018 "Employment" category's code is unconfirmed
     CodeType.REFERRAL_PURPOSE,  # likewise
@@ -153,46 +81,70 @@ NEW_DOMAINS = [
 SCORE_CHANGE = dt.date(2018, 8, 19)
 
 
-def service_types(spec: str) -> dict[int, ServiceType]:
-    """Parse the ``id name; id name; …`` list of dex-spec.md §2.9."""
-    line = next(line for line in spec.splitlines() if line.startswith("1 Intake/assessment;"))
-    found = {}
-    for entry in line.split(";"):
-        match = re.fullmatch(r"\s*(\d+) (.+?)\s*", entry)
-        if match is None:
-            raise SystemExit("cannot parse service type list entry")
-        number = int(match.group(1))
-        found[number] = ServiceType(
-            service_type_id=number, name=match.group(2), source="cache-2025"
+def _rows(path: Path, columns: Sequence[str]) -> Iterator[dict[str, str]]:
+    """The rows of a CSV file whose header is exactly ``columns``, each checked for a source."""
+    with path.open(encoding="utf-8", newline="") as stream:
+        reader = csv.DictReader(stream)
+        if reader.fieldnames != list(columns):
+            raise SystemExit(f"{path.name}: expected the columns {', '.join(columns)}")
+        for row in reader:
+            if row["source"] not in SOURCES:
+                raise SystemExit(f"{path.name} line {reader.line_num}: unknown source id")
+            yield row
+
+
+def _code_items(path: Path) -> dict[str, list[CodeItem]]:
+    """The later codes of ``code-additions.csv``, grouped by table in file order."""
+    columns = ("table", "code", "description", "source", "available_from")
+    found: dict[str, list[CodeItem]] = {}
+    for row in _rows(path, columns):
+        since = row["available_from"]
+        item = CodeItem(
+            code=row["code"],
+            description=row["description"],
+            source=row["source"],
+            available_from=dt.date.fromisoformat(since) if since else None,
         )
+        found.setdefault(CodeType(row["table"]), []).append(item)
     return found
 
 
-def build(xml_path: Path, spec_path: Path) -> ReferenceData:
-    """Combine the 2015 export, the additions and the service types."""
-    base = load_reference_xml(xml_path, source_id="dss-2015", description=SOURCES["dss-2015"])
-    tables = dict(base.tables)
-    for table, code, description, source, since in ADDITIONS:
-        old = tables[table]
-        item = CodeItem(
-            code=code,
-            description=description,
-            order=len(old.items) + 1,
-            source=source,
-            available_from=since,
+def service_types(path: Path) -> dict[int, ServiceType]:
+    """The service types of ``service-types.csv`` (columns id, name, source)."""
+    found = {}
+    for row in _rows(path, ("id", "name", "source")):
+        number = int(row["id"])
+        found[number] = ServiceType(service_type_id=number, name=row["name"], source=row["source"])
+    return found
+
+
+def _extend(tables: dict[str, CodeTable], name: str, items: list[CodeItem]) -> None:
+    """Append ``items`` to table ``name``, or create it when the 2015 export lacks it."""
+    old = tables.get(name)
+    start = 1 if old is None else len(old.items) + 1
+    numbered = tuple(
+        CodeItem(
+            code=item.code,
+            description=item.description,
+            order=order,
+            source=item.source,
+            available_from=item.available_from,
         )
-        tables[table] = CodeTable(
-            name=old.name, items=(*old.items, item), complete=old.complete, source=old.source
+        for order, item in enumerate(items, start=start)
+    )
+    if old is None:
+        complete = name in COMPLETE_NEW_TABLES
+        tables[name] = CodeTable(
+            name=name, items=numbered, complete=complete, source=items[0].source
         )
-    for table, complete, codes, since in NEW_TABLES:
-        items = tuple(
-            CodeItem(code=c, description=d, order=n, source=s, available_from=since)
-            for n, (c, d, s) in enumerate(codes, start=1)
+    else:
+        tables[name] = CodeTable(
+            name=old.name, items=(*old.items, *numbered), complete=old.complete, source=old.source
         )
-        tables[table] = CodeTable(name=table, items=items, complete=complete, source=codes[0][2])
-    for name in INCOMPLETE:
-        old = tables[name]
-        tables[name] = CodeTable(name=old.name, items=old.items, complete=False, source=old.source)
+
+
+def _score_types(base: ReferenceData) -> dict[ScoreType, ScoreTypeInfo]:
+    """The 2015 SCORE types with the domains added in 2018."""
     score_types = dict(base.score_types)
     for score_type, code, description in NEW_DOMAINS:
         info = score_types[score_type]
@@ -207,25 +159,46 @@ def build(xml_path: Path, spec_path: Path) -> ReferenceData:
             applicable_for=info.applicable_for,
             domains=(*info.domains, domain),
         )
+    return score_types
+
+
+def build(data: Path = DATA) -> ReferenceData:
+    """Combine the 2015 export in ``data`` with its later codes and service types."""
+    base = load_reference_xml(
+        data / BASE_XML, source_id="dss-2015", description=SOURCES["dss-2015"]
+    )
+    tables = dict(base.tables)
+    for name, items in _code_items(data / CODE_ADDITIONS).items():
+        _extend(tables, name, items)
+    for name in INCOMPLETE:
+        old = tables[name]
+        tables[name] = CodeTable(name=old.name, items=old.items, complete=False, source=old.source)
     return ReferenceData(
         tables=tables,
-        score_types=score_types,
-        service_types=service_types(spec_path.read_text(encoding="utf-8")),
+        score_types=_score_types(base),
+        service_types=service_types(data / SERVICE_TYPES),
         sources=SOURCES,
         title="dexcore bundled snapshot: DSS 2015 export with marked later additions",
     )
 
 
-def main() -> None:
+def snapshot_text(reference: ReferenceData) -> str:
+    """The snapshot file's exact text."""
+    return json.dumps(to_json_dict(reference), indent=1, ensure_ascii=False) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
     """Write the snapshot."""
-    if len(sys.argv) != 3:
-        raise SystemExit(__doc__)
-    reference = build(Path(sys.argv[1]), Path(sys.argv[2]))
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(to_json_dict(reference), indent=1, ensure_ascii=False) + "\n"
-    OUT.write_text(text, encoding="utf-8")
+    parser = argparse.ArgumentParser(description="Build the bundled reference snapshot.")
+    parser.add_argument("--data", type=Path, default=DATA, help="folder of the source files")
+    parser.add_argument("--out", type=Path, default=OUT, help="the snapshot to write")
+    args = parser.parse_args(argv)
+    reference = build(args.data)
+    out: Path = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(snapshot_text(reference), encoding="utf-8")
     print(
-        f"wrote {OUT.name}: {len(reference.tables)} tables, "
+        f"wrote {out.name}: {len(reference.tables)} tables, "
         f"{len(reference.service_types)} service types"
     )
 

@@ -4,7 +4,8 @@ One table drives both the reader and the writer, so the two cannot drift
 apart. The order is the ``xs:sequence`` order of the 2016 DSS schema
 (``DEXFileUpload.xsd``); elements DSS added later (marked ``later``) follow
 the 2016 ones in the order the bulk specification lists them, because their
-exact position is not published (dex-spec §7).
+exact position is not published (DSS's revision history of the bulk
+specification, https://dex.dss.gov.au/document/131, names them).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Cases and the clients attached to them.
 
 A case sits under one outlet activity and holds the clients it serves and
-the sessions delivered to them (``reference/dex-spec.md`` §2.2). It can run
+the sessions delivered to them (DSS bulk-upload schema, element ``Case``;
+Data Exchange Protocols v13 §4.2; see ``docs/sources.md``). It can run
 over several reporting periods.
 """
 

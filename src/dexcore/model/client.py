@@ -1,7 +1,8 @@
 """Clients and their Partnership Approach extended demographics.
 
 A client is a person who receives a service or attends to support someone
-who does (``reference/dex-spec.md`` §2.1, §2.4). Personal fields — names,
+who does (DSS bulk-upload schema, element ``Client``; Data Exchange
+Protocols; see ``docs/sources.md``). Personal fields — names,
 birth date, street lines, the SLK and free-text gender details — are left
 out of ``repr`` so that no traceback or log line shows them.
 """

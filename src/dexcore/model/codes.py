@@ -14,7 +14,8 @@ More information:
 
 * DSS DEX reference data export, 2015 (``DEXReferenceData``), the source of
   every table here unless a member says otherwise.
-* ``reference/dex-spec.md`` §2.8 for the later additions.
+* ``docs/reference-data.md`` for the later additions, and ``docs/sources.md``
+  for the documents they come from.
 """
 
 from __future__ import annotations

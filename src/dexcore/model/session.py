@@ -2,7 +2,8 @@
 
 A session has one date and exactly one service type; it lists the clients
 who attended (as clients or support persons) and a count of unidentified
-clients (``reference/dex-spec.md`` §2.3–§2.5).
+clients (DSS bulk-upload schema, element ``Session``; Data Exchange
+Protocols v11 §5.2.2; see ``docs/sources.md``).
 """
 
 from __future__ import annotations

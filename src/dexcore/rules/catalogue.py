@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from dexcore.rules.engine import AggregateRule, RuleSet
+from dexcore.rules.engine import AggregateRule, RuleSet, Source
 from dexcore.rules.sets import DEX_CORE, SETS
 
 __all__ = ["catalogue_markdown"]
@@ -36,7 +36,7 @@ def _ruleset_section(ruleset: RuleSet, title: str) -> Iterable[str]:
         yield ""
         yield info.description
         yield ""
-        yield "Sources: " + "; ".join(str(source) for source in info.sources) + "."
+        yield "Sources: " + "; ".join(_cite(source) for source in info.sources) + "."
         if info.reveals_identity:
             yield ""
             yield (
@@ -48,6 +48,14 @@ def _ruleset_section(ruleset: RuleSet, title: str) -> Iterable[str]:
 
 def _anchor(code: str) -> str:
     return code.replace(".", "")
+
+
+def _cite(source: Source) -> str:
+    """The source, linked to its entry in ``docs/sources.md`` when it has one."""
+    text = ", ".join(part for part in (source.document, source.section, source.version) if part)
+    if source.anchor:
+        text = f"[{text}](sources.md#{source.anchor})"
+    return f"{text} [{source.evidence}]"
 
 
 def catalogue_markdown(rulesets: Mapping[str, RuleSet] | None = None) -> str:
@@ -63,7 +71,8 @@ def catalogue_markdown(rulesets: Mapping[str, RuleSet] | None = None) -> str:
             "reject the record, or the law forbids it. **warning**: DEX accepts it, but it is "
             "probably wrong. **info**: worth knowing. Evidence: `DSS` when read in a DSS-authored "
             "source, `second-hand` when a third party quotes DSS, `inferred` when dexcore "
-            "infers it."
+            "infers it. Each source links to its full citation (publisher, date, address) in "
+            "[Sources](sources.md)."
         ),
         "",
         (

@@ -84,12 +84,16 @@ class Source:
         version: The version or date of the document.
         evidence: ``DSS`` when read in a DSS-authored source, ``second-hand``
             when a third party quotes DSS, ``inferred`` when dexcore infers it.
+        anchor: The document's entry in the project's list of sources
+            (``docs/sources.md``), such as ``data-exchange-protocols``; the
+            rule catalogue links the source there. Empty for none.
     """
 
     document: str
     section: str = ""
     version: str = ""
     evidence: str = "DSS"
+    anchor: str = ""
 
     def __str__(self) -> str:
         parts = [self.document, self.section, self.version]

@@ -50,10 +50,12 @@ VALIDATE_XSL = Source(
     document="Independent pre-upload cross-reference checker (validate.xsl)",
     version="2015",
     evidence="second-hand",
+    anchor="independent-dex-exporters",
 )
 WORKFLOW = Source(
     document="DEX portal workflow: case, then its clients, then sessions",
     evidence="inferred",
+    anchor="rules-dexcore-infers",
 )
 
 #: Most assessments one ClientAssessment and one SessionAssessment may hold (bulk XSD).
