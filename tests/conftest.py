@@ -10,6 +10,9 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+# The plugin the package's pytest11 entry point installs, loaded here for a source checkout.
+pytest_plugins = ("dexcore.testing.pytest_plugin",)
+
 settings.register_profile(
     "default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -20,6 +20,7 @@ the client's consent, whatever the model holds.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import importlib
 import io
@@ -34,7 +35,7 @@ import attrs
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
-from dexcore.errors import BulkReadError, InvalidFieldError, UnknownCodeError
+from dexcore.errors import BulkReadError, DexValueError, InvalidFieldError, UnknownCodeError
 from dexcore.io._schema import (
     COLLECTIONS,
     EXTENDED,
@@ -45,6 +46,7 @@ from dexcore.io._schema import (
     Shape,
 )
 from dexcore.model import Dataset, Outlet
+from dexcore.privacy.identifiers import identifier_leaks
 from dexcore.rules.engine import Issue, RecordRef, Severity
 
 __all__ = [
@@ -106,6 +108,39 @@ def _field_tags() -> Mapping[tuple[str, str], str]:
 
 
 _FIELD_TAGS = _field_tags()
+
+
+def _known_tags() -> frozenset[str]:
+    """Every element name DEX defines: the only tags a message or path may repeat."""
+    found = {_ROOT, *_FIELD_TAGS.values()}
+    for collection in COLLECTIONS:
+        found |= {collection.tag, collection.record}
+    seen: set[int] = set()
+
+    def visit(shape: Shape) -> None:
+        if id(shape) not in seen:
+            seen.add(id(shape))
+            for element in shape.elements:
+                found.update(tag for tag in (element.tag, element.item) if tag)
+                if element.shape is not None:
+                    visit(element.shape)
+
+    for collection in COLLECTIONS:
+        visit(collection.shape)
+    return frozenset(found)
+
+
+_KNOWN_TAGS = _known_tags()
+
+
+def _label(tag: str) -> str:
+    """``tag`` when DEX defines it; otherwise a phrase (a tag is file text, like any value)."""
+    return tag if tag in _KNOWN_TAGS else "an element DEX does not define"
+
+
+def _step(tag: str) -> str:
+    """``tag`` as a path step when DEX defines it; otherwise XPath's ``*``."""
+    return tag if tag in _KNOWN_TAGS else "*"
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -210,7 +245,7 @@ class _Reader:
         line = self.expat.CurrentLineNumber
         if name != _ROOT:
             raise _Problem(
-                "xml.wrong-root", f"the root element must be {_ROOT}", "/" + name, None, line
+                "xml.wrong-root", f"the root element must be {_ROOT}", "/" + _step(name), None, line
             )
         if _foreign(attributes):
             self._structural("xml.unexpected-attribute", "/" + name, line, _FOREIGN.format(name))
@@ -271,13 +306,13 @@ class _Reader:
         line = self.starts[number - self.first]
         name = group.tag
         attributes = self.attributes.pop(number, None)
+        path = f"/{_ROOT}/{_step(name)}"
         if attributes and _foreign(attributes):
-            path = f"/{_ROOT}/{name}"
-            self._structural("xml.unexpected-attribute", path, line, _FOREIGN.format(name))
+            self._structural("xml.unexpected-attribute", path, line, _FOREIGN.format(_label(name)))
         self.collection = _BY_TAG.get(name)
         if self.collection is None:
-            reason = f"{name} is not a DEX collection"
-            self._structural("xml.unknown-element", f"/{_ROOT}/{name}", line, reason)
+            reason = f"{_label(name)} is not a DEX collection"
+            self._structural("xml.unknown-element", path, line, reason)
 
     def _take(self, record: ET.Element) -> None:
         number = self.cursor
@@ -290,12 +325,11 @@ class _Reader:
         line = self.starts[number - self.first]
         if record.tag != collection.record:
             reason = (
-                f"{record.tag} is out of place: {collection.tag} holds only"
+                f"{_label(record.tag)} is out of place: {collection.tag} holds only"
                 f" {collection.record} elements"
             )
-            self._structural(
-                "xml.unknown-element", f"/{_ROOT}/{collection.tag}/{record.tag}", line, reason
-            )
+            path = f"/{_ROOT}/{collection.tag}/{_step(record.tag)}"
+            self._structural("xml.unknown-element", path, line, reason)
             return
         field = collection.field
         position = self.positions[field] = self.positions[field] + 1
@@ -358,13 +392,40 @@ def _nil(attributes: Mapping[str, str]) -> bool:
 
 
 def _record_id(node: ET.Element) -> str | None:
+    """The id of a record that could not be read, unless it reveals who the client is.
+
+    A readable record's id is screened by the rules (``client.id.reveals-identity``);
+    this one is screened here against what the record itself holds.
+    """
     for child in node:
         if child.tag in _ID_TAGS and not len(child):
             text = child.text or ""
-            if text.strip() and text == text.strip() and len(text) <= 50:
+            if text.strip() and text == text.strip() and len(text) <= 50 and _safe_id(text, node):
                 return text
             return None
     return None
+
+
+def _safe_id(identifier: str, node: ET.Element) -> bool:
+    def text(tag: str) -> str | None:
+        return (node.findtext(tag) or "").strip() or None
+
+    leaks = identifier_leaks(
+        identifier,
+        given_name=text("GivenName"),
+        family_name=text("FamilyName"),
+        birth_date=_lenient_date(text("BirthDate")),
+        slk=text("Slk"),
+    )
+    return not any(leak.is_error for leak in leaks)
+
+
+def _lenient_date(text: str | None) -> dt.date | None:
+    """The ``YYYY-MM-DD`` at the start of ``text``, if any (a time or zone may follow)."""
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
 
 
 def _is_placeholder(text: str) -> bool:
@@ -434,11 +495,10 @@ def _value(element: Element, node: ET.Element, path: str, marks: _Marks | None) 
     for number, child in enumerate(node, 1):
         if _has_text(child.tail):
             raise _unexpected_text(node, path)
-        child_path = f"{path}/{child.tag}[{number}]"
+        child_path = f"{path}/{_step(child.tag)}[{number}]"
         if marks is not None and child in marks and _foreign(marks[child]):
-            raise _Problem(
-                "xml.unexpected-attribute", _FOREIGN.format(child.tag), child_path, child
-            )
+            reason = _FOREIGN.format(_label(child.tag))
+            raise _Problem("xml.unexpected-attribute", reason, child_path, child)
         if child.tag != element.item:
             reason = f"{node.tag} holds only {element.item} elements"
             raise _Problem("xml.unknown-element", reason, child_path, child)
@@ -511,8 +571,8 @@ def _misplaced(shape: Shape, node: ET.Element, child: ET.Element, path: str, las
     """The problem of a ``child`` that is unknown, repeated or out of order."""
     found = shape.by_tag.get(child.tag)
     if found is None:
-        reason = f"{child.tag} is not an element of {node.tag}"
-        return _Problem("xml.unknown-element", reason, f"{path}/{child.tag}", child)
+        reason = f"{_label(child.tag)} is not an element of {node.tag}"
+        return _Problem("xml.unknown-element", reason, f"{path}/{_step(child.tag)}", child)
     if found[0] == last:
         reason = f"{child.tag} appears more than once"
         return _Problem("xml.repeated-element", reason, f"{path}/{child.tag}", child)
@@ -554,10 +614,11 @@ def _open(source: BulkSource) -> tuple[IO[bytes], int | None, bool]:
         try:
             stream = Path(source).open("rb")  # noqa: SIM115 (closed by the caller)
         except OSError as error:
-            raise BulkReadError(
-                "xml.cannot-open", "/", None, f"the file cannot be opened ({error.strerror})"
-            ) from None
-        return stream, os.fstat(stream.fileno()).st_size, True
+            reason = f"the file cannot be opened ({error.strerror})"
+        else:
+            return stream, os.fstat(stream.fileno()).st_size, True
+        # Outside the handler: the OSError names the file, which may name a person.
+        raise BulkReadError("xml.cannot-open", "/", None, reason)
     if hasattr(source, "read"):
         return source, None, False
     raise TypeError("read_bulk needs a path, bytes or a binary file object")
@@ -579,6 +640,9 @@ def _read_one(
     reader.attach(parser.parser)
     stream, size, owned = _open(source)
     done = 0
+    # Each handler builds the error; it is raised after them, so no __context__ keeps
+    # the parser's exception (a DTD or entity error carries the document's own text).
+    failure: BulkReadError | None = None
     try:
         while chunk := stream.read(_CHUNK):
             if isinstance(chunk, str):
@@ -593,30 +657,32 @@ def _read_one(
         parser.close()
         reader.drain(final=True)
     except _Problem as problem:
-        raise BulkReadError(problem.code, problem.path, problem.line, problem.reason) from None
+        failure = BulkReadError(problem.code, problem.path, problem.line, problem.reason)
     except ParseError as error:
         line = error.position[0] if error.position else None
-        raise BulkReadError(
+        failure = BulkReadError(
             "xml.not-well-formed",
             "/",
             line,
             "the file is not well-formed XML"
             " (an unescaped '&' or '<' in a text is the usual cause)",
-        ) from None
+        )
     except DTDForbidden:
-        raise BulkReadError(
+        failure = BulkReadError(
             "xml.forbidden", "/", _line(parser), "a document type declaration (DTD) is not allowed"
-        ) from None
+        )
     except (EntitiesForbidden, ExternalReferenceForbidden):
-        raise BulkReadError(
+        failure = BulkReadError(
             "xml.forbidden",
             "/",
             _line(parser),
             "entity declarations and external references are not allowed",
-        ) from None
+        )
     finally:
         if owned:
             stream.close()
+    if failure is not None:
+        raise failure
     return reader
 
 
@@ -1026,7 +1092,7 @@ class _Packer:
             self.size = len(_HEAD)
             opening = self._opening(collection)
             if self.size + len(opening) + len(record) + closing > self.max_bytes:
-                raise ValueError(
+                raise DexValueError(
                     f"{where} alone is larger than the limit of {self.max_bytes} bytes a file"
                 )
         if self.open is not collection:
@@ -1071,7 +1137,7 @@ def write_bulk(
     Raises:
         InvalidFieldError: a text holds a character XML cannot carry, or a
             placeholder such as ``no value``.
-        ValueError: one record alone is larger than ``max_bytes``.
+        DexValueError: one record alone is larger than ``max_bytes``.
     """
     writer = _Writer(pretty=pretty)
     packer = _Packer(max_bytes, pretty=pretty)

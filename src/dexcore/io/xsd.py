@@ -12,6 +12,7 @@ compiling the schema and lists what it repaired in :attr:`DexSchema.repairs`.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import IO, Any
 
@@ -50,12 +51,16 @@ class DexSchema:
 
     schema: Any = attrs.field(repr=False)
     repairs: tuple[tuple[str, str, str], ...] = ()
+    #: Every attribute value of the schema document (names, types, patterns, enumerations):
+    #: the only quoted texts a message keeps.
+    literals: frozenset[str] = attrs.field(default=frozenset(), repr=False)
 
     def validate(self, source: str | os.PathLike[str] | bytes | IO[bytes]) -> list[Issue]:
         """Every place where ``source`` breaks the schema, as issues coded ``xsd.invalid``.
 
         Messages give the element path and the schema's reason, with the
-        offending value replaced by ``…``.
+        offending value replaced by ``…``, and so is every quoted text the
+        schema does not hold itself (an unknown element's or attribute's name).
         """
         import xmlschema  # noqa: PLC0415 (an optional extra)
 
@@ -68,13 +73,12 @@ class DexSchema:
         issues = []
         for error in self.schema.iter_errors(resource):
             line = getattr(error, "sourceline", None)
-            path = error.path or "/"
+            path = _known_steps(error.path or "/", self.literals)
             reason = str(error.reason or "does not match the schema")
             value = getattr(error, "obj", None)
             if not isinstance(value, str):  # an element: its text is the value
                 value = getattr(value, "text", None)
-            if isinstance(value, str) and value.strip():
-                reason = reason.replace(repr(value), "'…'").replace(value, "…")
+            reason = _redacted(reason, value if isinstance(value, str) else "", self.literals)
             where = f"line {line}: " if line else ""
             issues.append(
                 Issue(
@@ -86,6 +90,38 @@ class DexSchema:
                 )
             )
         return issues
+
+
+# A quoted text in a reason (validators quote values, tags and the schema's own texts).
+_QUOTED = re.compile(r"(?<!\w)('[^']*'|\"[^\"]*\")(?!\w)")
+
+
+def _known_steps(path: str, literals: frozenset[str]) -> str:
+    """``path`` with each element the schema does not name written ``*``."""
+    steps = path.split("/")
+    return "/".join(
+        step if not step or step.partition("[")[0] in literals else "*" for step in steps
+    )
+
+
+def _redacted(reason: str, value: str, literals: frozenset[str]) -> str:
+    """``reason`` with no text of the document: only the schema's own texts stay quoted.
+
+    Validators quote a value as given, stripped, with white space collapsed
+    or removed, or as a ``repr``, and name unknown elements and attributes:
+    every quoted text that is not one of the schema's ``literals`` becomes
+    ``…``, and so does the value where it stands unquoted.
+    """
+    for form in {repr(value), value, value.strip(), " ".join(value.split())}:
+        if form.strip():
+            reason = reason.replace(form, "…")
+
+    def hide(match: re.Match[str]) -> str:
+        text = match.group()[1:-1]
+        kept = text in literals or text.replace("\\\\", "\\") in literals
+        return match.group() if kept else "'…'"
+
+    return _QUOTED.sub(hide, reason)
 
 
 def load_schema(source: str | os.PathLike[str] | bytes) -> DexSchema:
@@ -114,6 +150,7 @@ def load_schema(source: str | os.PathLike[str] | bytes) -> DexSchema:
             "xsd.not-well-formed", "/", line, "the schema is not well-formed XML"
         ) from None
     repairs = []
+    literals = frozenset(value for node in root.iter() for value in node.attrib.values())
     for owner in root.iter(f"{_XS}simpleType"):
         for facet in owner.iter(f"{_XS}pattern"):
             before = facet.get("value", "")
@@ -125,4 +162,5 @@ def load_schema(source: str | os.PathLike[str] | bytes) -> DexSchema:
         schema = xmlschema.XMLSchema(tostring(root, encoding="unicode"), defuse="always")
     except xmlschema.XMLSchemaException as error:
         raise DexValueError(f"the schema cannot be compiled: {type(error).__name__}") from None
-    return DexSchema(schema=schema, repairs=tuple(repairs))
+    literals |= {after for _, _, after in repairs}
+    return DexSchema(schema=schema, repairs=tuple(repairs), literals=literals)
