@@ -16,13 +16,19 @@ import datetime as dt
 import decimal
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis.vendor.pretty import pretty
 
+import dexcore
 from dexcore.cli import main
 from dexcore.errors import DexError
 from dexcore.io import dataset_from_json, dataset_to_json, structure, unstructure
@@ -58,6 +64,7 @@ from dexcore.privacy import (
 from dexcore.privacy.sdc import BY_GENDER
 from dexcore.rules import check
 from dexcore.slk import generate, validate
+from dexcore.testing import strategies as dst
 
 # -- the marker person (synthetic: these names belong to no one) ------------------------------
 
@@ -582,3 +589,103 @@ def test_cli_xsd_messages_hold_no_marker(tmp_path: Path) -> None:
 def test_decimal_error_holds_no_marker() -> None:
     session = marker_dataset().sessions[0]
     assert leaks_of(lambda: attrs.evolve(session, fees_charged=decimal.Decimal("NaN"))) == []
+
+
+# -- printed examples: hypothesis's falsifying examples and pytest's comparisons ---------------
+
+
+def _personal_texts(client: Client) -> list[str]:
+    """Every personal value of ``client`` as a printer could write it."""
+    address = client.residential_address
+    values: list[object] = [
+        client.given_name,
+        client.family_name,
+        client.slk,
+        address.address_line1,
+        address.address_line2,
+    ]
+    texts = [repr(value) for value in values if value]
+    return [*texts, repr(client.birth_date), client.birth_date.isoformat()]
+
+
+def test_falsifying_example_of_a_strategy_holds_no_personal_value() -> None:
+    seen: list[Client] = []
+
+    @settings(max_examples=20, database=None, derandomize=True)
+    @given(dst.clients(consent=True))
+    def prop(client: Client) -> None:
+        seen.append(client)
+        assert client.given_name is None  # fails at once: consenting clients have names
+
+    with pytest.raises(AssertionError) as caught:
+        prop()
+    notes = "\n".join(getattr(caught.value, "__notes__", ()))
+    assert "Client(" in notes  # the example is printed...
+    shown = [text for text in _personal_texts(seen[-1]) if text in notes]
+    assert shown == []  # ...without its personal fields
+
+
+def test_falsifying_dataset_is_printed_as_counts() -> None:
+    @settings(max_examples=5, database=None, derandomize=True)
+    @given(dst.datasets())
+    def prop(dataset: Dataset) -> None:
+        raise AssertionError
+
+    with pytest.raises(AssertionError) as caught:
+        prop()
+    notes = "\n".join(getattr(caught.value, "__notes__", ()))
+    assert "<Dataset: " in notes
+    assert "Client(" not in notes
+
+
+def test_pretty_printer_shows_the_repr() -> None:
+    client = marker_client()
+    assert pretty(client) == repr(client)
+    assert markers_in(pretty([client, ADDRESS, marker_dataset()])) == []
+
+
+COMPARISON = f"""
+import datetime as dt
+import sys
+
+sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})
+from test_leak_hunt import marker_client
+
+
+def test_compare():
+    left = marker_client()
+    assert left == marker_client(given_name="Qqq", birth_date=dt.date(1931, 7, 20))
+"""
+
+
+def _pytest_output(tmp_path: Path, *options: str) -> str:
+    test_file = tmp_path / "test_compare.py"
+    test_file.write_text(COMPARISON, encoding="utf-8")
+    # The dexcore under test first on the path, whatever is installed.
+    source = str(Path(dexcore.__file__).resolve().parent.parent)
+    path = os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-vv", *options, str(test_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": path},
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_pytest_comparison_of_records_holds_no_personal_value(tmp_path: Path) -> None:
+    output = _pytest_output(tmp_path, "-p", "dexcore.testing.pytest_plugin")
+    assert "given_name: differs (personal; values not shown)" in output
+    assert "birth_date: differs (personal; values not shown)" in output
+    assert markers_in(output) == []
+    assert "'Qqq'" not in output  # (the test's own source line, shown too, has "Qqq")
+
+
+def test_pytest_alone_would_print_them(tmp_path: Path) -> None:
+    # The attack the plugin stops: pytest's own attrs comparison drills into every field.
+    output = _pytest_output(tmp_path, "-p", "no:dexcore.testing.pytest_plugin")
+    assert "vobmarker" in markers_in(output)

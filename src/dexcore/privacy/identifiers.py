@@ -73,7 +73,7 @@ _NOT_DIGIT = re.compile(r"\D")
 _TFN_WEIGHTS = (1, 4, 3, 7, 5, 8, 6, 9, 10)
 # An eight-digit TFN counts only written plainly or grouped 3-3-2, not as any 8 digits in groups
 # (``2024-0042``), so that ordinary numbered ids are not refused one time in eleven.
-_TFN_8 = re.compile(r"(?<![\d.-])(?:\d{8}|\d{3}([ .-])\d{3}\1\d{2})(?![\d.-])")
+_TFN_8 = re.compile(r"(?<!\d)(?<!\d[ .-])(?:\d{8}|\d{3}([ .-])\d{3}\1\d{2})(?!\d)(?![ .-]\d)")
 _MEDICARE_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9)
 
 
