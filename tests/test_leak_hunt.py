@@ -63,7 +63,7 @@ from dexcore.privacy import (
 )
 from dexcore.privacy.sdc import BY_GENDER
 from dexcore.rules import check
-from dexcore.slk import generate, validate
+from dexcore.slk import generate, parts, validate
 from dexcore.testing import strategies as dst
 
 # -- the marker person (synthetic: these names belong to no one) ------------------------------
@@ -642,6 +642,10 @@ def test_pretty_printer_shows_the_repr() -> None:
     client = marker_client()
     assert pretty(client) == repr(client)
     assert markers_in(pretty([client, ADDRESS, marker_dataset()])) == []
+    slk_parts = parts(SLK)
+    assert pretty(slk_parts) == repr(slk_parts)
+    assert markers_in(pretty(slk_parts)) == []
+    assert "1931" not in pretty(slk_parts)
 
 
 COMPARISON = f"""

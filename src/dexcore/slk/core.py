@@ -37,6 +37,7 @@ import enum
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -308,6 +309,10 @@ class SlkParts:
     given: str = attrs.field(repr=False)
     birth_date: dt.date = attrs.field(repr=False)
     sex: str = attrs.field(repr=False)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # noqa: ANN401
+        # Hypothesis's printer (and IPython's) would otherwise print each attrs field.
+        printer.text(repr(self))
 
     @property
     def family_missing(self) -> bool:
