@@ -140,6 +140,7 @@ BORN_1937 = {"birth_date": dt.date(1937, 3, 14)}
         # A whole short family name, or both short names run together.
         ("LI-2041", WEI_LI, IdLeak.NAME),
         ("2041-LI", WEI_LI, IdLeak.NAME),
+        ("LÍ-42", WEI_LI, IdLeak.NAME),
         ("NG-HA", HA_NG, IdLeak.NAME),
         ("HANG01", HA_NG, IdLeak.NAME),
         ("C-NGHA-7", HA_NG, IdLeak.NAME),
@@ -176,6 +177,7 @@ def test_new_catches(identifier: str, person: dict[str, object], leak: IdLeak) -
         # Two letters of a short name inside a longer word are a coincidence.
         ("CLIENT-0042", WEI_LI),
         ("LIAM2041", WEI_LI),
+        ("CLIENTÉ-42", WEI_LI),
         ("HAM-001", HA_NG),
         ("NGX-77", HA_NG),
         ("K7P3X9M2Q4T8", WEI_LI | BORN_1937),

@@ -47,13 +47,15 @@ __all__ = ["IdLeak", "identifier_leaks", "new_client_id"]
 class IdLeak(enum.StrEnum):
     """What an id gives away."""
 
-    NAME = "name"  #: Three or more letters of the client's own given or family name.
+    #: Three or more letters of the client's own given or family name, a whole two-letter
+    #: name, both names run together, or the names in their own (non-Latin) script.
+    NAME = "name"
     INITIALS = "initials"  #: The client's initials as a token, or next to digits.
     SLK = "slk"  #: Part of the client's SLK-581 (name part, family part or the whole key).
     BIRTH_DATE = "birth-date"  #: The client's birth date in a common written form.
     EMAIL = "email"  #: An e-mail address.
     PHONE = "phone"  #: An Australian phone number.
-    TFN = "tfn"  #: A checksum-valid tax file number.
+    TFN = "tfn"  #: A checksum-valid tax file number (nine digits, or eight).
     MEDICARE = "medicare"  #: A checksum-valid Medicare card number.
     COMMON_NAME = "common-name"  #: A token that is a common given name or surname.
 
@@ -210,12 +212,9 @@ def _written_dates(lowered: str) -> frozenset[_Date]:
 
 
 def _spells(written: frozenset[_Date], day: dt.date) -> bool:
-    return (day.year, day.month, day.day, False) in written or (
-        day.year % 100,
-        day.month,
-        day.day,
-        True,
-    ) in written
+    full = (day.year, day.month, day.day, False)
+    short = (day.year % 100, day.month, day.day, True)
+    return full in written or short in written
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -235,14 +234,21 @@ def _whole_names(tokens: tuple[str, ...], given: str, family: str) -> bool:
 
 
 def _script_leaks(shape: _Shape, given: str, family: str) -> bool:
-    """The names in a non-Latin script (``ПЕТРОВ-01``, ``王伟001``), compared in that script."""
+    """The names in a non-Latin script (``ПЕТРОВ-01``, ``王伟001``), compared in that script.
+
+    Latin names (accents dropped) are left to the ASCII comparison, whose
+    rules for short names are stricter than a search for a substring.
+    """
     text = shape.script
     for name in (given, family):
+        if name.isascii():
+            continue
         if len(name) >= 2 and (name in text or any(g in text for g in _name_grams(name))):
             return True
         if len(name) == 1 and name in shape.script_tokens:
             return True
-    return bool(given and family) and (given + family in text or family + given in text)
+    joined = given + family
+    return not joined.isascii() and (joined in text or family + given in text)
 
 
 def _name_leaks(folded: str, tokens: tuple[str, ...], given: str, family: str) -> set[IdLeak]:

@@ -241,9 +241,11 @@ def client_id_reveals(client: Client, context: CheckContext) -> list[Finding]:
     """DSS can see client ids, so they "must not contain the client's name or other identifiable
     information".
 
-    Refused: three or more letters of the client's own names, their initials
-    as a token or next to digits, part of their SLK, their birth date in any
-    common form, an e-mail address, a phone number, or a checksum-valid TFN
+    Refused: three or more letters of the client's own names, a whole
+    two-letter name or both names run together, the names in their own
+    script, their initials as a token or next to digits, part of their SLK,
+    their birth date in any common form (month names and unpadded parts
+    included), an e-mail address, a phone number, or a checksum-valid TFN
     or Medicare number. Issues about such a client leave the id out.
     """
     leaks = frozenset(leak for leak in _client_leaks(client, context) if leak.is_error)
