@@ -62,7 +62,7 @@ from dexcore.privacy import (
     protect,
 )
 from dexcore.privacy.sdc import BY_GENDER
-from dexcore.rules import check
+from dexcore.rules import Issue, check
 from dexcore.slk import generate, parts, validate
 from dexcore.testing import strategies as dst
 
@@ -693,3 +693,66 @@ def test_pytest_alone_would_print_them(tmp_path: Path) -> None:
     # The attack the plugin stops: pytest's own attrs comparison drills into every field.
     output = _pytest_output(tmp_path, "-p", "no:dexcore.testing.pytest_plugin")
     assert "vobmarker" in markers_in(output)
+
+
+# -- the id of a record that cannot be read ---------------------------------------------------
+
+
+def _unreadable(xml: str) -> list[Issue]:
+    problems: list[Issue] = []
+    read_bulk(xml.encode(), problems=problems)
+    return problems
+
+
+def _break(xml: str, tag: str) -> str:
+    """``xml`` without its (first) ``tag`` element, so that its record cannot be read."""
+    return re.sub(rf"<{tag}>[^<]*</{tag}>", "", xml, count=1)
+
+
+@pytest.mark.parametrize(
+    ("ids", "tag", "kind"),
+    [
+        ({"client_id": "ZQXMARKER-J-190731"}, "GenderCode", "client"),
+        ({"client_id": "VOB-31"}, "GenderCode", "client"),
+        ({"case_id": "ZQXMARKER-CASE"}, "OutletActivityId", "case"),
+        ({"session_id": "S-ZQXMARKER", "case_id": "K1"}, "SessionDate", "session"),
+        ({"session_id": "S-19310719"}, "SessionDate", "session"),
+        ({"case_id": "K-ZQXMARKER"}, "ScoreTypeCode", "session_assessment"),
+    ],
+)
+def test_unreadable_record_withholds_a_revealing_id(
+    ids: dict[str, str], tag: str, kind: str
+) -> None:
+    xml = _xml(marker_dataset(**ids))  # type: ignore[arg-type]
+    if kind == "session_assessment":  # its ScoreTypeCode comes after the client assessment's
+        xml = xml.replace("<ScoreTypeCode>GROUP</ScoreTypeCode>", "")
+    else:
+        xml = _break(xml, tag)
+    problems = [p for p in _unreadable(xml) if p.record.kind == kind]
+    assert problems, f"no unreadable {kind}"
+    assert all(problem.record.id is None for problem in problems)
+
+
+def test_unreadable_client_with_an_unreadable_birth_date_withholds_a_dated_id() -> None:
+    # No names (no consent) and a birth date the reader cannot read: the id could hold it.
+    xml = _xml(marker_dataset(client_id="C-190731", consent=False))
+    xml = xml.replace("<BirthDate>1931-07-19</BirthDate>", "<BirthDate>19/07/1931</BirthDate>")
+    (problem,) = _unreadable(xml)
+    assert problem.record.kind == "client"
+    assert problem.record.id is None
+
+
+@pytest.mark.parametrize(
+    ("ids", "tag", "kind", "shown"),
+    [
+        ({"client_id": "C00001"}, "GenderCode", "client", "C00001"),
+        ({"case_id": "K0001"}, "OutletActivityId", "case", "K0001"),
+        ({"session_id": "S001"}, "SessionDate", "session", "S001"),
+    ],
+)
+def test_unreadable_record_keeps_an_id_that_reveals_nothing(
+    ids: dict[str, str], tag: str, kind: str, shown: str
+) -> None:
+    xml = _break(_xml(marker_dataset(**ids)), tag)  # type: ignore[arg-type]
+    problems = [problem for problem in _unreadable(xml) if problem.record.kind == kind]
+    assert [problem.record.id for problem in problems] == [shown]

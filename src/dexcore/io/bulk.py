@@ -212,6 +212,10 @@ class _Reader:
         self.collect = collect
         self.file_label = file_label
         self.records: dict[str, list[Any]] = {c.field: [] for c in COLLECTIONS}
+        # Clients and cases read so far, by id: built only when an unreadable record's
+        # id must be screened, and brought up to date on each use.
+        self.indexes: dict[str, dict[str, Any]] = {"clients": {}, "cases": {}}
+        self.indexed = {"clients": 0, "cases": 0}
         self.positions: dict[str, int] = {c.field: 0 for c in COLLECTIONS}
         self.lines: dict[tuple[str, int], int] = {}
         self.problems: list[Issue] = []
@@ -344,12 +348,65 @@ class _Reader:
             if not self.collect:
                 raise
             # No index: the record is not in the dataset; the path gives its place in the file.
-            ref = RecordRef(kind=collection.kind, id=_record_id(record))
+            ref = RecordRef(kind=collection.kind, id=self._shown_id(record, collection.kind))
             self._report(problem.code, problem.reason, problem.path, problem.line, ref)
             return
         records = self.records[field]
         self.lines[(collection.kind, len(records))] = line
         records.append(value)
+
+    def _shown_id(self, record: ET.Element, kind: str) -> str | None:
+        """The id of a record that could not be read, unless it reveals who a client is.
+
+        A readable record's id is screened by the rules (``client.id.reveals-identity``
+        and its case and session twins); this one is screened here, against the
+        details the client record holds, or against the clients (read earlier in
+        the file) that a case, session or assessment names.
+        """
+        identifier = _record_id(record)
+        if identifier is None:
+            return None
+        people: list[_Details | None]
+        if kind == "client":
+            people = [_raw_details(record)]
+        else:
+            people = [self._details_of(client_id) for client_id in self._clients_named(record)]
+        for person in people or [{}]:  # with no client, still e-mail addresses and numbers
+            if person is None:
+                return None
+            if any(leak.is_error for leak in identifier_leaks(identifier, **person)):
+                return None
+        return identifier
+
+    def _read_so_far(self, field: str, record_id: str) -> Any:  # noqa: ANN401
+        """The first client or case read so far with ``record_id`` (``None`` if none)."""
+        index = self.indexes[field]
+        records = self.records[field]
+        for record in records[self.indexed[field] :]:
+            index.setdefault(record.client_id if field == "clients" else record.case_id, record)
+        self.indexed[field] = len(records)
+        return index.get(record_id.strip())
+
+    def _clients_named(self, record: ET.Element) -> set[str]:
+        """The clients a record names, itself or through its case (a session assessment)."""
+        named = {node.text or "" for node in record.iter("ClientId")}
+        for node in record.findall("CaseId"):
+            case = self._read_so_far("cases", node.text or "")
+            if case is not None:
+                named.update(attached.client_id for attached in case.clients)
+        return named
+
+    def _details_of(self, client_id: str) -> _Details:
+        """The details of a client read so far, ``{}`` when unknown (the id is checked alone)."""
+        client = self._read_so_far("clients", client_id)
+        if client is None:
+            return {}
+        return {
+            "given_name": client.given_name,
+            "family_name": client.family_name,
+            "birth_date": client.birth_date,
+            "slk": client.slk,
+        }
 
     def _marks(self, elements: list[ET.Element], number: int) -> _Marks | None:
         """The attributes of the record's elements that carry any (and forget them)."""
@@ -392,32 +449,35 @@ def _nil(attributes: Mapping[str, str]) -> bool:
 
 
 def _record_id(node: ET.Element) -> str | None:
-    """The id of a record that could not be read, unless it reveals who the client is.
-
-    A readable record's id is screened by the rules (``client.id.reveals-identity``);
-    this one is screened here against what the record itself holds.
-    """
     for child in node:
         if child.tag in _ID_TAGS and not len(child):
             text = child.text or ""
-            if text.strip() and text == text.strip() and len(text) <= 50 and _safe_id(text, node):
+            if text.strip() and text == text.strip() and len(text) <= 50:
                 return text
             return None
     return None
 
 
-def _safe_id(identifier: str, node: ET.Element) -> bool:
+#: A client's details as :func:`~dexcore.privacy.identifier_leaks` takes them.
+_Details = dict[str, Any]
+
+
+def _raw_details(node: ET.Element) -> _Details | None:
+    """A client record's own details, as text; ``None`` when its birth date cannot be read."""
+
     def text(tag: str) -> str | None:
         return (node.findtext(tag) or "").strip() or None
 
-    leaks = identifier_leaks(
-        identifier,
-        given_name=text("GivenName"),
-        family_name=text("FamilyName"),
-        birth_date=_lenient_date(text("BirthDate")),
-        slk=text("Slk"),
-    )
-    return not any(leak.is_error for leak in leaks)
+    written = text("BirthDate")
+    birth_date = _lenient_date(written)
+    if written is not None and birth_date is None:
+        return None  # a date in some other form could still be in the id: withhold it
+    return {
+        "given_name": text("GivenName"),
+        "family_name": text("FamilyName"),
+        "birth_date": birth_date,
+        "slk": text("Slk"),
+    }
 
 
 def _lenient_date(text: str | None) -> dt.date | None:
