@@ -22,10 +22,12 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.vendor.pretty import pretty
 
 import dexcore
@@ -250,6 +252,37 @@ def test_session_errors_hold_no_marker(field: str, value: str) -> None:
     session = marker_dataset().sessions[0]
     changes: dict[str, object] = {field: value}
     assert leaks_of(lambda: attrs.evolve(session, **changes), raised_only=True) == []  # type: ignore[arg-type]
+
+
+RECORDS = {
+    "address": dst.addresses(),
+    "extended": dst.extended_demographics(),
+    "case": dst.cases(),
+    "case-client": dst.case_clients("C00001"),
+    "session": dst.sessions(),
+    "session-client": dst.session_clients(),
+    "client-assessment": dst.client_assessments(),
+    "session-assessment": dst.session_assessments(),
+    "domain-score": dst.domain_scores(),
+    "outlet": dst.outlets(),
+    "organisation": dst.organisations(),
+    "program-activity": dst.program_activities(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RECORDS))
+@settings(max_examples=2, database=None, derandomize=True)
+@given(data=st.data())
+def test_every_model_class_errors_hold_no_marker(name: str, data: st.DataObject) -> None:
+    record: Any = data.draw(RECORDS[name])
+    found: dict[str, list[str]] = {}
+    for field in attrs.fields(type(record)):
+        for value in (*HOSTILE_VALUES, [FAMILY], {FAMILY: 1}):
+            changes: dict[str, object] = {field.name: value}
+            leaked = leaks_of(lambda: attrs.evolve(record, **changes), raised_only=True)  # noqa: B023
+            if leaked:
+                found[field.name] = leaked
+    assert found == {}
 
 
 def test_reprs_hold_no_marker() -> None:
