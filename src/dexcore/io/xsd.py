@@ -112,16 +112,19 @@ def _redacted(reason: str, value: str, literals: frozenset[str]) -> str:
     every quoted text that is not one of the schema's ``literals`` becomes
     ``…``, and so does the value where it stands unquoted.
     """
-    for form in {repr(value), value, value.strip(), " ".join(value.split())}:
-        if form.strip():
-            reason = reason.replace(form, "…")
-
-    def hide(match: re.Match[str]) -> str:
-        text = match.group()[1:-1]
-        kept = text in literals or text.replace("\\\\", "\\") in literals
-        return match.group() if kept else "'…'"
-
-    return _QUOTED.sub(hide, reason)
+    forms = sorted({value, value.strip(), " ".join(value.split())}, key=len, reverse=True)
+    parts = _QUOTED.split(reason)
+    # re.split with one group: even items are unquoted text, odd items are quoted texts.
+    for n, part in enumerate(parts):
+        if n % 2:
+            text = part[1:-1]
+            kept = text in literals or text.replace("\\\\", "\\") in literals
+            parts[n] = part if kept else "'…'"
+        else:
+            for form in forms:
+                if form.strip():
+                    parts[n] = parts[n].replace(form, "…")
+    return "".join(parts)
 
 
 def load_schema(source: str | os.PathLike[str] | bytes) -> DexSchema:
