@@ -407,8 +407,14 @@ def test_writer_leaves_out_names_without_consent() -> None:
     assert set(markers_in(data.decode())) == KEPT_WITHOUT_CONSENT
 
 
-def test_writer_error_holds_no_marker() -> None:
+@pytest.mark.parametrize("family", [f"{FAMILY}\x01", f"{FAMILY}\ud800", "n/a"])
+def test_writer_errors_hold_no_marker(family: str) -> None:
     assert leaks_of(lambda: write_bulk(marker_dataset(), max_bytes=100)) == []
+    dataset = marker_dataset()
+    dataset = attrs.evolve(dataset, clients=(attrs.evolve(dataset.clients[0], family_name=family),))
+    with pytest.raises(DexError) as caught:
+        write_bulk(dataset)
+    assert [text for text in exception_texts(caught.value) if markers_in(text)] == []
 
 
 # -- rules ------------------------------------------------------------------------------------
