@@ -35,10 +35,10 @@ import functools
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterator
 from typing import NamedTuple
 
 from dexcore.errors import DexValueError
+from dexcore.privacy._dates import Date, date_forms, spells, written_dates
 from dexcore.privacy._names import COMMON_NAMES
 
 __all__ = ["IdLeak", "identifier_leaks", "new_client_id"]
@@ -142,79 +142,6 @@ def _is_phone(digits: str) -> bool:
     if digits.startswith("61") and len(digits) == 11:
         digits = "0" + digits[2:]
     return len(digits) == 10 and digits[0] == "0" and digits[1] in "23478"
-
-
-@functools.lru_cache(maxsize=65_536)
-def _date_forms(day: dt.date) -> frozenset[str]:
-    """The digit-only forms of a date (forms with separators or month names are parsed)."""
-    d, m, y = f"{day.day:02d}", f"{day.month:02d}", f"{day.year:04d}"
-    yy = y[2:]
-    return frozenset(
-        {f"{d}{m}{y}", f"{y}{m}{d}", f"{d}{m}{yy}", f"{yy}{m}{d}", f"{m}{d}{y}", f"{m}{d}{yy}"}
-    )
-
-
-# A date written with separators (-, /, ., a blank or _), parts padded or not.
-_SEP = r"[-/. _]"
-_NUMERIC_DATE = re.compile(rf"(?<!\d)(?=(\d{{1,4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,4}})(?!\d))")
-_MONTH = (
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])"
-)
-_MONTH_NUMBERS = {
-    name: n
-    for n, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
-# 14MAR1937, 14-Mar-37; MAR 14 1937; 1937-MAR-14.
-_DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}}){_SEP}?{_MONTH}{_SEP}?(\d{{4}}|\d{{2}})(?!\d)")
-_MONTH_DAY_YEAR = re.compile(
-    rf"(?<![a-z]){_MONTH}{_SEP}?(\d{{1,2}})[-/. _,]{{1,2}}(\d{{4}}|\d{{2}})(?!\d)"
-)
-_YEAR_MONTH_DAY = re.compile(rf"(?<!\d)(\d{{4}}){_SEP}?{_MONTH}{_SEP}?(\d{{1,2}})(?!\d)")
-
-#: A date an id may spell: (year, month, day, whether the year has only two digits).
-_Date = tuple[int, int, int, bool]
-
-
-def _year(text: str) -> tuple[int, bool] | None:
-    return (int(text), len(text) == 2) if len(text) in {2, 4} else None
-
-
-def _numeric_dates(lowered: str) -> Iterator[_Date]:
-    """Every reading of each ``a-b-c`` in the id: year first, day first, month first."""
-    for match in _NUMERIC_DATE.finditer(lowered):
-        a, b, c = match.groups()
-        first, last = _year(a), _year(c)
-        if first is not None:
-            yield first[0], int(b), int(c), first[1]
-        if last is not None and len(a) <= 2:
-            yield last[0], int(b), int(a), last[1]
-            yield last[0], int(a), int(b), last[1]
-
-
-def _named_month_dates(lowered: str) -> Iterator[_Date]:
-    for day, month, year in _DAY_MONTH_YEAR.findall(lowered):
-        yield int(year), _MONTH_NUMBERS[month[:3]], int(day), len(year) == 2
-    for month, day, year in _MONTH_DAY_YEAR.findall(lowered):
-        yield int(year), _MONTH_NUMBERS[month[:3]], int(day), len(year) == 2
-    for year, month, day in _YEAR_MONTH_DAY.findall(lowered):
-        yield int(year), _MONTH_NUMBERS[month[:3]], int(day), False
-
-
-def _written_dates(lowered: str) -> frozenset[_Date]:
-    """The dates the id spells with separators or month names (client-independent)."""
-    found = set(_numeric_dates(lowered))
-    if _LETTER_PAIR.search(lowered):
-        found.update(_named_month_dates(lowered))
-    return frozenset(found)
-
-
-def _spells(written: frozenset[_Date], day: dt.date) -> bool:
-    full = (day.year, day.month, day.day, False)
-    short = (day.year % 100, day.month, day.day, True)
-    return full in written or short in written
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -344,8 +271,8 @@ def identifier_leaks(
         and shape.digits >= 3
         and f"{birth_date.year % 100:02d}" in shape.lowered
         and (
-            _spells(shape.dates, birth_date)
-            or any(form in run for run in shape.runs for form in _date_forms(birth_date))
+            spells(shape.dates, birth_date)
+            or any(form in run for run in shape.runs for form in date_forms(birth_date))
         )
     ):
         found.add(IdLeak.BIRTH_DATE)
@@ -363,7 +290,7 @@ class _Shape(NamedTuple):
     #: Runs of four digits or more (where a birth date can hide).
     runs: tuple[str, ...]
     #: Dates written with separators or month names.
-    dates: frozenset[_Date]
+    dates: frozenset[Date]
     digits: int
     #: Leaks that do not depend on the client: e-mail, phone, TFN, Medicare, common names.
     fixed: frozenset[IdLeak]
@@ -392,7 +319,7 @@ def _shape(identifier: str) -> _Shape:
     if letter_pairs and any(t in COMMON_NAMES for t in tokens if len(t) >= 3):
         fixed.add(IdLeak.COMMON_NAME)
     runs = tuple(_LONG_DIGIT_RUN.findall(lowered)) if digits >= 4 else ()
-    dates = _written_dates(plain) if digits >= 3 else frozenset()
+    dates = written_dates(plain) if digits >= 3 else frozenset()
     script, script_tokens = "", frozenset[str]()
     if not identifier.isascii():
         decomposed = unicodedata.normalize("NFKD", lowered)
