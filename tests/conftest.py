@@ -16,6 +16,9 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 from hypothesis import HealthCheck, settings  # noqa: E402 (after the environment is set)
 
+# The plugin the package's pytest11 entry point installs, loaded here for a source checkout.
+pytest_plugins = ("dexcore.testing.pytest_plugin",)
+
 settings.register_profile(
     "default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -426,9 +426,10 @@ def test_caches_are_bounded_and_clear_caches_empties_every_one() -> None:
     bound = 4096
     for n in range(bound + 500):
         born = dt.date(1930, 1, 1) + dt.timedelta(days=n)
-        # (an id with the year's two digits, so that the birth date's forms are needed)
+        # (an id with a long run of digits and the year's two digits, so that the
+        # birth date's digit forms are needed)
         identifier_leaks(
-            f"ID{n}-{born:%y}",
+            f"ID{n:06d}-{born:%y}",
             given_name=f"Marker{letters(n)}giv",
             family_name=f"Marker{letters(n)}fam",
             birth_date=born,
@@ -441,7 +442,7 @@ def test_caches_are_bounded_and_clear_caches_empties_every_one() -> None:
         assert info.maxsize is not None
         assert info.currsize <= info.maxsize <= bound
     full = {cache.__wrapped__.__name__ for cache in caches if cache.cache_info().currsize == bound}
-    assert {"_letters", "_name_grams", "_date_forms", "_read_date"} <= full
+    assert {"_letters", "_name_grams", "date_forms", "_read_date"} <= full
     dexcore.clear_caches()
     assert [cache.cache_info().currsize for cache in caches] == [0] * len(caches)
 

@@ -129,7 +129,8 @@ def test_plain_form_uses_dss_codes_and_iso_dates() -> None:
             "4 digits",
         ),
         ({"extended": {"income_amount": "500"}}, "$.extended.income_amount", "whole number"),
-        ({"nickname": SECRET}, "$", "unknown field(s): nickname"),
+        ({"nickname": SECRET}, "$", "1 unknown field(s)"),
+        ({"famly_name": SECRET}, "$", "1 unknown field(s) (did you mean family_name?)"),
     ],
 )
 def test_structure_errors_have_paths_and_no_values(

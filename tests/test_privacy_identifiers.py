@@ -123,3 +123,88 @@ def test_embedded_fragments_are_always_found(
         slk=slk,
     )
     assert any(leak.is_error for leak in leaks)
+
+
+# -- what a privacy officer expects caught (issue #15), and what must still pass ---------------
+
+WEI_LI = {"given_name": "Wei", "family_name": "Li"}
+HA_NG = {"given_name": "Ha", "family_name": "Ng"}
+PETROV = {"given_name": "Пётр", "family_name": "Петров"}
+WANG_WEI = {"given_name": "伟", "family_name": "王"}
+BORN_1937 = {"birth_date": dt.date(1937, 3, 14)}
+
+
+@pytest.mark.parametrize(
+    ("identifier", "person", "leak"),
+    [
+        # A whole short family name, or both short names run together.
+        ("LI-2041", WEI_LI, IdLeak.NAME),
+        ("2041-LI", WEI_LI, IdLeak.NAME),
+        ("LÍ-42", WEI_LI, IdLeak.NAME),
+        ("NG-HA", HA_NG, IdLeak.NAME),
+        ("HANG01", HA_NG, IdLeak.NAME),
+        ("C-NGHA-7", HA_NG, IdLeak.NAME),
+        # Names in the client's own script.
+        ("ПЕТРОВ-01", PETROV, IdLeak.NAME),
+        ("петр7", PETROV, IdLeak.NAME),
+        ("王伟001", WANG_WEI, IdLeak.NAME),
+        ("C-王-001", WANG_WEI, IdLeak.NAME),
+        # Birth dates with month names, unpadded parts, blanks, two-digit years.
+        ("14MAR1937", BORN_1937, IdLeak.BIRTH_DATE),
+        ("14-Mar-37", BORN_1937, IdLeak.BIRTH_DATE),
+        ("X14march37", BORN_1937, IdLeak.BIRTH_DATE),
+        ("March 14, 1937", BORN_1937, IdLeak.BIRTH_DATE),
+        ("1937MAR14", BORN_1937, IdLeak.BIRTH_DATE),
+        ("1937-3-14", BORN_1937, IdLeak.BIRTH_DATE),
+        ("14 03 1937", BORN_1937, IdLeak.BIRTH_DATE),
+        ("3/14/37", BORN_1937, IdLeak.BIRTH_DATE),
+        ("14.3.37", BORN_1937, IdLeak.BIRTH_DATE),
+        ("C_14_03_1937", BORN_1937, IdLeak.BIRTH_DATE),
+        ("031437", BORN_1937, IdLeak.BIRTH_DATE),
+        # Eight-digit (older) tax file numbers, plain or 3-3-2.
+        ("12345679", {}, IdLeak.TFN),
+        ("123 456 79", {}, IdLeak.TFN),
+        ("TFN-123-456-79", {}, IdLeak.TFN),
+    ],
+)
+def test_new_catches(identifier: str, person: dict[str, object], leak: IdLeak) -> None:
+    assert leak in identifier_leaks(identifier, **person)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("identifier", "person"),
+    [
+        # Two letters of a short name inside a longer word are a coincidence.
+        ("CLIENT-0042", WEI_LI),
+        ("LIAM2041", WEI_LI),
+        ("CLIENTÉ-42", WEI_LI),
+        ("HAM-001", HA_NG),
+        ("NGX-77", HA_NG),
+        ("K7P3X9M2Q4T8", WEI_LI | BORN_1937),
+        # Another person's script name, or a one-character name inside a longer word.
+        ("ИВАНОВ-01", PETROV),
+        ("李娜-001", WANG_WEI),
+        ("王府井-7", WANG_WEI),
+        # Dates that are not the birth date; words that start like a month.
+        ("C-14-03-2024", BORN_1937),
+        ("14-03-1938", BORN_1937),
+        ("MARKET-37-14", BORN_1937),
+        ("DEC-1937", BORN_1937),
+        # Eight digits that fail the checksum, are a date, or are not written as one number.
+        ("K-12345678", {}),
+        ("123 456 78", {}),
+        ("20240315", {}),
+        ("2024-0042", {}),
+        ("S-2024-0001", {}),
+    ],
+)
+def test_ids_that_must_not_be_flagged(identifier: str, person: dict[str, object]) -> None:
+    leaks = identifier_leaks(identifier, **person)  # type: ignore[arg-type]
+    assert not any(leak.is_error for leak in leaks)
+
+
+@given(st.sampled_from(["Li", "Ng", "Ha", "Wu", "Xu", "Oh"]), st.integers(0, 9999))
+def test_a_whole_short_name_is_caught_beside_any_number(name: str, number: int) -> None:
+    person = {"given_name": "Zed", "family_name": name}
+    assert IdLeak.NAME in identifier_leaks(f"{name.upper()}-{number}", **person)  # type: ignore[arg-type]
+    assert IdLeak.NAME not in identifier_leaks(f"Q{name.upper()}Q-{number}", **person)  # type: ignore[arg-type]

@@ -264,6 +264,8 @@ FAILING: list[tuple[str, Mutation, str]] = [
      lambda d: add(d, "cases", Case(case_id="K1", outlet_activity_id=101)), "$.cases[1].case_id"),
     ("session.id.duplicate",
      lambda d: add(d, "sessions", attrs.evolve(first_session(d))), "$.sessions[1].session_id"),
+    ("session.id.reveals-identity",
+     lambda d: change(d, "sessions", 0, session_id="S-ZAND-1"), "$.sessions[0].session_id"),
     ("session.case.unknown",
      lambda d: add(d, "sessions", attrs.evolve(first_session(d), case_id="K9", clients=())),
      "$.sessions[1].case_id"),

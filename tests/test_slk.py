@@ -190,6 +190,30 @@ def test_sex_codes(value: object, code: str) -> None:
     assert sex_code(value) == code  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("F\r", "2"),
+        ("female\n", "2"),
+        ("M\r\n", "1"),
+        ("M\u00a0", "1"),  # a no-break space, as spreadsheets export it
+        ("\u2003X", "3"),  # an em space
+        ("2\t", "2"),
+        ("\u3000U", "9"),  # an ideographic space
+    ],
+)
+def test_sex_codes_ignore_any_white_space_at_the_ends(value: str, code: str) -> None:
+    """CSV files leave CR, LF or no-break spaces after a code; a tab was always accepted."""
+    assert sex_code(value) == code
+
+
+@pytest.mark.parametrize("value", ["F\u200bX", "M\x00", "\u200bF"])
+def test_sex_codes_keep_refusing_what_is_not_white_space(value: str) -> None:
+    # A zero-width space and NUL are not white space (str.isspace is false): still refused.
+    with pytest.raises(InvalidSlkInput):
+        sex_code(value)
+
+
 @pytest.mark.parametrize("value", ["5", 4, "Q", "MALEFEMALE", "Zyxqvort", True, 1.0, b"M", [1]])
 def test_unknown_sex_is_refused_never_silently_9(value: object) -> None:
     with pytest.raises(InvalidSlkInput) as caught:

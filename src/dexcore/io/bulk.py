@@ -19,6 +19,7 @@ the client's consent, whatever the model holds.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import io
 import os
@@ -39,7 +40,7 @@ from defusedxml.ElementTree import DefusedXMLParser, ParseError
 from dexcore._files import DEFAULT_READ_LIMIT as _READ_LIMIT
 from dexcore._files import FileTooLarge, open_binary, refuse_larger
 from dexcore._gc import gc_paused
-from dexcore.errors import BulkReadError, InvalidFieldError, UnknownCodeError
+from dexcore.errors import BulkReadError, DexValueError, InvalidFieldError, UnknownCodeError
 from dexcore.io._schema import (
     COLLECTIONS,
     EXTENDED,
@@ -50,6 +51,7 @@ from dexcore.io._schema import (
     Shape,
 )
 from dexcore.model import Dataset, Outlet
+from dexcore.privacy.identifiers import identifier_leaks
 from dexcore.rules.engine import Issue, RecordRef, Severity
 
 __all__ = [
@@ -121,6 +123,39 @@ def _field_tags() -> Mapping[tuple[str, str], str]:
 _FIELD_TAGS = _field_tags()
 
 
+def _known_tags() -> frozenset[str]:
+    """Every element name DEX defines: the only tags a message or path may repeat."""
+    found = {_ROOT, *_FIELD_TAGS.values()}
+    for collection in COLLECTIONS:
+        found |= {collection.tag, collection.record}
+    seen: set[int] = set()
+
+    def visit(shape: Shape) -> None:
+        if id(shape) not in seen:
+            seen.add(id(shape))
+            for element in shape.elements:
+                found.update(tag for tag in (element.tag, element.item) if tag)
+                if element.shape is not None:
+                    visit(element.shape)
+
+    for collection in COLLECTIONS:
+        visit(collection.shape)
+    return frozenset(found)
+
+
+_KNOWN_TAGS = _known_tags()
+
+
+def _label(tag: str) -> str:
+    """``tag`` when DEX defines it; otherwise a phrase (a tag is file text, like any value)."""
+    return tag if tag in _KNOWN_TAGS else "an element DEX does not define"
+
+
+def _step(tag: str) -> str:
+    """``tag`` as a path step when DEX defines it; otherwise XPath's ``*``."""
+    return tag if tag in _KNOWN_TAGS else "*"
+
+
 # -- reading ----------------------------------------------------------------------------------
 
 
@@ -190,6 +225,10 @@ class _Reader:
         self.collect = collect
         self.file_label = file_label
         self.records: dict[str, list[Any]] = {c.field: [] for c in COLLECTIONS}
+        # Clients and cases read so far, by id: built only when an unreadable record's
+        # id must be screened, and brought up to date on each use.
+        self.indexes: dict[str, dict[str, Any]] = {"clients": {}, "cases": {}}
+        self.indexed = {"clients": 0, "cases": 0}
         self.positions: dict[str, int] = {c.field: 0 for c in COLLECTIONS}
         self.lines: dict[tuple[str, int], int] = {}
         self.problems: list[Issue] = []
@@ -223,7 +262,7 @@ class _Reader:
         line = self.expat.CurrentLineNumber
         if name != _ROOT:
             raise _Problem(
-                "xml.wrong-root", f"the root element must be {_ROOT}", "/" + name, None, line
+                "xml.wrong-root", f"the root element must be {_ROOT}", "/" + _step(name), None, line
             )
         if _foreign(attributes):
             self._structural("xml.unexpected-attribute", "/" + name, line, _FOREIGN.format(name))
@@ -287,13 +326,13 @@ class _Reader:
         line = self.starts[number - self.first]
         name = _named(group.tag)
         attributes = self.attributes.pop(number, None)
+        path = f"/{_ROOT}/{_step(name)}"
         if attributes and _foreign(attributes):
-            path = f"/{_ROOT}/{name}"
-            self._structural("xml.unexpected-attribute", path, line, _FOREIGN.format(name))
+            self._structural("xml.unexpected-attribute", path, line, _FOREIGN.format(_label(name)))
         self.collection = _BY_TAG.get(name)
         if self.collection is None:
-            reason = f"{name} is not a DEX collection"
-            self._structural("xml.unknown-element", f"/{_ROOT}/{name}", line, reason)
+            reason = f"{_label(name)} is not a DEX collection"
+            self._structural("xml.unknown-element", path, line, reason)
 
     def _take(self, record: ET.Element) -> None:
         number = self.cursor
@@ -305,13 +344,12 @@ class _Reader:
             return
         line = self.starts[number - self.first]
         if record.tag != collection.record:
-            name = _named(record.tag)
             reason = (
-                f"{name} is out of place: {collection.tag} holds only {collection.record} elements"
+                f"{_label(record.tag)} is out of place: {collection.tag} holds only"
+                f" {collection.record} elements"
             )
-            self._structural(
-                "xml.unknown-element", f"/{_ROOT}/{collection.tag}/{name}", line, reason
-            )
+            path = f"/{_ROOT}/{collection.tag}/{_step(record.tag)}"
+            self._structural("xml.unknown-element", path, line, reason)
             return
         field = collection.field
         position = self.positions[field] = self.positions[field] + 1
@@ -326,12 +364,65 @@ class _Reader:
             if not self.collect:
                 raise
             # No index: the record is not in the dataset; the path gives its place in the file.
-            ref = RecordRef(kind=collection.kind, id=_record_id(record))
+            ref = RecordRef(kind=collection.kind, id=self._shown_id(record, collection.kind))
             self._report(problem.code, problem.reason, problem.path, problem.line, ref)
             return
         records = self.records[field]
         self.lines[(collection.kind, len(records))] = line
         records.append(value)
+
+    def _shown_id(self, record: ET.Element, kind: str) -> str | None:
+        """The id of a record that could not be read, unless it reveals who a client is.
+
+        A readable record's id is screened by the rules (``client.id.reveals-identity``
+        and its case and session twins); this one is screened here, against the
+        details the client record holds, or against the clients (read earlier in
+        the file) that a case, session or assessment names.
+        """
+        identifier = _record_id(record)
+        if identifier is None:
+            return None
+        people: list[_Details | None]
+        if kind == "client":
+            people = [_raw_details(record)]
+        else:
+            people = [self._details_of(client_id) for client_id in self._clients_named(record)]
+        for person in people or [{}]:  # with no client, still e-mail addresses and numbers
+            if person is None:
+                return None
+            if any(leak.is_error for leak in identifier_leaks(identifier, **person)):
+                return None
+        return identifier
+
+    def _read_so_far(self, field: str, record_id: str) -> Any:  # noqa: ANN401
+        """The first client or case read so far with ``record_id`` (``None`` if none)."""
+        index = self.indexes[field]
+        records = self.records[field]
+        for record in records[self.indexed[field] :]:
+            index.setdefault(record.client_id if field == "clients" else record.case_id, record)
+        self.indexed[field] = len(records)
+        return index.get(record_id.strip())
+
+    def _clients_named(self, record: ET.Element) -> set[str]:
+        """The clients a record names, itself or through its case (a session assessment)."""
+        named = {node.text or "" for node in record.iter("ClientId")}
+        for node in record.findall("CaseId"):
+            case = self._read_so_far("cases", node.text or "")
+            if case is not None:
+                named.update(attached.client_id for attached in case.clients)
+        return named
+
+    def _details_of(self, client_id: str) -> _Details:
+        """The details of a client read so far, ``{}`` when unknown (the id is checked alone)."""
+        client = self._read_so_far("clients", client_id)
+        if client is None:
+            return {}
+        return {
+            "given_name": client.given_name,
+            "family_name": client.family_name,
+            "birth_date": client.birth_date,
+            "slk": client.slk,
+        }
 
     def _marks(self, elements: list[ET.Element], number: int) -> _Marks | None:
         """The attributes of the record's elements that carry any (and forget them)."""
@@ -387,6 +478,36 @@ def _record_id(node: ET.Element) -> str | None:
                 return text
             return None
     return None
+
+
+#: A client's details as :func:`~dexcore.privacy.identifier_leaks` takes them.
+_Details = dict[str, Any]
+
+
+def _raw_details(node: ET.Element) -> _Details | None:
+    """A client record's own details, as text; ``None`` when its birth date cannot be read."""
+
+    def text(tag: str) -> str | None:
+        return (node.findtext(tag) or "").strip() or None
+
+    written = text("BirthDate")
+    birth_date = _lenient_date(written)
+    if written is not None and birth_date is None:
+        return None  # a date in some other form could still be in the id: withhold it
+    return {
+        "given_name": text("GivenName"),
+        "family_name": text("FamilyName"),
+        "birth_date": birth_date,
+        "slk": text("Slk"),
+    }
+
+
+def _lenient_date(text: str | None) -> dt.date | None:
+    """The ``YYYY-MM-DD`` at the start of ``text``, if any (a time or zone may follow)."""
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
 
 
 def _is_placeholder(text: str) -> bool:
@@ -456,11 +577,10 @@ def _value(element: Element, node: ET.Element, path: str, marks: _Marks | None) 
     for number, child in enumerate(node, 1):
         if _has_text(child.tail):
             raise _unexpected_text(node, path)
-        child_path = f"{path}/{_named(child.tag)}[{number}]"
+        child_path = f"{path}/{_step(child.tag)}[{number}]"
         if marks is not None and child in marks and _foreign(marks[child]):
-            raise _Problem(
-                "xml.unexpected-attribute", _FOREIGN.format(child.tag), child_path, child
-            )
+            reason = _FOREIGN.format(_label(child.tag))
+            raise _Problem("xml.unexpected-attribute", reason, child_path, child)
         if child.tag != element.item:
             reason = f"{node.tag} holds only {element.item} elements"
             raise _Problem("xml.unknown-element", reason, child_path, child)
@@ -533,9 +653,8 @@ def _misplaced(shape: Shape, node: ET.Element, child: ET.Element, path: str, las
     """The problem of a ``child`` that is unknown, repeated or out of order."""
     found = shape.by_tag.get(child.tag)
     if found is None:
-        name = _named(child.tag)
-        reason = f"{name} is not an element of {node.tag}"
-        return _Problem("xml.unknown-element", reason, f"{path}/{name}", child)
+        reason = f"{_label(child.tag)} is not an element of {node.tag}"
+        return _Problem("xml.unknown-element", reason, f"{path}/{_step(child.tag)}", child)
     if found[0] == last:
         reason = f"{child.tag} appears more than once"
         return _Problem("xml.repeated-element", reason, f"{path}/{child.tag}", child)
@@ -582,14 +701,15 @@ def _open(source: BulkSource, limit: int | None) -> tuple[IO[bytes], int | None,
         try:
             stream = open_binary(source)
         except OSError as error:
-            raise BulkReadError(
-                "xml.cannot-open", "/", None, f"the file cannot be opened ({error.strerror})"
-            ) from None
-        try:
-            return stream, refuse_larger(stream, limit), True
-        except FileTooLarge:
-            stream.close()
-            raise
+            reason = f"the file cannot be opened ({error.strerror})"
+        else:
+            try:
+                return stream, refuse_larger(stream, limit), True
+            except FileTooLarge:
+                stream.close()
+                raise
+        # Outside the handler: the OSError names the file, which may name a person.
+        raise BulkReadError("xml.cannot-open", "/", None, reason)
     if hasattr(source, "read"):
         refuse_larger(source, limit)
         return source, None, False
@@ -638,35 +758,40 @@ def _read_one(
         stream, size, owned = _open(source, limit)
     except FileTooLarge as error:
         raise BulkReadError("xml.too-large", "/", None, error.reason()) from None
+    # Each handler builds the error; it is raised after them, so no __context__ keeps
+    # the parser's exception (a DTD or entity error carries the document's own text).
+    failure: BulkReadError | None = None
     try:
         _parse(parser, reader, stream, (size, limit), progress)
     except FileTooLarge as error:
         raise BulkReadError("xml.too-large", "/", None, error.reason()) from None
     except _Problem as problem:
-        raise BulkReadError(problem.code, problem.path, problem.line, problem.reason) from None
+        failure = BulkReadError(problem.code, problem.path, problem.line, problem.reason)
     except ParseError as error:
         line = error.position[0] if error.position else None
-        raise BulkReadError(
+        failure = BulkReadError(
             "xml.not-well-formed",
             "/",
             line,
             "the file is not well-formed XML"
             " (an unescaped '&' or '<' in a text is the usual cause)",
-        ) from None
+        )
     except DTDForbidden:
-        raise BulkReadError(
+        failure = BulkReadError(
             "xml.forbidden", "/", _line(parser), "a document type declaration (DTD) is not allowed"
-        ) from None
+        )
     except (EntitiesForbidden, ExternalReferenceForbidden):
-        raise BulkReadError(
+        failure = BulkReadError(
             "xml.forbidden",
             "/",
             _line(parser),
             "entity declarations and external references are not allowed",
-        ) from None
+        )
     finally:
         if owned:
             stream.close()
+    if failure is not None:
+        raise failure
     return reader
 
 
@@ -1133,7 +1258,7 @@ class _Packer:
             self.size = len(_HEAD)
             opening = self._opening(collection)
             if self.size + len(opening) + len(record) + closing > self.max_bytes:
-                raise ValueError(
+                raise DexValueError(
                     f"{where} alone is larger than the limit of {self.max_bytes} bytes a file"
                 )
         if self.open is not collection:
@@ -1178,7 +1303,7 @@ def write_bulk(
     Raises:
         InvalidFieldError: a text holds a character XML cannot carry, or a
             placeholder such as ``no value``.
-        ValueError: one record alone is larger than ``max_bytes``.
+        DexValueError: one record alone is larger than ``max_bytes``.
     """
     writer = _Writer(pretty=pretty)
     packer = _Packer(max_bytes, pretty=pretty)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import difflib
 import json
 import re
 import sys
@@ -199,7 +200,9 @@ def structure(data: object, cls: type[T]) -> T:
     try:
         return _DEFAULT.structure(data, cls)
     except (cattrs.BaseValidationError, DexError, ForbiddenExtraKeysError) as error:
-        raise DexStructureError(cls.__name__, tuple(_problems(error, "$"))) from None
+        problems = tuple(_problems(error, "$"))
+    # Raised outside the handler, so no __context__ keeps the input-bearing original.
+    raise DexStructureError(cls.__name__, problems)
 
 
 def dataset_to_json(dataset: Dataset, *, indent: int | None = 2) -> str:
@@ -219,15 +222,16 @@ def dataset_from_json(text: str | bytes) -> Dataset:
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        # JSONDecodeError.doc is the whole text: build the reason here, raise outside.
         where = getattr(error, "lineno", None)
         reason = "not valid JSON" + (f" (line {where})" if where is not None else "")
-        raise DexStructureError("Dataset", (("$", reason),)) from None
     except RecursionError:
-        raise DexStructureError("Dataset", (("$", "nested too deeply to be a dataset"),)) from None
+        reason = "nested too deeply to be a dataset"
     except ValueError:  # Python's own limit on the digits of a whole number
         reason = f"a number has more than {sys.get_int_max_str_digits()} digits"
-        raise DexStructureError("Dataset", (("$", reason),)) from None
-    return structure(data, Dataset)
+    else:
+        return structure(data, Dataset)
+    raise DexStructureError("Dataset", (("$", reason),))
 
 
 def _problems(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
@@ -247,7 +251,7 @@ def _problems(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
     elif isinstance(error, InvalidFieldError):
         yield (f"{path}.{error.field}", error.reason)
     elif isinstance(error, ForbiddenExtraKeysError):
-        yield (path, "unknown field(s): " + ", ".join(sorted(error.extra_fields)))
+        yield (path, _unknown_keys(error))
     elif isinstance(error, DexError):
         yield (path, str(error))
     elif isinstance(error, KeyError):
@@ -256,9 +260,29 @@ def _problems(error: BaseException, path: str) -> Iterator[tuple[str, str]]:
         yield (path, f"invalid value ({type(error).__name__})")
 
 
+def _unknown_keys(error: ForbiddenExtraKeysError) -> str:
+    """The count of unknown keys, and the fields they may misspell; never the keys themselves.
+
+    A key is caller text (a name typed as a key is still a name), so only
+    dexcore's own field names are shown.
+    """
+    fields = [field.name for field in attrs.fields(error.cl)] if attrs.has(error.cl) else []
+    guesses = sorted(
+        {
+            guess
+            for key in error.extra_fields
+            for guess in difflib.get_close_matches(str(key), fields, n=1, cutoff=0.8)
+        }
+    )
+    hint = f" (did you mean {', '.join(guesses)}?)" if guesses else ""
+    return f"{len(error.extra_fields)} unknown field(s){hint}"
+
+
 def _join(path: str, note: object) -> str:
     if isinstance(note, AttributeValidationNote):
         return f"{path}.{note.name}"
     if isinstance(note, IterableValidationNote):
-        return f"{path}[{note.index!r}]"
+        index = note.index
+        # A mapping's key is caller text: only positions are shown.
+        return f"{path}[{index}]" if isinstance(index, int) else f"{path}[…]"
     return path

@@ -12,6 +12,7 @@ compiling the schema and lists what it repaired in :attr:`DexSchema.repairs`.
 from __future__ import annotations
 
 import os
+import re
 from typing import IO, Any
 
 import attrs
@@ -51,12 +52,16 @@ class DexSchema:
 
     schema: Any = attrs.field(repr=False)
     repairs: tuple[tuple[str, str, str], ...] = ()
+    #: Every attribute value of the schema document (names, types, patterns, enumerations):
+    #: the only quoted texts a message keeps.
+    literals: frozenset[str] = attrs.field(default=frozenset(), repr=False)
 
     def validate(self, source: str | os.PathLike[str] | bytes | IO[bytes]) -> list[Issue]:
         """Every place where ``source`` breaks the schema, as issues coded ``xsd.invalid``.
 
         Messages give the element path and the schema's reason, with the
-        offending value replaced by ``…``.
+        offending value replaced by ``…``, and so is every quoted text the
+        schema does not hold itself (an unknown element's or attribute's name).
         """
         import xmlschema  # noqa: PLC0415 (an optional extra)
 
@@ -84,13 +89,12 @@ class DexSchema:
         issues = []
         for error in errors:
             line = getattr(error, "sourceline", None)
-            path = error.path or "/"
+            path = _known_steps(error.path or "/", self.literals)
             reason = str(error.reason or "does not match the schema")
             value = getattr(error, "obj", None)
             if not isinstance(value, str):  # an element: its text is the value
                 value = getattr(value, "text", None)
-            if isinstance(value, str) and value.strip():
-                reason = reason.replace(repr(value), "'…'").replace(value, "…")
+            reason = _redacted(reason, value if isinstance(value, str) else "", self.literals)
             where = f"line {line}: " if line else ""
             issues.append(
                 Issue(
@@ -102,6 +106,41 @@ class DexSchema:
                 )
             )
         return issues
+
+
+# A quoted text in a reason (validators quote values, tags and the schema's own texts).
+_QUOTED = re.compile(r"(?<!\w)('[^']*'|\"[^\"]*\")(?!\w)")
+
+
+def _known_steps(path: str, literals: frozenset[str]) -> str:
+    """``path`` with each element the schema does not name written ``*``."""
+    steps = path.split("/")
+    return "/".join(
+        step if not step or step.partition("[")[0] in literals else "*" for step in steps
+    )
+
+
+def _redacted(reason: str, value: str, literals: frozenset[str]) -> str:
+    """``reason`` with no text of the document: only the schema's own texts stay quoted.
+
+    Validators quote a value as given, stripped, with white space collapsed
+    or removed, or as a ``repr``, and name unknown elements and attributes:
+    every quoted text that is not one of the schema's ``literals`` becomes
+    ``…``, and so does the value where it stands unquoted.
+    """
+    forms = sorted({value, value.strip(), " ".join(value.split())}, key=len, reverse=True)
+    parts = _QUOTED.split(reason)
+    # re.split with one group: even items are unquoted text, odd items are quoted texts.
+    for n, part in enumerate(parts):
+        if n % 2:
+            text = part[1:-1]
+            kept = text in literals or text.replace("\\\\", "\\") in literals
+            parts[n] = part if kept else "'…'"
+        else:
+            for form in forms:
+                if form.strip():
+                    parts[n] = parts[n].replace(form, "…")
+    return "".join(parts)
 
 
 def load_schema(
@@ -128,6 +167,7 @@ def load_schema(
         ) from None
     root = _schema_root(source, max_size)
     repairs = []
+    literals = frozenset(value for node in root.iter() for value in node.attrib.values())
     for owner in root.iter(f"{_XS}simpleType"):
         for facet in owner.iter(f"{_XS}pattern"):
             before = facet.get("value", "")
@@ -139,7 +179,8 @@ def load_schema(
         schema = xmlschema.XMLSchema(tostring(root, encoding="unicode"), defuse="always")
     except (xmlschema.XMLSchemaException, RecursionError) as error:
         raise DexValueError(f"the schema cannot be compiled: {type(error).__name__}") from None
-    return DexSchema(schema=schema, repairs=tuple(repairs))
+    literals |= {after for _, _, after in repairs}
+    return DexSchema(schema=schema, repairs=tuple(repairs), literals=literals)
 
 
 def _schema_root(source: str | os.PathLike[str] | bytes, limit: int | None) -> Any:  # noqa: ANN401 (an ElementTree element)

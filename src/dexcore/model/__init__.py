@@ -7,6 +7,7 @@ dataset with :mod:`dexcore.rules`.
 
 from __future__ import annotations
 
+from dexcore.model._fields import print_as_repr
 from dexcore.model.assessment import Assessment, ClientAssessment, DomainScore, SessionAssessment
 from dexcore.model.case import (
     Case,
@@ -86,3 +87,31 @@ __all__ = [
     "SessionClient",
     "State",
 ]
+
+# Pretty printers (hypothesis's falsifying examples, IPython) otherwise walk the attrs
+# fields, personal ones included; the repr is what they may show.
+for _record in (
+    Assessment,
+    Case,
+    CaseClient,
+    Client,
+    ClientAssessment,
+    Dataset,
+    DomainScore,
+    ExtendedDemographics,
+    Organisation,
+    Outlet,
+    OutletActivity,
+    ParentingAgreementOutcome,
+    ProgramActivity,
+    PropertyAgreementOutcome,
+    ReasonForAssistance,
+    Referral,
+    ResidentialAddress,
+    Section60I,
+    Session,
+    SessionAssessment,
+    SessionClient,
+):
+    print_as_repr(_record)
+del _record

@@ -25,6 +25,21 @@ MAX_ID_LENGTH = 50
 MAX_UNIDENTIFIED = 999
 
 
+def _repr_pretty(obj: object, printer: Any, cycle: bool) -> None:  # noqa: ANN401
+    printer.text(repr(obj))
+
+
+def print_as_repr(cls: type[T]) -> type[T]:
+    """Make pretty printers show ``cls`` by its ``repr``, which leaves personal fields out.
+
+    Hypothesis's printer (falsifying examples) and IPython's call an object's
+    ``_repr_pretty_`` before anything else; without it, hypothesis prints an
+    attrs class field by field, ``repr=False`` fields included.
+    """
+    cls._repr_pretty_ = _repr_pretty  # type: ignore[attr-defined]
+    return cls
+
+
 def fail(instance: object, attribute: attrs.Attribute[Any], reason: str) -> InvalidFieldError:
     """Build the error for ``attribute`` of ``instance``."""
     return InvalidFieldError(type(instance).__name__, attribute.name, reason)

@@ -69,7 +69,7 @@ def _outlets(value: Iterable[Outlet]) -> tuple[Outlet, ...]:
     return tuple(value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Dataset:
     """The records of one organisation: clients, cases, sessions, SCORE, outlets.
 
@@ -153,6 +153,12 @@ class Dataset:
             or self.session_assessments
             or self.outlets
         )
+
+    def __repr__(self) -> str:
+        """Counts only: a half-year's records would make a repr of many megabytes."""
+        counts = ", ".join(f"{n} {name}" for name, n in self.counts().items())
+        organisation = "with" if self.organisation is not None else "no"
+        return f"<Dataset: {counts}; {organisation} organisation>"
 
     def counts(self) -> Mapping[str, int]:
         """Number of records per collection, in a stable order."""

@@ -7,11 +7,15 @@ the client's own names, birth date and SLK, so the main test is an exact
 comparison with that client's details rather than a guess:
 
 * ERROR-level leaks (:attr:`IdLeak.is_error`): a fragment of three or more
-  letters of the client's own given or family name; the client's initials
-  as a token of their own, or next to digits; the SLK's name part, its
-  family part or the whole key; the birth date in any common form; an
-  e-mail address; an Australian phone number; a checksum-valid tax file
-  number or Medicare number.
+  letters of the client's own given or family name; a whole short name
+  (``LI-2041`` for Wei Li) or both names run together (``HANG01`` for Ha
+  Ng); the names in the client's own script (``ПЕТРОВ-01``, ``王伟001``);
+  the client's initials as a token of their own, or next to digits; the
+  SLK's name part, its family part or the whole key; the birth date in any
+  common form (``14031937``, ``1937-3-14``, ``14 03 1937``, ``3/14/37``,
+  ``14MAR1937``, ``14-Mar-37``); an e-mail address; an Australian phone
+  number; a checksum-valid tax file number (nine digits, or eight written
+  plainly or as 3-3-2) or Medicare number.
 * WARNING-level: an alphabetic token that is a common given name or
   surname (another person's name, or a coincidence).
 
@@ -34,6 +38,7 @@ from typing import NamedTuple
 
 from dexcore._caches import remembered
 from dexcore.errors import DexValueError
+from dexcore.privacy._dates import Date, date_forms, spells, written_dates
 from dexcore.privacy._names import COMMON_NAMES
 
 __all__ = ["IdLeak", "identifier_leaks", "new_client_id"]
@@ -42,13 +47,15 @@ __all__ = ["IdLeak", "identifier_leaks", "new_client_id"]
 class IdLeak(enum.StrEnum):
     """What an id gives away."""
 
-    NAME = "name"  #: Three or more letters of the client's own given or family name.
+    #: Three or more letters of the client's own given or family name, a whole two-letter
+    #: name, both names run together, or the names in their own (non-Latin) script.
+    NAME = "name"
     INITIALS = "initials"  #: The client's initials as a token, or next to digits.
     SLK = "slk"  #: Part of the client's SLK-581 (name part, family part or the whole key).
     BIRTH_DATE = "birth-date"  #: The client's birth date in a common written form.
     EMAIL = "email"  #: An e-mail address.
     PHONE = "phone"  #: An Australian phone number.
-    TFN = "tfn"  #: A checksum-valid tax file number.
+    TFN = "tfn"  #: A checksum-valid tax file number (nine digits, or eight).
     MEDICARE = "medicare"  #: A checksum-valid Medicare card number.
     COMMON_NAME = "common-name"  #: A token that is a common given name or surname.
 
@@ -63,7 +70,12 @@ _TOKEN = re.compile(r"[a-z]+|[0-9]+")
 _NUMBER = re.compile(r"\+?\d(?:[ .-]?\d)*")
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[a-z]{2,}")
 _NOT_DIGIT = re.compile(r"\D")
+# The ATO's weights; eight-digit (older) numbers take the first eight, as python-stdnum's
+# stdnum.au.tfn does (https://github.com/arthurdejong/python-stdnum, stdnum/au/tfn.py).
 _TFN_WEIGHTS = (1, 4, 3, 7, 5, 8, 6, 9, 10)
+# An eight-digit TFN counts only written plainly or grouped 3-3-2, not as any 8 digits in groups
+# (``2024-0042``), so that ordinary numbered ids are not refused one time in eleven.
+_TFN_8 = re.compile(r"(?<!\d)(?<!\d[ .-])(?:\d{8}|\d{3}([ .-])\d{3}\1\d{2})(?!\d)(?![ .-]\d)")
 _MEDICARE_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9)
 
 
@@ -71,6 +83,7 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _NOT_LETTER = re.compile(r"[^a-z]+")
 _LONG_DIGIT_RUN = re.compile(r"\d{4,}")
 _LETTER_PAIR = re.compile(r"[a-z]{2}")
+_SCRIPT_TOKEN = re.compile(r"[^\W\d_]+")
 
 
 def _ascii(text: str) -> str:
@@ -98,9 +111,23 @@ def _name_grams(name: str) -> tuple[str, ...]:
 
 
 def _is_tfn(digits: str) -> bool:
-    if len(digits) != 9:
+    if len(digits) not in {8, 9}:
         return False
-    return sum(int(d) * w for d, w in zip(digits, _TFN_WEIGHTS, strict=True)) % 11 == 0
+    return sum(int(d) * w for d, w in zip(digits, _TFN_WEIGHTS, strict=False)) % 11 == 0
+
+
+def _is_calendar_date(digits: str) -> bool:
+    """Whether eight digits read as a date, ``YYYYMMDD`` or ``DDMMYYYY`` (then not a TFN)."""
+    for year, month, day in (
+        (digits[:4], digits[4:6], digits[6:]),
+        (digits[4:], digits[2:4], digits[:2]),
+    ):
+        try:
+            dt.date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+        return True
+    return False
 
 
 def _is_medicare(digits: str) -> bool:
@@ -118,27 +145,45 @@ def _is_phone(digits: str) -> bool:
 
 
 @remembered(maxsize=4096)
-def _date_forms(day: dt.date) -> tuple[frozenset[str], frozenset[str]]:
-    """Forms written with separators, and digit-only forms."""
-    d, m, y = f"{day.day:02d}", f"{day.month:02d}", f"{day.year:04d}"
-    short_d, short_m, yy = str(day.day), str(day.month), y[2:]
-    separated = set()
-    for sep in "-/.":
-        separated |= {
-            f"{y}{sep}{m}{sep}{d}",
-            f"{d}{sep}{m}{sep}{y}",
-            f"{short_d}{sep}{short_m}{sep}{y}",
-            f"{d}{sep}{m}{sep}{yy}",
-            f"{m}{sep}{d}{sep}{y}",
-        }
-    digits = {f"{d}{m}{y}", f"{y}{m}{d}", f"{d}{m}{yy}", f"{yy}{m}{d}", f"{m}{d}{y}"}
-    return frozenset(separated), frozenset(digits)
+def _script_letters(name: str | None) -> str:
+    """The letters of ``name`` in its own script: marks dropped, case folded."""
+    if not name:
+        return ""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if c.isalpha()).casefold()
+
+
+def _whole_names(tokens: tuple[str, ...], given: str, family: str) -> bool:
+    """A token that is a whole two-letter name, or both names run together."""
+    names = {name for name in (given, family) if len(name) == 2}
+    if given and family:
+        names |= {given + family, family + given}
+    return bool(names) and any(token in names for token in tokens)
+
+
+def _script_leaks(shape: _Shape, given: str, family: str) -> bool:
+    """The names in a non-Latin script (``ПЕТРОВ-01``, ``王伟001``), compared in that script.
+
+    Latin names (accents dropped) are left to the ASCII comparison, whose
+    rules for short names are stricter than a search for a substring.
+    """
+    text = shape.script
+    for name in (given, family):
+        if name.isascii():
+            continue
+        if len(name) >= 2 and (name in text or any(g in text for g in _name_grams(name))):
+            return True
+        if len(name) == 1 and name in shape.script_tokens:
+            return True
+    joined = given + family
+    return not joined.isascii() and (joined in text or family + given in text)
 
 
 def _name_leaks(folded: str, tokens: tuple[str, ...], given: str, family: str) -> set[IdLeak]:
     found: set[IdLeak] = set()
-    if any(gram in folded for gram in _name_grams(given)) or any(
-        gram in folded for gram in _name_grams(family)
+    if (
+        any(gram in folded for gram in _name_grams(given))
+        or any(gram in folded for gram in _name_grams(family))
+        or _whole_names(tokens, given, family)
     ):
         found.add(IdLeak.NAME)
     if given and family:
@@ -160,11 +205,15 @@ def _name_leaks(folded: str, tokens: tuple[str, ...], given: str, family: str) -
 
 def _number_leaks(lowered: str) -> set[IdLeak]:
     found: set[IdLeak] = set()
+    for match in _TFN_8.finditer(lowered):
+        digits = _NOT_DIGIT.sub("", match.group())
+        if _is_tfn(digits) and not _is_calendar_date(digits):
+            found.add(IdLeak.TFN)
     for match in _NUMBER.finditer(lowered):
         digits = _NOT_DIGIT.sub("", match.group())
         if len(digits) < 9:
             continue
-        if _is_tfn(digits):
+        if len(digits) == 9 and _is_tfn(digits):
             found.add(IdLeak.TFN)
         if _is_medicare(digits):
             found.add(IdLeak.MEDICARE)
@@ -200,6 +249,10 @@ def identifier_leaks(
         found |= _name_leaks(
             shape.folded, shape.tokens, _letters(given_name), _letters(family_name)
         )
+    if shape.script and _script_leaks(
+        shape, _script_letters(given_name), _script_letters(family_name)
+    ):
+        found.add(IdLeak.NAME)
     if slk:
         key = slk.strip().casefold()
         folded = shape.folded
@@ -212,16 +265,17 @@ def identifier_leaks(
             or (family_part.isalpha() and family_part in folded)
         ):
             found.add(IdLeak.SLK)
-    if birth_date is not None and shape.digits >= 4:
-        lowered = shape.lowered
-        # Every written form holds the last two digits of the year: test that first (most
-        # ids fail it, and then the forms need not be written out, nor cached).
-        if f"{birth_date.year % 100:02d}" in lowered:
-            separated, digit_forms = _date_forms(birth_date)
-            if any(form in lowered for form in separated) or any(
-                form in run for run in shape.runs for form in digit_forms
-            ):
-                found.add(IdLeak.BIRTH_DATE)
+    # Every written form holds the last two digits of the year: test that first.
+    if (
+        birth_date is not None
+        and shape.digits >= 3
+        and f"{birth_date.year % 100:02d}" in shape.lowered
+        and (
+            spells(shape.dates, birth_date)
+            or any(form in run for run in shape.runs for form in date_forms(birth_date))
+        )
+    ):
+        found.add(IdLeak.BIRTH_DATE)
     return frozenset(found)
 
 
@@ -235,9 +289,15 @@ class _Shape(NamedTuple):
     tokens: tuple[str, ...]
     #: Runs of four digits or more (where a birth date can hide).
     runs: tuple[str, ...]
+    #: Dates written with separators or month names.
+    dates: frozenset[Date]
     digits: int
     #: Leaks that do not depend on the client: e-mail, phone, TFN, Medicare, common names.
     fixed: frozenset[IdLeak]
+    #: For an id with letters beyond ASCII: its letters and digits in their own script
+    #: (marks dropped, case folded), and its runs of letters; else empty.
+    script: str
+    script_tokens: frozenset[str]
 
 
 @remembered(maxsize=8)
@@ -253,13 +313,30 @@ def _shape(identifier: str) -> _Shape:
     fixed: set[IdLeak] = set()
     if "@" in lowered and _EMAIL.search(lowered):
         fixed.add(IdLeak.EMAIL)
-    # TFN, Medicare and phone numbers have 9 digits or more, perhaps in groups.
-    if digits >= 9:
+    # Phone and Medicare numbers have 9 digits or more, TFNs 8 or 9, perhaps in groups.
+    if digits >= 8:
         fixed |= _number_leaks(lowered)
     if letter_pairs and any(t in COMMON_NAMES for t in tokens if len(t) >= 3):
         fixed.add(IdLeak.COMMON_NAME)
     runs = tuple(_LONG_DIGIT_RUN.findall(lowered)) if digits >= 4 else ()
-    return _Shape(lowered, folded, letter_pairs, tokens, runs, digits, frozenset(fixed))
+    dates = written_dates(plain) if digits >= 3 else frozenset()
+    script, script_tokens = "", frozenset[str]()
+    if not identifier.isascii():
+        decomposed = unicodedata.normalize("NFKD", lowered)
+        script = "".join(c for c in decomposed if c.isalnum())
+        script_tokens = frozenset(_SCRIPT_TOKEN.findall(decomposed))
+    return _Shape(
+        lowered,
+        folded,
+        letter_pairs,
+        tokens,
+        runs,
+        dates,
+        digits,
+        frozenset(fixed),
+        script,
+        script_tokens,
+    )
 
 
 # Consonants only (no vowel, no look-alike I/O/L), so single letters spell nothing.

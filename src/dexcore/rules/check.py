@@ -395,15 +395,18 @@ def _walk_all(ruleset: RuleSet, context: CheckContext, *, parallel: bool) -> lis
 
 
 def _redact(issues: list[Issue], redacting: frozenset[str]) -> tuple[Issue, ...]:
-    """Drop the id from every issue about a record whose id was found to reveal a client."""
-    leaking = {
-        (issue.record.kind, issue.record.index) for issue in issues if issue.code in redacting
-    }
-    if not leaking:
+    """Drop the id from every issue about a record whose id was found to reveal a client.
+
+    By value too: a session's id is also the id of its SCORE records' issues.
+    """
+    found = [issue.record for issue in issues if issue.code in redacting]
+    if not found:
         return tuple(issues)
+    leaking = {(record.kind, record.index) for record in found}
+    ids = {record.id for record in found if record.id is not None}
     return tuple(
         attrs.evolve(issue, record=attrs.evolve(issue.record, id=None))
-        if (issue.record.kind, issue.record.index) in leaking
+        if (issue.record.kind, issue.record.index) in leaking or issue.record.id in ids
         else issue
         for issue in issues
     )

@@ -8,7 +8,7 @@ and birth dates.
 from __future__ import annotations
 
 from dexcore.errors import InvalidSlk, InvalidSlkInput
-from dexcore.model import Case, Client
+from dexcore.model import Case, Client, Session
 from dexcore.privacy import IdLeak, identifier_leaks
 from dexcore.rules._common import (
     CONSENT_PAGE,
@@ -27,7 +27,7 @@ from dexcore.slk import SlkPolicy, generate, validate
 __all__ = ["RULES"]
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
-CLIENT, CASE = Entity.CLIENT, Entity.CASE
+CLIENT, CASE, SESSION = Entity.CLIENT, Entity.CASE, Entity.SESSION
 
 
 @record_rule(
@@ -241,9 +241,11 @@ def client_id_reveals(client: Client, context: CheckContext) -> list[Finding]:
     """DSS can see client ids, so they "must not contain the client's name or other identifiable
     information".
 
-    Refused: three or more letters of the client's own names, their initials
-    as a token or next to digits, part of their SLK, their birth date in any
-    common form, an e-mail address, a phone number, or a checksum-valid TFN
+    Refused: three or more letters of the client's own names, a whole
+    two-letter name or both names run together, the names in their own
+    script, their initials as a token or next to digits, part of their SLK,
+    their birth date in any common form (month names and unpadded parts
+    included), an e-mail address, a phone number, or a checksum-valid TFN
     or Medicare number. Issues about such a client leave the id out.
     """
     leaks = frozenset(leak for leak in _client_leaks(client, context) if leak.is_error)
@@ -278,19 +280,36 @@ def _case_leaks(case: Case, context: CheckContext) -> frozenset[IdLeak]:
 
 
 def _find_case_leaks(case: Case, context: CheckContext) -> frozenset[IdLeak]:
+    return _leaks_for_clients(
+        case.case_id, [attached.client_id for attached in case.clients], context
+    )
+
+
+def _leaks_for_clients(
+    identifier: str, client_ids: list[str], context: CheckContext
+) -> frozenset[IdLeak]:
+    """``identifier`` against each client's details; alone when any client is not in the dataset.
+
+    A client outside the dataset (in DEX already) has no details here, but the
+    id is still screened for e-mail addresses, phone, tax file and Medicare
+    numbers, and common names.
+    """
     found: set[IdLeak] = set()
-    for attached in case.clients:
-        client = context.dataset.client_by_id.get(attached.client_id)
-        if client is not None:
-            found |= identifier_leaks(
-                case.case_id,
-                given_name=client.given_name,
-                family_name=client.family_name,
-                birth_date=client.birth_date,
-                slk=client.slk,
-            )
-    if not case.clients:
-        found |= identifier_leaks(case.case_id)
+    unknown = not client_ids
+    for client_id in client_ids:
+        client = context.dataset.client_by_id.get(client_id)
+        if client is None:
+            unknown = True
+            continue
+        found |= identifier_leaks(
+            identifier,
+            given_name=client.given_name,
+            family_name=client.family_name,
+            birth_date=client.birth_date,
+            slk=client.slk,
+        )
+    if unknown:
+        found |= identifier_leaks(identifier)
     return frozenset(found)
 
 
@@ -332,6 +351,27 @@ def case_id_looks_like_name(case: Case, context: CheckContext) -> list[Finding]:
     return []
 
 
+@record_rule(
+    "session.id.reveals-identity",
+    ERROR,
+    SESSION,
+    "The session id must not contain an attending client's name, birth date or other identifiers",
+    sources=(PROTOCOLS_V13, TASK_CARD_2),
+    reveals_identity=True,
+)
+def session_id_reveals(session: Session, context: CheckContext) -> list[Finding]:
+    """A session id is organisation-supplied and seen by DSS, like client and case ids; it is
+    checked against every attending client's details (support persons included), and alone
+    for e-mail addresses and phone, tax file and Medicare numbers. Issues about the session,
+    and SCORE records of it, then leave the id out."""
+    attendees = [attendee.client_id for attendee in session.clients]
+    leaks = _leaks_for_clients(session.session_id, attendees, context)
+    errors = frozenset(leak for leak in leaks if leak.is_error)
+    if errors:
+        return [Finding(message=_leak_message("session id", errors), field=".session_id")]
+    return []
+
+
 RULES: tuple[RecordRule, ...] = (
     names_without_consent,
     street_without_consent,
@@ -344,4 +384,5 @@ RULES: tuple[RecordRule, ...] = (
     client_id_looks_like_name,
     case_id_reveals,
     case_id_looks_like_name,
+    session_id_reveals,
 )

@@ -7,7 +7,7 @@ exist in DEX already (:class:`~dexcore.rules.KnownRecords`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Sized
+from collections.abc import Callable, Collection, Hashable, Sized
 from typing import Any
 
 import attrs
@@ -524,18 +524,19 @@ def _domain_findings(
             if (score.domain in all_domains) != unknown:
                 found.append(
                     Finding(
+                        # A known domain is a DSS code; an unknown one is caller text, unshown.
                         message=(
                             f"domain {score.domain} is not a {assessment.score_type.value} domain"
                         )
                         if not unknown
-                        else f"domain {score.domain} is in no SCORE type of the reference data",
+                        else "the domain is in no SCORE type of the reference data",
                         field=f".assessments[{n}].scores[{k}].domain",
                     )
                 )
     return found
 
 
-def _scores_missing(assessments: tuple[Assessment, ...]) -> list[Finding]:
+def _scores_missing(assessments: tuple[Assessment, ...], known: Collection[str]) -> list[Finding]:
     found: list[Finding] = []
     for n, assessment in enumerate(assessments):
         if not assessment.scores:
@@ -550,9 +551,11 @@ def _scores_missing(assessments: tuple[Assessment, ...]) -> list[Finding]:
             continue
         repeated = [d for d, k in Counter(domains).items() if k > 1]
         if repeated:
+            # Named only when it is a domain of the reference data (else it is caller text).
+            shown = f"domain {repeated[0]}" if repeated[0] in known else "a domain"
             found.append(
                 Finding(
-                    message=f"domain {repeated[0]} is rated more than once in one assessment",
+                    message=f"{shown} is rated more than once in one assessment",
                     field=f".assessments[{n}].scores",
                 )
             )
@@ -680,11 +683,11 @@ def session_domain_unknown(item: SessionAssessment, context: CheckContext) -> li
     "Each assessment rates at least one domain, each domain once",
     sources=(XSD,),
 )
-def client_scores(item: ClientAssessment, _: CheckContext) -> list[Finding]:
+def client_scores(item: ClientAssessment, context: CheckContext) -> list[Finding]:
     """``Scores`` holds one or more ``ScoreCode``; one domain rated twice in one assessment
     leaves DSS two answers for one question."""
     found: list[Finding] = []
-    found.extend(_scores_missing(item.assessments))
+    found.extend(_scores_missing(item.assessments, context.all_domains))
     return found
 
 
@@ -695,10 +698,10 @@ def client_scores(item: ClientAssessment, _: CheckContext) -> list[Finding]:
     "Each assessment rates at least one domain, each domain once",
     sources=(XSD,),
 )
-def session_scores(item: SessionAssessment, _: CheckContext) -> list[Finding]:
+def session_scores(item: SessionAssessment, context: CheckContext) -> list[Finding]:
     """``Scores`` holds one or more ``ScoreCode``, each domain once."""
     found: list[Finding] = []
-    found.extend(_scores_missing(item.assessments))
+    found.extend(_scores_missing(item.assessments, context.all_domains))
     return found
 
 

@@ -39,6 +39,7 @@ import enum
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -135,13 +136,18 @@ def _given_part(name: str | None, policy: SlkPolicy) -> str:
     return (letters + "22")[1:3]
 
 
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        pass  # its message quotes the text: raise a fresh error outside the handler
+    raise InvalidSlkInput("birth_date", "must be a real date written YYYY-MM-DD")
+
+
 def _date_part(birth_date: dt.date | str, policy: SlkPolicy) -> str:
     """Rule 5 (docs/slk.md): ``DDMMYYYY`` of a real date within the policy's years."""
     if isinstance(birth_date, str):
-        try:
-            birth_date = dt.date.fromisoformat(birth_date.strip())
-        except ValueError:
-            raise InvalidSlkInput("birth_date", "must be a real date written YYYY-MM-DD") from None
+        birth_date = _iso_date(birth_date)
     if not isinstance(birth_date, dt.date) or isinstance(birth_date, dt.datetime):
         raise InvalidSlkInput("birth_date", "must be a date (not a datetime)")
     if not policy.min_year <= birth_date.year <= policy.max_year:
@@ -226,13 +232,16 @@ def generate_many(rows: Iterable[SlkRow], *, policy: SlkPolicy = SlkPolicy.DEX) 
                     + (sexes.get(sex) or sexes.setdefault(sex, sex_code(sex)))
                 )
     except InvalidSlkInput as error:
-        raise InvalidSlkInput(error.field, f"{error.reason} (row {len(keys)})") from None
+        problem = InvalidSlkInput(error.field, f"{error.reason} (row {len(keys)})")
     except (TypeError, ValueError):
-        raise InvalidSlkInput(
+        problem = InvalidSlkInput(
             "row",
             f"must be (family, given, birth date, sex) with hashable values (row {len(keys)})",
-        ) from None
-    return keys
+        )
+    else:
+        return keys
+    # Raised outside the handlers: the fast path's KeyError holds a name as its key.
+    raise problem
 
 
 def compact(value: str) -> str:
@@ -302,6 +311,10 @@ class SlkParts:
     given: str = attrs.field(repr=False)
     birth_date: dt.date = attrs.field(repr=False)
     sex: str = attrs.field(repr=False)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # noqa: ANN401
+        # Hypothesis's printer (and IPython's) would otherwise print each attrs field.
+        printer.text(repr(self))
 
     @property
     def family_missing(self) -> bool:

@@ -67,7 +67,8 @@ def sex_code(value: str | int | enum.Enum | None) -> str:
     Accepts the digits themselves, the letters M/F/X/U, DEX ``GenderCode``
     values (``MALE``, ``FEMALE``, ``OTHER``, ``INTERSEX``, ``NOTSTATED``) and
     the words of the ABS 2020 standard, in any case. ``None`` and blank mean
-    not stated (9), as does PMHC's gender ``0``.
+    not stated (9), as does PMHC's gender ``0``. White space at either end
+    (a CR, LF or no-break space left by a CSV file) is ignored.
 
     >>> sex_code("female"), sex_code("X"), sex_code(None), sex_code("non-binary")
     ('2', '3', '9', '3')
@@ -81,10 +82,10 @@ def sex_code(value: str | int | enum.Enum | None) -> str:
         value = value.value
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise InvalidSlkInput("sex", "must be a code, a letter or a word, or None")
-    key = str(value).upper().translate(_SEPARATORS)
-    try:
-        return _WORDS[key]
-    except KeyError:
+    # Any white space at the ends (CR, LF, no-break space from CSV files), as str.strip().
+    code = _WORDS.get(str(value).strip().upper().translate(_SEPARATORS))
+    if code is None:  # (no KeyError: it would carry the value in its chain)
         raise InvalidSlkInput(
             "sex", "is not a recognised sex or gender (use 1/2/3/9, M/F/X/U or a word)"
-        ) from None
+        )
+    return code
