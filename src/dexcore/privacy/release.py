@@ -125,11 +125,15 @@ class ConsentBasis:
         ledger: The consent ledger.
         purpose: The purpose consented to.
         data: The categories released (names and street address by default).
+        organisation: The organisation whose clients are released (keyword
+            only): only its consents count, since DEX client ids are unique
+            only within an organisation.
     """
 
     ledger: ConsentLedger
     purpose: Purpose
     data: frozenset[DataCategory] = frozenset({DataCategory.NAMES, DataCategory.STREET_ADDRESS})
+    organisation: str = attrs.field(kw_only=True, validator=_text)
 
     def describe(self) -> str:
         """One line for the audit log."""
@@ -347,7 +351,12 @@ class ReleaseDesk:
         withheld = 0
         for client in dataset.clients:
             if isinstance(basis, ConsentBasis) and not basis.ledger.may_disclose(
-                client.client_id, recipient, basis.purpose, basis.data, on
+                client.client_id,
+                recipient,
+                basis.purpose,
+                basis.data,
+                on,
+                organisation=basis.organisation,
             ):
                 withheld += 1
                 continue
