@@ -72,18 +72,17 @@ True
 
 from __future__ import annotations
 
+from dexcore.privacy.consent import _events, _record
 from dexcore.privacy.consent._events import (
     DexConsentFlags,
     DisclosureDecision,
     Expired,
     Granted,
-    LedgerEvent,
     Withdrawn,
 )
 from dexcore.privacy.consent._ids import canonical_id, fold_key
 from dexcore.privacy.consent._ledger import ConsentLedger
 from dexcore.privacy.consent._record import (
-    DSS,
     Channel,
     Consent,
     ConsentStatus,
@@ -93,6 +92,12 @@ from dexcore.privacy.consent._record import (
     Mode,
     Purpose,
 )
+
+#: The recipient id of the Department of Social Services, for the DEX flags.
+DSS = _record.DSS
+
+#: Anything a :class:`ConsentLedger` records.
+LedgerEvent = _events.LedgerEvent
 
 __all__ = [
     "DSS",
