@@ -12,6 +12,7 @@ The guarantees, each with the attack that should break it:
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import itertools
 from typing import Any
@@ -744,6 +745,31 @@ def test_expired_and_withdrawn_events_are_frozen() -> None:
     assert Expired("CN1", DAY, "closed", recorded_on=DAY).reason == "closed"
 
 
+def test_threads_recording_and_asking_at_once_each_see_a_whole_ledger() -> None:
+    ledger = ConsentLedger()
+    writers, per_writer = 4, 50
+
+    def write(n: int) -> None:
+        for k in range(per_writer):
+            ledger.grant(consent(consent_id=f"T{n}-{k}", subject=f"S{n}-{k}"), recorded_on=DAY)
+
+    def read() -> list[int]:
+        seen = []
+        for _ in range(per_writer):
+            listed = ledger.consents()
+            seen.append(len(listed))
+            assert all(ask(ledger, subject=c.subject) for c in listed)
+        return seen
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=writers + 2) as pool:
+        readers = [pool.submit(read) for _ in range(2)]
+        for future in [pool.submit(write, n) for n in range(writers)]:
+            future.result()
+        counts = [future.result() for future in readers]
+    assert len(ledger) == writers * per_writer
+    assert all(a <= b for seen in counts for a, b in itertools.pairwise(seen))
+
+
 # -- the ledger as a state machine, against an independent model -------------------------------
 
 Spelled = tuple[str, bool, int]  # (base id, lower-cased, dress): see spell()
@@ -826,7 +852,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.grants: dict[str, ModelGrant] = {}
         self.ends: dict[str, list[tuple[dt.date, dt.date]]] = {}  # id -> [(on, recorded_on)]
         self.seen_events: tuple[object, ...] = ()
-        self.answers: list[tuple[ModelQuestion, dt.date, bool]] = []
+        self.answers: list[tuple[ModelQuestion, dt.date, bool]] = []  # (question, known on, yes)
+        self.pending: list[ModelQuestion] = []  # asked as known today, while today lasts
 
     # -- the model: written from the rules in the docs, sharing no code with the ledger -----
 
@@ -997,6 +1024,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(days_passed=st.integers(1, 40))
     def advance(self, days_passed: int) -> None:
+        self.close_the_day()
         self.today += days(days_passed)
 
     @rule(question=questions, back=as_known_back)
@@ -1048,7 +1076,17 @@ class LedgerMachine(RuleBasedStateMachine):
         if when is not None:
             then = ConsentLedger(e for e in self.ledger.events if e.recorded_on <= when)
             assert answer == asked.ask(then, None)
-        self.answers.append((asked, self.today if when is None else when, answer))
+        if when is not None and when < self.today:
+            self.answers.append((asked, when, answer))  # nothing can be recorded by then any more
+        else:
+            self.pending.append(asked)  # events may still be recorded today
+
+    def close_the_day(self) -> None:
+        """Today's answers are final once the day has passed: note them."""
+        self.answers += [
+            (asked, self.today, asked.ask(self.ledger, self.today)) for asked in self.pending
+        ]
+        self.pending = []
 
     # -- invariants ------------------------------------------------------------------------
 
@@ -1061,8 +1099,8 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @invariant()
     def what_the_ledger_said_stands(self) -> None:
-        # Whatever was recorded since, back-dated or not, an answer as known on a day that has
-        # passed never changes.
+        # Whatever was recorded since, back-dated or not, an answer as known on a day that had
+        # passed when it was asked never changes.
         for asked, when, answer in self.answers:
             if when < self.today:
                 assert asked.ask(self.ledger, when) == answer

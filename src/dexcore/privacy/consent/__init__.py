@@ -36,7 +36,7 @@ the exact organisation.
 
 More information:
 
-* OAIC, *Australian Privacy Principles guidelines* (2022):
+* OAIC, *Australian Privacy Principles guidelines*:
   https://www.oaic.gov.au/privacy/australian-privacy-principles/australian-privacy-principles-guidelines
 * HL7, *FHIR R4 Consent resource*: https://hl7.org/fhir/R4/consent.html
 * Kantara Initiative, *Consent Receipt Specification*, version 1.1 (2018).
