@@ -290,6 +290,10 @@ def test_bad_questions_are_clear_errors() -> None:
         ask(ledger, on="2025-03-01")
     with pytest.raises(DexValueError, match="as_known_on"):
         ask(ledger, as_known_on="2025-03-01")
+    for purpose in ("store details", ["store-details-in-dex"], None):
+        with pytest.raises(DexValueError, match="purpose"):
+            ask(ledger, purpose=purpose)
+    assert ask(ledger, purpose="store-details-in-dex")  # a Purpose's own value will do
     for field in ("subject", "organisation", "recipient"):
         with pytest.raises(ConsentError) as caught:
             ask(ledger, **{field: " "})
@@ -649,6 +653,8 @@ def test_no_error_message_quotes_an_id_the_caller_gave(marker: str) -> None:
         lambda: ask(ledger, organisation=marker + " x"),
         lambda: ask(ledger, recipient=marker + " x"),
         lambda: ledger.dex_flags(marker + " x", DAY, organisation="ORG1"),
+        lambda: ask(ledger, purpose=marker),
+        lambda: ask(ledger, data=marker),
     ]
     if " " not in marker:
         acts += [

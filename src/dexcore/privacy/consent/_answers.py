@@ -57,14 +57,19 @@ def question(
         raise DexValueError("may_disclose: data must name at least one DataCategory")
     if not is_day(on):
         raise DexValueError("may_disclose: on must be a datetime.date")
+    if not (isinstance(purpose, str) and purpose in _PURPOSES):  # a reason quotes it
+        raise DexValueError("may_disclose: purpose must be one of dexcore.privacy.consent.Purpose")
     return Question(
         subject=canonical_id(subject, "subject"),
         organisation=canonical_id(organisation, "organisation"),
         recipient=canonical_id(recipient, "recipient"),
-        purpose=purpose,
+        purpose=Purpose(purpose),
         data=wanted,
         on=on,
     )
+
+
+_PURPOSES = frozenset(Purpose) | frozenset(item.value for item in Purpose)
 
 
 @attrs.frozen(kw_only=True)
