@@ -322,7 +322,8 @@ class ConsentLedger:
                 (default: every event).
 
         Raises:
-            DexValueError: ``data`` names no category, or a date is not a date.
+            DexValueError: ``data`` names no category, ``purpose`` is not a
+                :class:`Purpose` (nor its value), or a date is not a date.
             ConsentError: ``consent.invalid-id`` for an identifier with no
                 canonical form.
         """
