@@ -275,15 +275,21 @@ def test_consent_basis_checks_each_client_against_the_ledger() -> None:
             given_on=dt.date(2024, 12, 1),
             valid_until=dt.date(2025, 12, 1),
             channel=Channel.WRITTEN,
-        )
+        ),
+        recorded_on=dt.date(2024, 12, 1),
     )
-    basis = ConsentBasis(ledger, Purpose.REFERRAL)
+    basis = ConsentBasis(ledger, Purpose.REFERRAL, organisation="ORG1")
     release, log = identified(basis, Dataset(clients=(person(1), person(2))))
     assert [c.client_id for c in release.clients] == ["K0001"]
     assert release.withheld == 1
     assert log[0].withheld == 1
     with pytest.raises(DisclosureRefused) as caught:
         identified(basis, Dataset(clients=(person(2),)))
+    assert caught.value.rule == "release.no-consent"
+    # The same client id at another organisation is another person: its consent does not count.
+    elsewhere = ConsentBasis(ledger, Purpose.REFERRAL, organisation="ORG2")
+    with pytest.raises(DisclosureRefused) as caught:
+        identified(elsewhere, Dataset(clients=(person(1),)))
     assert caught.value.rule == "release.no-consent"
 
 
@@ -442,7 +448,7 @@ def _table_request(**changes: Any) -> Callable[[ReleaseDesk], object]:
 
 
 def _empty_consent_basis() -> ConsentBasis:
-    return ConsentBasis(ConsentLedger(), Purpose.REFERRAL, data=frozenset())
+    return ConsentBasis(ConsentLedger(), Purpose.REFERRAL, data=frozenset(), organisation="ORG1")
 
 
 BAD_REQUESTS = {

@@ -169,8 +169,10 @@ class ConsentError(DexValueError):
     """A consent record, or an event on a consent ledger, that cannot be accepted.
 
     Attributes:
-        rule: What was wrong, such as ``consent.no-recipient`` or ``consent.already-ended``.
-        consent_id: The consent's own id (never the subject's).
+        rule: What was wrong, such as ``consent.no-recipient`` or ``consent.before-given``.
+        consent_id: The consent's own id as the caller gave it (never the
+            subject's; empty when there is none). It is caller text, so the
+            message leaves it out.
         reason: What the record must have, never what it held.
     """
 
@@ -178,7 +180,7 @@ class ConsentError(DexValueError):
         self.rule = rule
         self.consent_id = consent_id
         self.reason = reason
-        super().__init__(f"consent {consent_id}: {reason} [{rule}]")
+        super().__init__(f"consent: {reason} [{rule}]")
 
 
 class DisclosureRefused(DexValueError):

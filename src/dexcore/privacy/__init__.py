@@ -1,7 +1,7 @@
 """Privacy: consent, de-identification, disclosure control, release decisions and safe ids.
 
-* :mod:`dexcore.privacy.consent`: consent per person, agency, purpose and
-  timeframe in an append-only :class:`ConsentLedger`, and the DEX flags
+* :mod:`dexcore.privacy.consent`: consent per person, organisation, agency,
+  purpose and timeframe in an append-only :class:`ConsentLedger`, and the DEX flags
   derived from it.
 * :mod:`dexcore.privacy.deidentify`: :func:`deidentify` (what DSS holds
   without consent) and :func:`export_unit_records` (coarsened, k-anonymous

@@ -73,11 +73,15 @@ class ConsentBasis:
         ledger: The consent ledger.
         purpose: The purpose consented to.
         data: The categories released (names and street address by default).
+        organisation: The organisation whose clients are released (keyword
+            only): only its consents count, since DEX client ids are unique
+            only within an organisation.
     """
 
     ledger: ConsentLedger
     purpose: Purpose
     data: frozenset[DataCategory] = frozenset({DataCategory.NAMES, DataCategory.STREET_ADDRESS})
+    organisation: str = attrs.field(kw_only=True, validator=_text)
 
     def describe(self) -> str:
         """One line for the audit log."""

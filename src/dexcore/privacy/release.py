@@ -423,7 +423,12 @@ def _identified(
     withheld = 0
     for client in dataset.clients:
         if isinstance(basis, ConsentBasis) and not basis.ledger.may_disclose(
-            client.client_id, recipient, basis.purpose, basis.data, on
+            client.client_id,
+            recipient,
+            basis.purpose,
+            basis.data,
+            on,
+            organisation=basis.organisation,
         ):
             withheld += 1
             continue
