@@ -64,7 +64,7 @@ def feasible_ranges(
         additive: Per line of :func:`lines_of`, whether the attacker knows it
             adds up (cells sum to the margin); by default every line does.
             A line that does not add up still tells the attacker that each
-            cell is at most the margin and that the cells sum to at least it.
+            cell is at most the margin and that the cells sum to more than it.
         integer: Solve as an integer program.
         rounded: The table was rounded by DSS's rule: every non-zero shown
             value stands for the range :func:`dss_rounding_range` gives, and
@@ -106,7 +106,7 @@ def feasible_ranges(
         if adds_up:
             equalities.append((vector, -constant))
             continue
-        at_most.append((-vector, constant))
+        at_most.append((-vector, constant - 1.0))  # the cells add up to more than the margin
         for p in inner:
             cell, cell_constant = linear([(p, 1.0), (margin, -1.0)])
             if cell.any():
@@ -168,8 +168,13 @@ def _solve(
         if at_most:
             matrix = np.array([v for v, _ in at_most])
             constraints.append(LinearConstraint(matrix, -np.inf, np.array([b for _, b in at_most])))
+        # HiGHS's presolve has given wrong integer optima on such tables: solve without it.
         result = milp(
-            cost, constraints=constraints, integrality=np.ones(n), bounds=Bounds(1, np.inf)
+            cost,
+            constraints=constraints,
+            integrality=np.ones(n),
+            bounds=Bounds(0, np.inf),
+            options={"presolve": False},
         )
     else:
         result = linprog(
@@ -183,7 +188,9 @@ def _solve(
         )
     if result.status == 3:  # unbounded
         return None
-    if integer and result.status == 4:  # HiGHS: "infeasible or unbounded"; the table is feasible
-        return _solve(cost, equalities, at_most, integer=False)
+    if integer and result.status == 4:  # HiGHS: "infeasible or unbounded"
+        relaxed = _solve(cost, equalities, at_most, integer=False)
+        assert relaxed is None, "the integer program failed on a bounded table"
+        return None
     assert result.status == 0, result.message
     return float(result.fun)

@@ -21,7 +21,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dexcore.errors import DexValueError, DisclosureRefused
-from dexcore.model import AtsiOrigin, Client, Dataset, Gender, ResidentialAddress, State
+from dexcore.model import (
+    AtsiOrigin,
+    Client,
+    Dataset,
+    Gender,
+    Organisation,
+    ResidentialAddress,
+    State,
+)
 from dexcore.privacy import (
     ExportHistory,
     ReleaseDesk,
@@ -365,3 +373,42 @@ def test_desk_refuses_a_difference_and_audits_it() -> None:
         (False, "export.difference", 0),
     ]
     assert len(desk.exports) == 1
+
+
+# -- attacks found in review ------------------------------------------------------------------
+
+
+def test_the_one_record_without_a_link_cannot_be_followed_across_exports() -> None:
+    # Client 0 has no SLK, hence no link: in each export it is the record without one, so
+    # an attacker who knows that it has no SLK would see its disability change.
+    key = new_link_key()
+    history = ExportHistory()
+    unlinked = attrs.evolve(client(0), slk=None)
+    stayers = [client(n, disability=n > 5) for n in range(1, 11)]
+    with pytest.raises(DisclosureRefused) as refused:
+        export_unit_records(data(unlinked, *stayers), as_of=ON, link_key=key, history=history)
+    assert refused.value.rule == "export.k-anonymity"
+    # With small classes suppressed instead, the lone unlinked record is the one left out.
+    export = export_unit_records(
+        data(unlinked, *stayers), as_of=ON, link_key=key, small_classes="suppress"
+    )
+    assert export.suppressed == 1
+    assert all(record.link is not None for record in export.records)
+
+
+def test_changed_organisation_details_do_not_hide_shared_clients() -> None:
+    first = [client(n) for n in range(1, 6)] + [client(n, disability=True) for n in range(20, 25)]
+    newcomer = client(99, disability=True)
+    for before, after in [
+        (Organisation(name="Acme"), Organisation(name="Acme", organisation_id="1234")),
+        (Organisation(name="Acme"), None),
+    ]:
+        history = ExportHistory()
+        export_unit_records(
+            Dataset(clients=tuple(first), organisation=before), as_of=ON, history=history
+        )
+        with pytest.raises(DisclosureRefused) as refused:
+            export_unit_records(
+                Dataset(clients=(*first, newcomer), organisation=after), as_of=ON, history=history
+            )
+        assert refused.value.rule == "export.difference"

@@ -343,3 +343,74 @@ def test_rounded_tables_with_room_are_released() -> None:
     released = protect(additive_table([[12, 30], [40, 55]]), RoundingPolicy())
     assert released.cells == ((10, 30), (40, 55))
     assert released.protection.hidden == 0
+
+
+# -- attacks found in review ------------------------------------------------------------------
+
+
+def test_the_table_that_fooled_presolve_is_protected() -> None:
+    # HiGHS's presolve once gave this table's integer attacker a wrong bound; with it off,
+    # the attacker's bounds hold the truth and no hidden value is narrowed.
+    cells = [
+        [3, 0, 1, 2, 0, 3],
+        [2, 0, 0, 2, 1, 2],
+        [4, 0, 3, 1, 2, 3],
+        [3, 1, 3, 3, 1, 3],
+        [2, 1, 0, 2, 2, 1],
+        [2, 1, 2, 0, 1, 1],
+    ]
+    table = additive_table(cells)
+    released = protect(table)
+    assert_protected(table, released, feasible_ranges(released, integer=True))
+
+
+def test_an_attacker_who_knows_a_line_does_not_add_up_gains_nothing() -> None:
+    # The cells of a line that does not add up sum to more than its margin (at least 1 more).
+    table = CountTable(
+        title="t",
+        row_dimension="row",
+        column_dimension="column",
+        rows=("o0", "o1", "o2", "o3"),
+        columns=("s0", "s1", "s2", "s3", "s4", "s5"),
+        counts=((0, 4, 5, 2, 6, 4), (2, 0, 4, 2, 3, 3), (6, 2, 5, 4, 5, 0), (3, 4, 1, 5, 5, 6)),
+        row_totals=(21, 14, 22, 24),
+        column_totals=(10, 10, 14, 12, 18, 13),
+        total=77,
+    )
+    released = protect(table)
+    knows = line_adds_up(table)
+    assert not all(knows)
+    assert_protected(table, released, feasible_ranges(released, additive=knows))
+    assert_protected(table, released, feasible_ranges(released, additive=knows, integer=True))
+
+
+def test_a_rounding_policy_that_shows_exact_counts_is_refused() -> None:
+    # Under base 2 with 1 to 3 shown as 2, a shown 4 can only be 4.
+    table = attrs.evolve(additive_table([[4, 9]]), margins=False)
+    with pytest.raises(DisclosureRefused, match="rounding"):
+        protect(table, RoundingPolicy(base=2, small_up_to=3))
+
+
+def test_a_rounding_policy_that_would_show_a_count_as_zero_is_refused() -> None:
+    with pytest.raises(DexValueError, match="small_up_to"):
+        RoundingPolicy(base=10, small_up_to=2)  # 3 would round to 0
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"counts": ((1, 2), (3,))},
+        {"counts": ((1, 2), (3, 4), (5, 6))},
+        {"counts": ((1.0, 2), (3, 4))},
+        {"counts": ((-1, 2), (3, 4))},
+        {"counts": ((True, 2), (3, 4))},
+        {"row_totals": (3,)},
+        {"total": -10},
+    ],
+)
+def test_a_malformed_table_is_refused_with_one_line(changes: dict[str, object]) -> None:
+    good = additive_table([[1, 2], [3, 4]])
+    fields = {f.name: getattr(good, f.name) for f in attrs.fields(CountTable)}
+    fields.update(changes)
+    with pytest.raises(DexValueError, match=r"sdc\.bad-table"):
+        CountTable(**fields)

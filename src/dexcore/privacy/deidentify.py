@@ -294,10 +294,16 @@ def _order(record: UnitRecord, names: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _identity(dataset: Dataset, client: Client) -> str:
-    """Who a record is, for the history's private check of shared clients."""
-    organisation = dataset.organisation
-    owner = "" if organisation is None else organisation.organisation_id or organisation.name
-    return f"{owner}\x1f{client.client_id}"
+    """Who a record is, for the history's private check of shared clients.
+
+    The client id alone, not qualified by the organisation: organisation
+    details that change between exports (an id added later, a name spelt
+    anew) must not hide that two exports share clients. Two organisations'
+    clients who happen to share an id are then treated as the same, which
+    can only make the history stricter.
+    """
+    del dataset
+    return client.client_id
 
 
 def _session_counts(dataset: Dataset) -> Counter[str]:
@@ -311,22 +317,34 @@ def _session_counts(dataset: Dataset) -> Counter[str]:
 _Draft = tuple[UnitRecord, str]
 
 
+def _class_of(record: UnitRecord, names: tuple[str, ...], linked: bool) -> tuple[object, ...]:
+    """A record's combination; with links, whether it has one is part of it.
+
+    A record without a link (no SLK) stands out among linked ones, and can
+    be followed across exports as "the one with no link".
+    """
+    values = record.quasi_identifiers(names)
+    return (*values, record.link is None) if linked else values
+
+
 def _k_anonymous(
-    drafts: list[_Draft], names: tuple[str, ...], k: int, small_classes: str
+    drafts: list[_Draft], names: tuple[str, ...], k: int, small_classes: str, *, linked: bool
 ) -> tuple[list[_Draft], int]:
     """The drafts in combinations of at least ``k``, and how many were suppressed; or refuse."""
     measured = k_anonymity(tuple(r for r, _ in drafts), names, required=k)
-    if measured.satisfied:
+    sizes = Counter(_class_of(record, names, linked) for record, _ in drafts)
+    if measured.satisfied and all(size >= k for size in sizes.values()):
         return drafts, 0
     if small_classes == "refuse":
+        small = [size for size in sizes.values() if size < k]
+        described = ", ".join(names) + (" and whether a record has a link" if linked else "")
         raise DisclosureRefused(
             "export.k-anonymity",
-            f"{measured.records_in_small_classes} record(s) in {measured.small_classes} "
-            f"combination(s) of {', '.join(names)} are shared by fewer than {k} records "
-            f"(k = {measured.k}); use a coarser policy or small_classes='suppress'",
+            f"{sum(small)} record(s) in {len(small)} combination(s) of {described} are "
+            f"shared by fewer than {k} records (k = {measured.k}); use a coarser policy or "
+            "small_classes='suppress'",
         )
-    sizes = Counter(record.quasi_identifiers(names) for record, _ in drafts)
-    kept = [d for d in drafts if sizes[d[0].quasi_identifiers(names)] >= k]
+    kept = [d for d in drafts if sizes[_class_of(d[0], names, linked)] >= k]
     return kept, len(drafts) - len(kept)
 
 
@@ -387,7 +405,7 @@ def export_unit_records(
         for c in dataset.clients
     ]
     names = policy.quasi_identifiers
-    drafts, suppressed = _k_anonymous(drafts, names, k, small_classes)
+    drafts, suppressed = _k_anonymous(drafts, names, k, small_classes, linked=key is not None)
     ordered = sorted(drafts, key=lambda d: (_order(d[0], names), d[0].link or ""))
     records = tuple(attrs.evolve(r, record=i) for i, (r, _) in enumerate(ordered, 1))
     export = UnitRecordExport(

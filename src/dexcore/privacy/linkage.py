@@ -176,6 +176,14 @@ def _check_difference(new: _Snapshot, old: _Snapshot, k: int) -> None:
 
 
 def _check_linkage(linked: Sequence[_Snapshot], k: int) -> None:
+    unlinked = [sum(link is None for link in s.links) for s in linked]
+    if any(0 < count < k for count in unlinked):
+        raise DisclosureRefused(
+            "export.linkage",
+            f"an export to this audience made with the same link_key holds fewer than {k} "
+            "record(s) without a link, which can be followed across exports as the ones "
+            "without; use a new link_key for this export, or none",
+        )
     groups = [snapshot.by_link() for snapshot in linked]
     links = set().union(*groups)
     joined = Counter(tuple(group.get(link, ()) for group in groups) for link in links)

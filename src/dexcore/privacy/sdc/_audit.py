@@ -8,7 +8,8 @@ add up to its margin; when a client may fall in several (a client may attend
 two outlets), each cell is at most the margin and the cells add up to at
 least the margin. The audit gives the attacker the strongest of these that
 is true of the table: every line whose cells add up to its margin is an
-equation, the others are the two inequalities. The attacker also knows that
+equation, and of the others the attacker knows that each cell is at most
+the margin and that the cells add up to more than it. The attacker also knows that
 counts are whole numbers, that zeros are published (a hidden count is at
 least 1, unless the differencing guard hid a zero) and, under rounding, the
 range of counts each published multiple stands for.
@@ -89,7 +90,9 @@ def _line_constraints(
         return []
     if sum(true[i][j] for i, j in inner) == true[margin[0]][margin[1]]:
         return [(coefficients, "=", -constant)]
-    constraints: list[Constraint] = [({k: -a for k, a in coefficients.items()}, "<=", constant)]
+    # The cells of a line that does not add up sum to more than its margin (at least 1 more):
+    # an attacker who knows which lines add up knows that too.
+    constraints: list[Constraint] = [({k: -a for k, a in coefficients.items()}, "<=", constant - 1)]
     for p in inner:
         cell, cell_constant = expression({p: 1.0, margin: -1.0})
         if cell:

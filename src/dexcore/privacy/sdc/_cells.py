@@ -125,6 +125,12 @@ class RoundingPolicy:
             raise DexValueError("RoundingPolicy.base must be a whole number of at least 2")
         if not _whole(self.small_up_to) or self.small_up_to < 1:
             raise DexValueError("RoundingPolicy.small_up_to must be a whole number of at least 1")
+        if 2 * (self.small_up_to + 1) < self.base:
+            # A count just above small_up_to would round down to 0, and 0 means "none".
+            raise DexValueError(
+                "RoundingPolicy.small_up_to must be at least half of base less 1, so that no "
+                "count above it rounds to 0"
+            )
 
     @property
     def name(self) -> str:

@@ -110,12 +110,27 @@ class _Grid:
         ]
 
     def pinned(self, ranges: dict[Position, Range]) -> list[Position]:
-        """Shown values (under rounding) the attacker can work out exactly."""
-        return [
+        """Shown non-zero values (under rounding) the attacker can work out exactly.
+
+        Either the lines pin them, or the policy does: a shown value only one
+        count rounds to is that count.
+        """
+        pinned = [
             p
             for p, (low, high) in ranges.items()
             if not self.is_hidden(p) and high is not None and high == low
         ]
+        if self.rounded_range is not None:
+            pinned += [
+                (i, j)
+                for i, line in enumerate(self.published)
+                for j, value in enumerate(line)
+                if isinstance(value, int)
+                and value > 0
+                and (i, j) not in ranges
+                and self.rounded_range(value)[0] == self.rounded_range(value)[1]
+            ]
+        return pinned
 
     # -- choosing secondary cells -----------------------------------------------------------
 

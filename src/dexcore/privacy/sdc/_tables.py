@@ -48,6 +48,11 @@ class CountTable:
     population: Population = EVERYONE
     margins: bool = True
 
+    def __attrs_post_init__(self) -> None:
+        problem = _shape_problem(self)
+        if problem is not None:
+            raise DexValueError(f"CountTable: {problem} [sdc.bad-table]")
+
     def count(self, row: str, column: str) -> int:
         """The count in one cell.
 
@@ -55,6 +60,24 @@ class CountTable:
             DexKeyError: no such row or column.
         """
         return self.counts[_index(self.rows, row, "row")][_index(self.columns, column, "column")]
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _shape_problem(table: CountTable) -> str | None:
+    """What is wrong with a table built by hand, if anything: shapes, then the counts."""
+    n, m = len(table.rows), len(table.columns)
+    if len(table.counts) != n or any(len(line) != m for line in table.counts):
+        return f"counts must have {n} row(s) of {m} count(s), one per row and column label"
+    if len(table.row_totals) != n or len(table.column_totals) != m:
+        return "row_totals and column_totals must have one count per row and per column"
+    values = [v for line in table.counts for v in line]
+    values += [*table.row_totals, *table.column_totals, table.total]
+    if not all(_is_count(v) for v in values):
+        return "every count and total must be a whole number of at least 0"
+    return None
 
 
 def _index(labels: tuple[str, ...], label: str, kind: str) -> int:
