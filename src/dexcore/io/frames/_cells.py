@@ -1,0 +1,129 @@
+"""Reading the cells of one table: every column decoded, every bad cell reported.
+
+A table is read column by column (the quick path: one pass of the column's
+reader over its values); only a column with a bad cell is read again cell
+by cell, to name each bad row. A problem becomes an
+:class:`~dexcore.rules.Issue` that names the table, the row and the column,
+with a reason that never repeats the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from dexcore.io.frames._kinds import BadCell
+from dexcore.io.frames._schema import Column
+from dexcore.rules.engine import Issue, RecordRef, Severity
+
+#: Columns a frame library adds by itself (pandas keeps a non-default index this way).
+_IGNORED_PREFIX = "__index_level_"
+
+#: The kind of record each table's rows belong to, as a RecordRef names it, and its id column.
+RECORD_OF = {
+    "clients": ("client", "client_id"),
+    "cases": ("case", "case_id"),
+    "case_clients": ("case", "case_id"),
+    "sessions": ("session", "session_id"),
+    "session_clients": ("session", "session_id"),
+    "client_scores": ("client_assessment", "session_id"),
+    "session_scores": ("session_assessment", "session_id"),
+    "outlets": ("outlet", None),
+    "organisation": ("dataset", None),
+}
+
+
+def issue(
+    table: str,
+    row: int | None,
+    column: str | None,
+    code: str,
+    reason: str,
+    *,
+    record_id: object = None,
+) -> Issue:
+    """The issue for a problem at ``table``/``row``/``column`` (row or column may be absent)."""
+    kind, _ = RECORD_OF.get(table, ("dataset", None))
+    where = f"table {table}" + ("" if row is None else f", row {row}")
+    where += "" if column is None else f", column {column}"
+    path = table + ("" if row is None else f"[{row}]") + ("" if column is None else f".{column}")
+    ref_id = record_id if isinstance(record_id, str) and 0 < len(record_id) <= 50 else None
+    return Issue(
+        code=code,
+        severity=Severity.ERROR,
+        message=f"{where}: {reason}",
+        record=RecordRef(kind=kind, id=ref_id),
+        path=path,
+    )
+
+
+def _quick(column: Column, raw: list[Any]) -> list[Any] | None:
+    """The decoded column, or ``None`` when some cell is bad (then read cell by cell)."""
+    read, default = column.kind.read, column.default
+    try:
+        if column.required:
+            return [read(value) for value in raw]
+        return [default if value is None else read(value) for value in raw]
+    except BadCell:
+        return None
+
+
+def _careful(column: Column, raw: list[Any]) -> tuple[list[Any], dict[int, BadCell]]:
+    values: list[Any] = []
+    bad: dict[int, BadCell] = {}
+    for row, value in enumerate(raw):
+        if value is None:
+            if column.required:
+                bad[row] = BadCell("frames.missing-value", "a value is required")
+            values.append(column.default)
+            continue
+        try:
+            values.append(column.kind.read(value))
+        except BadCell as problem:
+            bad[row] = problem
+            values.append(None)
+    return values, bad
+
+
+def decode(
+    name: str, table: pa.Table, columns: Sequence[Column], report: Callable[[Issue], None]
+) -> tuple[dict[str, list[Any]], set[int]]:
+    """Every column of ``table`` decoded, and the rows with a bad cell (each one reported).
+
+    A missing column takes its default; a missing required column, or a
+    column the table should not have, is reported once for the table, and
+    with a missing required column no row is read.
+    """
+    present = set(table.column_names)
+    known = {column.name for column in columns}
+    for extra in sorted(present - known):
+        if not extra.startswith(_IGNORED_PREFIX):
+            reason = "is not a column of this table, so its values were not read"
+            report(issue(name, None, extra, "frames.unknown-column", reason))
+    missing = [c.name for c in columns if c.required and c.name not in present]
+    if missing:
+        for column_name in missing:
+            reason = f"is required but missing, so none of the {table.num_rows} rows was read"
+            report(issue(name, None, column_name, "frames.missing-column", reason))
+        return {}, set(range(table.num_rows))
+    _, id_column = RECORD_OF[name]
+    ids = table.column(id_column).to_pylist() if id_column in present else None
+    decoded: dict[str, list[Any]] = {}
+    bad_rows: set[int] = set()
+    for column in columns:
+        if column.name not in present:
+            decoded[column.name] = [column.default] * table.num_rows
+            continue
+        raw = table.column(column.name).to_pylist()
+        values = _quick(column, raw)
+        if values is None:
+            values, bad = _careful(column, raw)
+            for row, problem in bad.items():
+                record_id = None if ids is None else ids[row]
+                where = column.name + problem.where
+                report(issue(name, row, where, problem.code, problem.reason, record_id=record_id))
+            bad_rows.update(bad)
+        decoded[column.name] = values
+    return decoded, bad_rows
