@@ -103,7 +103,7 @@ def decode(
             reason = "is not a column of this table, so its values were not read"
             report(issue(name, None, extra, "frames.unknown-column", reason))
     missing = [c.name for c in columns if c.required and c.name not in present]
-    if missing:
+    if missing and table.num_rows:  # an empty table loses nothing without them
         for column_name in missing:
             reason = f"is required but missing, so none of the {table.num_rows} rows was read"
             report(issue(name, None, column_name, "frames.missing-column", reason))

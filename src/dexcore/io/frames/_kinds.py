@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,6 +23,9 @@ import pyarrow as pa
 
 from dexcore.errors import InvalidFieldError, UnknownCodeError
 from dexcore.model import CodeEnum
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 class BadCell(Exception):  # noqa: N818 (an internal signal, turned into an Issue by the reader)
@@ -42,8 +46,19 @@ def _midnight(value: dt.datetime) -> bool:
     return value.tzinfo is None and value.time() == dt.time()
 
 
+def _iso_date(text: str) -> dt.date:
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise BadCell("frames.bad-value", "expected a real calendar date") from None
+    raise BadCell("frames.bad-value", "expected a date written YYYY-MM-DD")
+
+
 def read_date(value: object) -> dt.date:
-    """A ``date``; a naive ``datetime`` at midnight (how pandas may hold one) is accepted."""
+    """A ``date``; also a naive ``datetime`` at midnight (as pandas may hold one) or ISO text."""
+    if isinstance(value, str):
+        return _iso_date(value)
     if isinstance(value, dt.datetime):
         if _midnight(value):
             return value.date()
@@ -77,12 +92,14 @@ def read_text(value: object) -> str:
 
 
 def read_decimal(value: object) -> decimal.Decimal:
-    """A decimal amount (a float is refused: it cannot hold cents exactly)."""
+    """A decimal amount, or its text; a float is refused (it cannot hold cents exactly)."""
     if isinstance(value, decimal.Decimal) and value.is_finite():
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return decimal.Decimal(value)
-    raise BadCell("frames.bad-value", "expected a decimal amount")
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
+        return decimal.Decimal(value)
+    raise BadCell("frames.bad-value", 'expected a decimal amount (or text such as "12.50")')
 
 
 def code_reader(table: type[CodeEnum]) -> Callable[[object], CodeEnum]:
