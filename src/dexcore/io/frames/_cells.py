@@ -9,6 +9,7 @@ with a reason that never repeats the value.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -59,14 +60,49 @@ def issue(
     )
 
 
-def _quick(column: Column, raw: list[Any]) -> list[Any] | None:
+#: ``date.toordinal()`` of 1970-01-01, the day Arrow's ``date32`` counts from.
+_EPOCH = 719_163
+
+
+def python_values(chunked: pa.ChunkedArray) -> list[Any]:
+    """The column's values as Python objects, by the quickest route for its type.
+
+    Arrow builds each ``date`` and each dictionary entry one by one; a date
+    column read as day numbers, and a dictionary column cast to its values'
+    type, give the same values several times faster.
+    """
+    if chunked.null_count == len(chunked):
+        return [None] * len(chunked)
+    kind = chunked.type
+    if pa.types.is_dictionary(kind):
+        try:
+            return list(chunked.cast(kind.value_type).to_pylist())
+        except pa.ArrowException:  # a value type Arrow cannot cast to (polars' string views)
+            return list(chunked.to_pylist())
+    if pa.types.is_date32(kind):
+        from_day = dt.date.fromordinal
+        days = chunked.cast(pa.int32()).to_pylist()
+        return [None if day is None else from_day(_EPOCH + day) for day in days]
+    return list(chunked.to_pylist())
+
+
+def _quick(column: Column, chunked: pa.ChunkedArray, raw: list[Any]) -> list[Any] | None:
     """The decoded column, or ``None`` when some cell is bad (then read cell by cell)."""
-    read, default = column.kind.read, column.default
+    kind, default = column.kind, column.default
+    if chunked.null_count and column.required:
+        return None
+    if kind.native(chunked.type):  # the values are the model's already
+        if default is None or not chunked.null_count:
+            return raw
+        return [default if value is None else value for value in raw]
+    read = kind.read
     try:
-        if column.required:
-            return [read(value) for value in raw]
+        if kind.few:  # read each distinct code once
+            seen = {value: read(value) for value in set(raw) if value is not None}
+            seen[None] = default
+            return [seen[value] for value in raw]
         return [default if value is None else read(value) for value in raw]
-    except BadCell:
+    except (BadCell, TypeError):  # TypeError: an unhashable cell where a code belongs
         return None
 
 
@@ -109,15 +145,16 @@ def decode(
             report(issue(name, None, column_name, "frames.missing-column", reason))
         return {}, set(range(table.num_rows))
     _, id_column = RECORD_OF[name]
-    ids = table.column(id_column).to_pylist() if id_column in present else None
+    ids = python_values(table.column(id_column)) if id_column in present else None
     decoded: dict[str, list[Any]] = {}
     bad_rows: set[int] = set()
     for column in columns:
         if column.name not in present:
             decoded[column.name] = [column.default] * table.num_rows
             continue
-        raw = table.column(column.name).to_pylist()
-        values = _quick(column, raw)
+        chunked = table.column(column.name)
+        raw = python_values(chunked)
+        values = _quick(column, chunked, raw)
         if values is None:
             values, bad = _careful(column, raw)
             for row, problem in bad.items():

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from operator import attrgetter
 from typing import Any
 
 import pyarrow as pa
 
+from dexcore._gc import gc_paused
 from dexcore.errors import DexStructureError, DexValueError
 from dexcore.io.frames._cells import issue
 from dexcore.io.frames._read import read_dataset
-from dexcore.io.frames._schema import PERSONAL, TABLES
+from dexcore.io.frames._schema import PERSONAL, TABLES, Column
 from dexcore.model import Dataset
 from dexcore.rules.engine import Issue
 
@@ -37,6 +39,20 @@ def _personal(names: Iterable[str]) -> frozenset[str]:
     return wanted
 
 
+def _columns(columns: Sequence[Column], rows: list[Any]) -> dict[str, Sequence[Any]]:
+    """Each column's values over ``rows``; the plain attribute paths in one pass over the rows."""
+    plain = [column for column in columns if column.path is not None]
+    values: dict[str, Sequence[Any]] = {}
+    if len(plain) > 1:
+        getter = attrgetter(*(column.path for column in plain if column.path is not None))
+        transposed = zip(*map(getter, rows), strict=True) if rows else [()] * len(plain)
+        values.update(zip((column.name for column in plain), transposed, strict=True))
+    for column in columns:
+        if column.name not in values:
+            values[column.name] = [column.get(row) for row in rows]
+    return values
+
+
 def dataset_to_arrow(dataset: Dataset, *, personal: Iterable[str] = ()) -> dict[str, pa.Table]:
     """One Arrow table per collection of ``dataset``, by name (see :data:`TABLE_NAMES`).
 
@@ -55,11 +71,12 @@ def dataset_to_arrow(dataset: Dataset, *, personal: Iterable[str] = ()) -> dict[
     """
     wanted = _personal(personal)
     tables = {}
-    for name, (columns, rows_of) in TABLES.items():
-        rows = list(rows_of(dataset))
-        chosen = [column for column in columns if not column.personal or column.name in wanted]
-        arrays = [column.kind.write([column.get(row) for row in rows]) for column in chosen]
-        tables[name] = pa.Table.from_arrays(arrays, names=[column.name for column in chosen])
+    with gc_paused():
+        for name, (columns, rows_of) in TABLES.items():
+            chosen = [c for c in columns if not c.personal or c.name in wanted]
+            values = _columns(chosen, list(rows_of(dataset)))
+            arrays = [column.kind.write(values[column.name]) for column in chosen]
+            tables[name] = pa.Table.from_arrays(arrays, names=[c.name for c in chosen])
     return tables
 
 
@@ -111,7 +128,8 @@ def dataset_from_arrow(
             by table, row and column (never a value).
     """
     found: list[Issue] = []
-    dataset = read_dataset(_tables(tables, found), found.append)
+    with gc_paused():  # a million new records need no cycle hunting
+        dataset = read_dataset(_tables(tables, found), found.append)
     if problems is not None:
         problems.extend(found)
     elif found:

@@ -163,12 +163,10 @@ def struct_reader(
 
 # -- writing ------------------------------------------------------------------------------------
 
-CODE = pa.dictionary(pa.int32(), pa.string())
-
 
 def _code_array(values: Sequence[Any]) -> pa.Array:
-    plain = [None if v is None else str(v.value if isinstance(v, CodeEnum) else v) for v in values]
-    return pa.array(plain, type=pa.string()).dictionary_encode()
+    # The code tables are StrEnums, which Arrow takes as the text of their codes.
+    return pa.array(values, type=pa.string()).dictionary_encode()
 
 
 def _decimal_array(values: Sequence[Any]) -> pa.Array:
@@ -185,6 +183,22 @@ def _decimal_array(values: Sequence[Any]) -> pa.Array:
     return pa.array(values, type=kind)
 
 
+def _textual(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    view = getattr(pa.types, "is_string_view", _never)  # pyarrow 16 and later
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind) or view(kind))
+
+
+def _text_lists(kind: pa.DataType) -> bool:
+    listed = pa.types.is_list(kind) or pa.types.is_large_list(kind)
+    return bool(listed and _textual(kind.value_type))
+
+
+def _never(_kind: pa.DataType) -> bool:
+    return False
+
+
 @attrs.frozen
 class Kind:
     """How one kind of value is written to Arrow and read back.
@@ -193,11 +207,17 @@ class Kind:
         name: A short name used in messages, such as ``date``.
         write: Python values to an Arrow array.
         read: One non-null cell to the model's value (raising :class:`BadCell`).
+        native: The Arrow types whose Python values are already the
+            model's, so that reading them needs no call per cell.
+        few: Whether a column holds few distinct values (codes), so that
+            each distinct value is read once.
     """
 
     name: str
     write: Callable[[Sequence[Any]], pa.Array]
     read: Callable[[object], Any]
+    native: Callable[[pa.DataType], bool] = _never
+    few: bool = False
 
 
 def _typed(arrow_type: pa.DataType) -> Callable[[Sequence[Any]], pa.Array]:
@@ -207,21 +227,25 @@ def _typed(arrow_type: pa.DataType) -> Callable[[Sequence[Any]], pa.Array]:
     return write
 
 
-TEXT = Kind("text", _typed(pa.string()), read_text)
-OPEN_CODE = Kind("code", _code_array, read_text)
-DATE = Kind("date", _typed(pa.date32()), read_date)
-BOOL = Kind("bool", _typed(pa.bool_()), read_bool)
-INT8 = Kind("int8", _typed(pa.int8()), read_int)
-INT32 = Kind("int32", _typed(pa.int32()), read_int)
-INT64 = Kind("int64", _typed(pa.int64()), read_int)
-DECIMAL = Kind("decimal", _decimal_array, read_decimal)
-CODES = Kind("codes", _typed(pa.list_(pa.string())), read_codes)
+def _dates(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_date32(kind) or pa.types.is_date64(kind))
+
+
+TEXT = Kind("text", _typed(pa.string()), read_text, _textual)
+OPEN_CODE = Kind("code", _code_array, read_text, _textual)
+DATE = Kind("date", _typed(pa.date32()), read_date, _dates)
+BOOL = Kind("bool", _typed(pa.bool_()), read_bool, pa.types.is_boolean)
+INT8 = Kind("int8", _typed(pa.int8()), read_int, pa.types.is_integer)
+INT32 = Kind("int32", _typed(pa.int32()), read_int, pa.types.is_integer)
+INT64 = Kind("int64", _typed(pa.int64()), read_int, pa.types.is_integer)
+DECIMAL = Kind("decimal", _decimal_array, read_decimal, pa.types.is_decimal)
+CODES = Kind("codes", _typed(pa.list_(pa.string())), read_codes, _text_lists)
 INTS = Kind("ints", _typed(pa.list_(pa.int32())), read_ints)
 
 
 def code(table: type[CodeEnum]) -> Kind:
     """The kind of a closed code table: a dictionary column read back as ``table``."""
-    return Kind("code", _code_array, code_reader(table))
+    return Kind("code", _code_array, code_reader(table), few=True)
 
 
 def structs(arrow_type: pa.DataType, read: Callable[[object], Any]) -> Kind:

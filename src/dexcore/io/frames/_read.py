@@ -144,11 +144,8 @@ def _case_client(values: Values, _children: tuple[Any, ...]) -> CaseClient:
     )
 
 
-_SESSION_FIELDS = tuple(c.name for c in s.SESSIONS)
-
-
 def _session(values: Values, children: tuple[Any, ...]) -> Session:
-    return Session(**{name: values[name] for name in _SESSION_FIELDS}, clients=children)
+    return Session(**values, clients=children)  # the columns are the fields
 
 
 def _session_client(values: Values, _children: tuple[Any, ...]) -> SessionClient:
@@ -217,10 +214,10 @@ class Reader:
         columns, bad, rows = self.decoded(name)
         built: dict[int, Any] = {}
         names = list(columns)
-        for row in range(rows):
+        for row, cells in enumerate(zip(*columns.values(), strict=True)):
             if row in bad or (skip is not None and row in skip):
                 continue
-            values = {n: columns[n][row] for n in names}
+            values = dict(zip(names, cells, strict=True))
             try:
                 built[row] = builder(values, () if children is None else children.get(row, ()))
             except InvalidFieldError as error:

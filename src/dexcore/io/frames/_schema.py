@@ -54,6 +54,7 @@ class Column:
         required: A row without a value is reported (otherwise ``default`` is used).
         default: The model's default, used for a missing value or column.
         personal: Left out unless the caller names it.
+        path: The dotted attribute path ``get`` follows, when it is one.
     """
 
     name: str
@@ -62,6 +63,7 @@ class Column:
     required: bool = False
     default: Any = None
     personal: bool = False
+    path: str | None = None
 
 
 class Child(NamedTuple):
@@ -91,7 +93,8 @@ def _col(
     default: Any = None,  # noqa: ANN401 (the model field's default, of any type)
     personal: bool = False,
 ) -> Column:
-    return Column(name, kind, attrgetter(path or name), required, default, personal)
+    where = path or name
+    return Column(name, kind, attrgetter(where), required, default, personal, where)
 
 
 def _inside(path: str, name: str) -> Callable[[Any], Any]:
