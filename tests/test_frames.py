@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -551,3 +552,45 @@ def test_released_table_summary_is_escaped_cut_and_says_only_np() -> None:
     assert "r150" not in html
     assert "c40" not in html
     assert "200 rows × 50 columns" in repr(wide)
+
+
+# -- the how-to page -----------------------------------------------------------------------------
+
+
+def test_the_frames_page_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Python example of docs/frames.md runs, in order, from the repository's root."""
+    page = (ROOT / "docs" / "frames.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", page, flags=re.DOTALL)
+    assert len(blocks) >= 6
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, Any] = {}
+    for number, block in enumerate(blocks):
+        exec(compile(block, f"docs/frames.md, example {number + 1}", "exec"), namespace)
+    assert namespace["problems"][0].path == "clients[3].birth_date"
+
+
+def test_the_api_page_lists_the_tables_and_personal_columns() -> None:
+    page = (ROOT / "docs" / "api" / "io.md").read_text(encoding="utf-8")
+    listed = page.split("dexcore.io.frames.TABLE_NAMES", 1)[1]
+    tables, personal = listed.split("dexcore.io.frames.PERSONAL_COLUMNS", 1)
+    assert re.findall(r"``(\w+)``", tables) == list(TABLE_NAMES)
+    assert set(re.findall(r"``(\w+)``", personal.split("```", 1)[0])) == PERSONAL_COLUMNS
+
+
+def test_a_malformed_id_is_not_shown_in_the_issue() -> None:
+    tables = dataset_to_arrow(marked_dataset(), personal=PERSONAL_COLUMNS)
+    tables["clients"] = replaced(tables["clients"], "client_id", 0, f" {MARKER_GIVEN}")
+    tables["sessions"] = replaced(tables["sessions"], "session_id", 1, f"{MARKER_FAMILY} ")
+    _, problems = read(tables)
+    paths = {p.path for p in problems}
+    assert "clients[0].client_id" in paths
+    assert any(path.startswith("sessions[1]") for path in paths)  # named, left out
+    text = shown(problems)
+    assert MARKER_GIVEN not in text
+    assert MARKER_FAMILY not in text
+
+
+def test_tables_must_come_as_a_mapping() -> None:
+    tables = dataset_to_arrow(marked_dataset())
+    with pytest.raises(DexValueError, match=r"frames\.not-a-mapping"):
+        dataset_from_arrow(list(tables.values()))  # type: ignore[arg-type]

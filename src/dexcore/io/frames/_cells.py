@@ -36,6 +36,16 @@ RECORD_OF = {
 }
 
 
+def _usable_id(value: object) -> bool:
+    """Whether ``value`` is a well-formed id, which an issue may show (a malformed one may not)."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= 50
+        and not value[0].isspace()
+        and not value[-1].isspace()
+    )
+
+
 def issue(
     table: str,
     row: int | None,
@@ -50,7 +60,7 @@ def issue(
     where = f"table {table}" + ("" if row is None else f", row {row}")
     where += "" if column is None else f", column {column}"
     path = table + ("" if row is None else f"[{row}]") + ("" if column is None else f".{column}")
-    ref_id = record_id if isinstance(record_id, str) and 0 < len(record_id) <= 50 else None
+    ref_id = record_id if _usable_id(record_id) else None
     return Issue(
         code=code,
         severity=Severity.ERROR,

@@ -126,7 +126,13 @@ def dataset_from_arrow(
     Raises:
         DexStructureError: without ``problems``, listing the first problems
             by table, row and column (never a value).
+        DexValueError: ``frames.not-a-mapping`` when ``tables`` is not a mapping.
     """
+    if not isinstance(tables, Mapping):
+        raise DexValueError(
+            "dataset_from_arrow: give the tables as a mapping from table name to table, "
+            "as dataset_to_arrow returns them [frames.not-a-mapping]"
+        )
     found: list[Issue] = []
     with gc_paused():  # a million new records need no cycle hunting
         dataset = read_dataset(_tables(tables, found), found.append)

@@ -243,7 +243,8 @@ class Reader:
     ) -> None:
         """Report row ``row`` of table ``name``."""
         _, id_column = RECORD_OF[name]
-        record_id = None if id_column is None else values.get(id_column)
+        at_fault = id_column is None or column == id_column
+        record_id = None if at_fault else values.get(id_column)
         self.report(issue(name, row, column, code, reason, record_id=record_id))
 
 
