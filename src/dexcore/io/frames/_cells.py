@@ -60,7 +60,7 @@ def issue(
     where = f"table {table}" + ("" if row is None else f", row {row}")
     where += "" if column is None else f", column {column}"
     path = table + ("" if row is None else f"[{row}]") + ("" if column is None else f".{column}")
-    ref_id = record_id if _usable_id(record_id) else None
+    ref_id = record_id if isinstance(record_id, str) and _usable_id(record_id) else None
     return Issue(
         code=code,
         severity=Severity.ERROR,

@@ -243,8 +243,9 @@ class Reader:
     ) -> None:
         """Report row ``row`` of table ``name``."""
         _, id_column = RECORD_OF[name]
-        at_fault = id_column is None or column == id_column
-        record_id = None if at_fault else values.get(id_column)
+        record_id = None  # a malformed id is not shown
+        if id_column is not None and column != id_column:
+            record_id = values.get(id_column)
         self.report(issue(name, row, column, code, reason, record_id=record_id))
 
 
