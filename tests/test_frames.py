@@ -26,14 +26,29 @@ from dexcore.io.frames import (
     dataset_to_arrow,
 )
 from dexcore.model import (
+    Assessment,
+    AssessmentPhase,
     AtsiOrigin,
     Case,
     CaseClient,
     Client,
+    ClientAssessment,
     Dataset,
+    DomainScore,
     Gender,
+    ParentingAgreement,
+    ParentingAgreementOutcome,
+    ParticipationType,
+    PropertyAgreementOutcome,
+    ReasonForAssistance,
+    Referral,
+    ReferralType,
     ResidentialAddress,
+    ScoreType,
+    Section60I,
+    Section60ICertificateType,
     Session,
+    SessionAssessment,
     SessionClient,
     State,
 )
@@ -167,6 +182,92 @@ def test_empty_dataset_gives_every_table_with_its_columns() -> None:
         n: t.column_names for n, t in full.items()
     }
     assert dataset_from_arrow(empty) == Dataset()
+
+
+def awkward_dataset() -> Dataset:
+    """Every optional part filled once, and the empty shapes a scores table must keep."""
+    base = marked_dataset()
+    case = attrs.evolve(
+        base.cases[0],
+        clients=[
+            CaseClient(
+                client_id="C00000",
+                referral_source="SELF",
+                reasons_for_assistance=[
+                    ReasonForAssistance(code="HOUSING"),
+                    ReasonForAssistance(code="HOUSING", is_primary=True),
+                ],
+            ),
+            *base.cases[0].clients[1:],
+        ],
+        parenting_agreement_outcome=ParentingAgreementOutcome(
+            outcome=ParentingAgreement.PARTIAL,
+            agreement_date=dt.date(2023, 5, 1),
+            legal_practitioner_assisted=False,
+        ),
+        section60i=Section60I(
+            certificate_type=Section60ICertificateType.GENUINE, date_issued=dt.date(2023, 4, 2)
+        ),
+        property_agreement_outcome=PropertyAgreementOutcome(
+            outcome="FULL", agreement_date=dt.date(2023, 6, 3), legal_practitioner_assisted=True
+        ),
+        end_date=dt.date(2023, 12, 31),
+    )
+    sessions = list(base.sessions)
+    sessions[0] = attrs.evolve(
+        sessions[0],
+        fees_charged=decimal.Decimal("1234.5678"),
+        extra_items=("RAIL", "RAMP"),
+        clients=[
+            SessionClient(
+                client_id="C00000",
+                participation=ParticipationType.SUPPORT,
+                referrals=[Referral(referral_type=ReferralType.EXTERNAL, purposes=("LEGAL",))],
+            )
+        ],
+    )
+    sessions[1] = attrs.evolve(sessions[1], fees_charged=decimal.Decimal("1E+2"))
+    rating = DomainScore(domain="HOUSING", rating=2)
+    pre = Assessment(score_type=ScoreType.CIRCUMSTANCES, phase=AssessmentPhase.PRE, scores=[])
+    post = Assessment(
+        score_type=ScoreType.CIRCUMSTANCES,
+        phase=AssessmentPhase.PRE,
+        scores=[rating, rating],
+        assessed_by="SDJOINT",
+    )
+    return attrs.evolve(
+        base,
+        cases=[case],
+        sessions=sessions,
+        client_assessments=[
+            ClientAssessment(client_id="C00000", case_id="K1", session_id="S0", assessments=[]),
+            ClientAssessment(
+                client_id="C00000", case_id="K1", session_id="S0", assessments=[pre, post, pre]
+            ),
+            ClientAssessment(client_id="C00001", case_id="K1", session_id="S1", assessments=[post]),
+        ],
+        session_assessments=[
+            SessionAssessment(case_id="K1", session_id="S2", assessments=[]),
+        ],
+    )
+
+
+def test_round_trip_of_every_optional_part_and_empty_shape() -> None:
+    dataset = awkward_dataset()
+    tables = dataset_to_arrow(dataset, personal=PERSONAL_COLUMNS)
+    assert read(tables) == (dataset, [])
+    fees = tables["sessions"].column("fees_charged").to_pylist()
+    assert fees[:2] == [decimal.Decimal("1234.5678"), decimal.Decimal("100")]
+
+
+def test_a_part_given_in_half_is_reported() -> None:
+    tables = dataset_to_arrow(awkward_dataset(), personal=PERSONAL_COLUMNS)
+    tables["cases"] = replaced(tables["cases"], "section60i_date_issued", 0, None)
+    dataset, problems = read(tables)
+    assert dataset.cases == ()
+    assert [(p.code, p.path) for p in problems] == [
+        ("frames.missing-value", "cases[0].section60i_date_issued")
+    ]
 
 
 # -- personal columns ----------------------------------------------------------------------------
@@ -594,3 +695,24 @@ def test_tables_must_come_as_a_mapping() -> None:
     tables = dataset_to_arrow(marked_dataset())
     with pytest.raises(DexValueError, match=r"frames\.not-a-mapping"):
         dataset_from_arrow(list(tables.values()))  # type: ignore[arg-type]
+
+
+def test_scores_without_row_numbers_group_by_ids_and_assessment() -> None:
+    dataset = dataset_from_json(EXAMPLE.read_bytes())
+    tables = dataset_to_arrow(dataset, personal=PERSONAL_COLUMNS)
+    for name in ("client_scores", "session_scores"):
+        tables[name] = tables[name].drop_columns(["assessment_row", "assessment_number"])
+    assert read(tables) == (dataset, [])
+
+
+def test_scores_that_disagree_within_an_assessment_are_reported() -> None:
+    tables = dataset_to_arrow(awkward_dataset(), personal=PERSONAL_COLUMNS)
+    scores = tables["client_scores"]
+    rows = scores.column("assessment_row").to_pylist()
+    second = rows.index(2)  # the third record has one assessment with two ratings
+    tables["client_scores"] = replaced(scores, "phase", second + 1, "POST")
+    dataset, problems = read(tables)
+    assert [(p.code, p.path) for p in problems] == [
+        ("frames.inconsistent-rows", f"client_scores[{second + 1}].phase")
+    ]
+    assert len(dataset.client_assessments) == 2

@@ -48,8 +48,9 @@ def _assessments(columns: Mapping[str, list[Any]], rows: list[int]) -> tuple[Ass
         number = columns["assessment_number"][row]
         entry = groups.setdefault(parts if number is None else number, (parts, [], row))
         if entry[0] != parts:
+            column = next(n for n, a, b in zip(_PARTS, entry[0], parts, strict=True) if a != b)
             reason = "differs from the other rows of the same assessment"
-            raise _Bad(row, "score_type", "frames.inconsistent-rows", reason)
+            raise _Bad(row, column, "frames.inconsistent-rows", reason)
         if domain is not None or rating is not None:
             try:
                 entry[1].append(DomainScore(domain=domain, rating=rating))
