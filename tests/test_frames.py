@@ -722,3 +722,50 @@ def test_scores_that_disagree_within_an_assessment_are_reported() -> None:
         ("frames.inconsistent-rows", f"client_scores[{second + 1}].phase")
     ]
     assert len(dataset.client_assessments) == 2
+
+
+# -- the attacker: anything in any cell -----------------------------------------------------------
+
+HOSTILE = "Qzhostilemarker"
+CELLS = st.one_of(
+    st.text(max_size=8).map(lambda text: HOSTILE + text),
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.none(),
+    st.dates(),
+    st.lists(st.text(max_size=3).map(lambda text: HOSTILE + text), max_size=2),
+)
+AWKWARD_TABLES = dataset_to_arrow(awkward_dataset(), personal=PERSONAL_COLUMNS)
+
+
+def hostile_column(table: pa.Table, column: str, row: int, value: object) -> pa.Table:
+    values = table.column(column).to_pylist()
+    values[row] = value
+    try:
+        array = pa.array(values)
+    except (pa.ArrowException, OverflowError):
+        array = pa.array([None if v is None else f"{HOSTILE}{v}" for v in values], pa.string())
+    return table.set_column(table.column_names.index(column), column, array)
+
+
+@given(st.data(), CELLS)
+def test_any_value_in_any_cell_gives_issues_never_an_exception(data: Any, value: object) -> None:
+    """The only outcomes are a dataset and issues; no issue repeats what the cell held."""
+    name = data.draw(st.sampled_from([n for n, t in AWKWARD_TABLES.items() if t.num_rows]))
+    table = AWKWARD_TABLES[name]
+    column = data.draw(st.sampled_from(table.column_names))
+    row = data.draw(st.integers(0, table.num_rows - 1))
+    tables = dict(AWKWARD_TABLES, **{name: hostile_column(table, column, row, value)})
+    dataset, problems = read(tables)
+    assert isinstance(dataset, Dataset)
+    for problem in problems:
+        assert HOSTILE not in problem.message + problem.path
+        shown_id = problem.record.id
+        if shown_id is not None and HOSTILE in shown_id:  # only a well-formed id, as ids are
+            assert len(shown_id) <= 50
+            assert shown_id == shown_id.strip()
+    try:
+        dataset_from_arrow(tables)
+    except DexStructureError as error:
+        assert HOSTILE not in str(error)

@@ -163,7 +163,12 @@ def decode(
             decoded[column.name] = [column.default] * table.num_rows
             continue
         chunked = table.column(column.name)
-        raw = python_values(chunked)
+        try:
+            raw = python_values(chunked)
+        except (pa.ArrowException, TypeError, ValueError):  # a type with no Python values
+            reason = "holds values of a type dexcore cannot read, so none of the rows was read"
+            report(issue(name, None, column.name, "frames.bad-column", reason))
+            return decoded, set(range(table.num_rows))
         values = _quick(column, chunked, raw)
         if values is None:
             values, bad = _careful(column, raw)

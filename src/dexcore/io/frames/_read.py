@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from dexcore.errors import InvalidFieldError
+from dexcore.errors import DexError, InvalidFieldError
 from dexcore.io.frames import _schema as s
 from dexcore.io.frames._cells import RECORD_OF, decode, issue
 from dexcore.io.frames._scores import read_scores
@@ -229,6 +229,8 @@ class Reader:
                 self.fail(
                     name, row, problem.column, problem.reason, values=values, code=problem.code
                 )
+            except (DexError, TypeError, ValueError):  # whatever else the model refuses
+                self.fail(name, row, None, "does not make a valid record", values=values)
         return built, columns, bad, rows
 
     def fail(
