@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import polars as pl
 import pyarrow as pa
 import pytest
 from hypothesis import given
@@ -153,7 +154,6 @@ def test_round_trip_through_arrow(dataset: Dataset, outlet_list: list[Any], org:
 @given(datasets(max_clients=4, max_cases=2))
 def test_round_trip_through_pandas_and_polars(dataset: Dataset) -> None:
     """pandas and polars take the tables by their own converters, and give them back."""
-    pl = pytest.importorskip("polars", reason="polars is in the test extra")
     tables = dataset_to_arrow(dataset, personal=PERSONAL_COLUMNS)
     via_pandas, problems = read({name: table.to_pandas() for name, table in tables.items()})
     assert problems == []

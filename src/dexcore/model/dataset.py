@@ -166,7 +166,7 @@ class Dataset:
         }
 
     def _repr_html_(self) -> str:
-        """A notebook summary: counts and periods, never a record (see :mod:`dexcore._notebook`)."""
+        """A notebook summary: counts and periods, never a record or a personal value."""
         from dexcore._notebook import dataset_html  # noqa: PLC0415 (keeps the model light)
 
         return dataset_html(self)
