@@ -95,6 +95,17 @@ class Benchmark:
     comparisons: Mapping[str, KpiComparison | None] = attrs.field(eq=False)
     min_peers: int
 
+    def __repr__(self) -> str:
+        from dexcore._notebook import benchmark_repr  # noqa: PLC0415
+
+        return benchmark_repr(self)
+
+    def _repr_html_(self) -> str:
+        """A notebook summary: per KPI, the value, its rank and the peers' quartiles."""
+        from dexcore._notebook import benchmark_html  # noqa: PLC0415
+
+        return benchmark_html(self)
+
 
 def _compare(kpi: str, value: float, others: Sequence[float]) -> KpiComparison:
     """The comparison with ``others``, which :func:`benchmark` guarantees are at least 5."""

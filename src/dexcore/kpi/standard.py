@@ -392,6 +392,17 @@ class KpiReport:
             "circumstances_improved": self.circumstances_improved.percent,
         }
 
+    def __repr__(self) -> str:
+        from dexcore._notebook import kpi_repr  # noqa: PLC0415
+
+        return kpi_repr(self)
+
+    def _repr_html_(self) -> str:
+        """A notebook summary: the KPIs with their parts."""
+        from dexcore._notebook import kpi_html  # noqa: PLC0415
+
+        return kpi_html(self)
+
 
 def _ratio(values: list[bool | None]) -> Ratio:
     stated = [value for value in values if value is not None]

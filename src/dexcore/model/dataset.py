@@ -170,3 +170,9 @@ class Dataset:
             "session_assessments": len(self.session_assessments),
             "outlets": len(self.outlets),
         }
+
+    def _repr_html_(self) -> str:
+        """A notebook summary: counts and periods, never a record or a personal value."""
+        from dexcore._notebook import dataset_html  # noqa: PLC0415 (keeps the model light)
+
+        return dataset_html(self)

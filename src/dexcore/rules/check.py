@@ -240,6 +240,17 @@ class Report:
         """:meth:`to_dict` as JSON text with sorted keys."""
         return to_json_text(self.to_dict())
 
+    def __repr__(self) -> str:
+        from dexcore._notebook import report_repr  # noqa: PLC0415
+
+        return report_repr(self)
+
+    def _repr_html_(self) -> str:
+        """A notebook summary: issues by severity and the most frequent codes."""
+        from dexcore._notebook import report_html  # noqa: PLC0415
+
+        return report_html(self)
+
 
 def _issue(info: RuleInfo, ref: RecordRef, finding: Finding) -> Issue:
     path = "$" if ref.index is None else f"$.{info.entity.value}[{ref.index}]"

@@ -149,3 +149,14 @@ class ReleasedTable:
         lines.append(f"policy: {self.policy.name}; counts are distinct clients")
         lines.extend(f"warning [{w.code}]: {w.message}" for w in self.warnings)
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        from dexcore._notebook import released_repr  # noqa: PLC0415
+
+        return released_repr(self)
+
+    def _repr_html_(self) -> str:
+        """A notebook summary: the published table, hidden values as ``n.p.``, cut to size."""
+        from dexcore._notebook import released_html  # noqa: PLC0415
+
+        return released_html(self)
