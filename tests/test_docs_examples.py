@@ -18,7 +18,7 @@ import pytest
 from dexcore.io import dataset_from_json
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["periods.md", "privacy.md", "score-kpi.md", "slk.md", "testing.md"]
+PAGES = ["frames.md", "periods.md", "privacy.md", "score-kpi.md", "slk.md", "testing.md"]
 
 
 def examples() -> list[tuple[str, int, str]]:
