@@ -171,8 +171,10 @@ def load_files(
 def warn_unread(loaded: Loaded) -> None:
     """Say on stderr how many records of each file could not be read."""
     for name, part in zip(loaded.files, loaded.parts, strict=True):
-        if part.problems:
+        count = len(part.problems)
+        if count:
+            records = "1 record" if count == 1 else f"{count} records"
             say(
-                f"dexcore: {len(part.problems)} records of {Path(name).name} could not be read and are"
-                " left out; `dexcore check` lists them"
+                f"dexcore: {records} of {Path(name).name} could not be read and"
+                f" {'is' if count == 1 else 'are'} left out; `dexcore check` lists them"
             )

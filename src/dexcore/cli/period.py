@@ -15,7 +15,7 @@ from dexcore.cli._common import (
     today,
 )
 from dexcore.errors import DexError, PeriodError
-from dexcore.periods import ReportingPeriod, can_record, period_of, status
+from dexcore.periods import PeriodStatus, ReportingPeriod, can_record, period_of, status
 
 __all__ = ["add_period"]
 
@@ -45,12 +45,20 @@ def add_period(commands: Commands) -> None:
     period.set_defaults(run=run_period)
 
 
+_STATUS = {
+    PeriodStatus.FUTURE: "it has not started",
+    PeriodStatus.OPEN: "it is open",
+    PeriodStatus.CLOSE_OFF: "it has ended and is in its close-off days (data can still be entered)",
+    PeriodStatus.CLOSED: "it is closed",
+}
+
+
 def _describe(period: ReportingPeriod, day: dt.date) -> list[str]:
     span = f"{period.start.isoformat()} to {period.end.isoformat()}"
-    closes = f"it closes on {period.closes_on.isoformat()}; on {day.isoformat()} it is"
+    closes = f"it closes on {period.closes_on.isoformat()}; on {day.isoformat()}"
     return [
         f"reporting period {period.label}: {span}, financial year {period.financial_year}",
-        f"{closes} {status(period, day).value}",
+        f"{closes} {_STATUS[status(period, day)]}",
     ]
 
 
