@@ -289,3 +289,43 @@ def test_read_known_from_lines(tmp_path: Path) -> None:
     assert known.case_ids == {"K1"}
     assert known.session_keys == {("K1", "S1"), ("K2", "S2")}
     assert not known.assume_all
+
+
+def _hostile_files(tmp_path: Path) -> dict[str, str]:
+    import os
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"family_name,birth_date,sex\nZyx\x00qvort,1937-03-14,F\n")
+    wide = tmp_path / "wide.csv"
+    wide.write_text("family_name,birth_date,sex\n" + '"' + "Z" * 200_000 + '",1937-03-14,F\n')
+    return {
+        "missing": str(tmp_path / "none"),
+        "directory": str(tmp_path),
+        "fifo": str(fifo),
+        "zero": "/dev/zero",
+        "nul": str(nul),
+        "wide": str(wide),
+    }
+
+
+@pytest.mark.parametrize("name", ["missing", "directory", "fifo", "zero", "nul", "wide"])
+@pytest.mark.parametrize("option", ["--known", "--csv"])
+def test_hostile_inputs_to_the_new_options_give_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, option: str
+) -> None:
+    path = _hostile_files(tmp_path)[name]
+    if option == "--csv":
+        args = ["slk", "--csv", path, "--max-size", "1MB"]
+    else:
+        args = ["check", str(UPLOAD), "--known", path, "--max-size", "1MB"]
+    status, out, err = run(capsys, *args)
+    assert "Zyx" not in err + out
+    if (option, name) == ("--csv", "nul"):  # a NUL is not a letter: left out, as any other
+        assert (status, out, err) == (0, "YXV99140319372\n", "")
+        return
+    assert status == 2
+    assert err.count("\n") == 1
+    assert err.startswith("dexcore")
+    assert "Traceback" not in err
