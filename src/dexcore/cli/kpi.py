@@ -115,16 +115,15 @@ def _json(report: KpiReport, dataset: Dataset) -> dict[str, Any]:
     return data
 
 
-def unpaired(report: KpiReport, dataset: Dataset, score_type: ScoreType) -> int:
+def unpaired(report: KpiReport, dataset: Dataset, score_type: ScoreType) -> int | None:
     """Assessments of ``score_type`` in the report's period and selection, when none was paired.
 
-    Zero when the KPI has pairs: then the count is not needed to explain it.
+    ``None`` when the KPI has pairs: then its numerator and denominator explain it.
     """
-    ratio = (
-        report.goals_achieved if score_type is ScoreType.GOALS else (report.circumstances_improved)
-    )
+    goals = score_type is ScoreType.GOALS
+    ratio = report.goals_achieved if goals else report.circumstances_improved
     if ratio.denominator:
-        return 0
+        return None
     cases = report.selection.cases(dataset)
     sessions = dataset.session_by_key
     count = 0
@@ -145,8 +144,8 @@ def _percent(ratio: Ratio, of: str) -> str:
     return f"{value:.1f}% of {of} ({ratio.numerator} of {ratio.denominator}{extra})"
 
 
-def _outcome(ratio: Ratio, count: int, what: str) -> str:
-    if ratio.denominator:
+def _outcome(ratio: Ratio, count: int | None, what: str) -> str:
+    if count is None or ratio.denominator:
         return _percent(ratio, "clients with paired ratings")
     if count == 0:
         return f"no {what} rating in this period"
