@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dexcore.cli import main
 from dexcore.model import Dataset
@@ -281,3 +283,43 @@ def test_progress_on_check_names_each_file(
     assert "checking" in err
     _, _, quiet = run(capsys, "check", *map(str, split), *TODAY, "--no-progress")
     assert quiet == ""
+
+
+def _check_json(*files: str) -> list[dict[str, Any]]:
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["check", *files, *TODAY, "--format", "json"])
+    return issues(out.getvalue())
+
+
+_LINES = UPLOAD.read_text(encoding="utf-8").splitlines(keepends=True)
+#: Where a client record starts (0-based line numbers): places a writer may split the upload.
+_CLIENT_STARTS = [n for n, text in enumerate(_LINES) if text.strip() == "<Client>"][1:]
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.sampled_from(_CLIENT_STARTS))
+def test_a_split_anywhere_between_records_finds_the_same_issues_at_the_same_places(
+    cut: int,
+) -> None:
+    import tempfile
+
+    whole = _check_json(str(UPLOAD))
+    with tempfile.TemporaryDirectory() as folder:
+        first, second = Path(folder) / "a.xml", Path(folder) / "b.xml"
+        first.write_text("".join(_LINES[:cut]) + "  </Clients>\n</DEXFileUpload>\n", "utf-8")
+        second.write_text("".join([*_LINES[:2], "  <Clients>\n", *_LINES[cut:]]), "utf-8")
+        split = _check_json(str(first), str(second))
+    assert len(split) == len(whole)
+    for mine, theirs in zip(split, whole, strict=True):
+        assert (mine["code"], mine["record"]["id"]) == (theirs["code"], theirs["record"]["id"])
+        line = theirs["line"]
+        if line is None:
+            assert mine["line"] is None
+        elif line <= cut:
+            assert (mine["file"], mine["line"]) == (str(first), line)
+        else:  # the second file has one line more before it: its own <Clients>
+            assert (mine["file"], mine["line"]) == (str(second), line - cut + 3)
