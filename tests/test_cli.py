@@ -62,11 +62,17 @@ def test_summary_of_unreadable_input(tmp_path: Path) -> None:
             0,
             "RONLI010119702",
         ),
-        (["--given", "A", "--birth-date", "1970-01-01"], 0, "99999010119709"),
-        (["--given", "A", "--birth-date", "1970-01-01", "--policy", "meteor"], 0, "99922010119709"),
+        (["--given", "A", "--birth-date", "1970-01-01", "--sex", "9"], 0, "99999010119709"),
+        (
+            ["--given", "A", "--birth-date", "1970-01-01", "--sex", "9", "--policy", "meteor"],
+            0,
+            "99922010119709",
+        ),
+        # No --sex: refused, not silently 9.
+        (["--given", "A", "--birth-date", "1970-01-01"], 2, ""),
         (["--validate", "teeoh070619541"], 0, "TEEOH070619541"),
         (["--validate", "TEEOH290219011"], 1, ""),
-        (["--family", "Brown", "--birth-date", "1900-02-29"], 2, ""),
+        (["--family", "Brown", "--birth-date", "1900-02-29", "--sex", "M"], 2, ""),
         (["--family", "Brown"], 2, ""),
     ],
 )
@@ -115,7 +121,15 @@ def test_check_json_form() -> None:
     assert set(data) >= {"issues", "counts"}
     assert set(data["counts"]) == {"error", "warning", "info"}
     assert data["counts"]["error"] == sum(1 for i in data["issues"] if i["severity"] == "error")
-    assert set(data["issues"][0]) == {"code", "severity", "message", "record", "path"}
+    assert set(data["issues"][0]) == {
+        "code",
+        "severity",
+        "message",
+        "record",
+        "path",
+        "file",
+        "line",
+    }
 
 
 def test_check_unreadable_inputs(tmp_path: Path) -> None:
@@ -138,7 +152,15 @@ def test_kpi_command() -> None:
     text = run("kpi", str(EXAMPLE), "--period", "2024-H2")
     assert text.returncode == 0, text.stderr
     assert "1. clients assisted: 15 (and 32 unidentified clients)" in text.stdout
-    assert "4. clients achieving goals: 66.7% (2 of 3)" in text.stdout
+    assert (
+        "4. clients achieving goals: 66.7% of clients with paired ratings (2 of 3)" in text.stdout
+    )
+    assert (
+        "3. clients from priority groups: 64.3% of clients (9 of 14, 1 not stated)" in text.stdout
+    )
+    # The policies are a sentence, not a Python dict.
+    assert "{" not in text.stdout
+    assert "a client counts as achieving when improved in at least one domain" in text.stdout
     data = json.loads(run("kpi", str(EXAMPLE), "--period", "2024-h2", "--format", "json").stdout)
     assert data["period"] == "2024-H2"
     assert data["clients_assisted"] == {"value": 15, "unidentified": 32}
@@ -168,7 +190,7 @@ def test_check_example_upload_text() -> None:
     assert "line 881: SessionDate must be a real calendar date" in out
     assert "client.consent.names-without-consent  client #6 (C00007)" in out
     assert "$.clients[6].given_name  (line 148)" in out
-    assert "example-upload.xml: 5 errors, 1 warnings, 4 notes" in out
+    assert "example-upload.xml: 5 errors, 1 warning, 4 notes" in out
     # The name sent without consent is never printed, nor any bad value.
     for value in ("Tavi", "no value", "2024-09-31"):
         assert value not in out + result.stderr
@@ -182,9 +204,8 @@ def test_check_example_upload_json() -> None:
     assert data["counts"] == {"error": 5, "warning": 1, "info": 4}
     codes = [issue["code"] for issue in data["issues"]]
     assert codes[:2] == ["xml.placeholder-value", "xml.bad-value"]
-    assert all(
-        set(issue) == {"code", "severity", "message", "record", "path"} for issue in data["issues"]
-    )
+    keys = {"code", "severity", "message", "record", "path", "file", "line"}
+    assert all(set(issue) == keys for issue in data["issues"])
 
 
 def test_check_xml_exit_statuses(tmp_path: Path) -> None:
