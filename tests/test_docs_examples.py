@@ -28,9 +28,11 @@ any text. A command shown without output must not fail to run (exit status 2). O
 lines (``pip install``) are not run.
 
 When the code's output changes on purpose, ``pytest tests/test_docs_examples.py
---update-doc-outputs`` rewrites the shown console outputs from actual runs, keeping each one's
-shape (the lines shown before and after a ``...`` line); review the diff. Python results are
-fixed by hand: the failure says what the statement gave.
+--update-doc-outputs`` rewrites the console outputs and the Python values and printed
+outputs that are no longer true from actual runs, keeping each one's shape (the lines shown
+before and after a ``...`` line, and lines between two ``...`` that are still printed); review
+the diff. A ``raises`` claim and the README's paragraph on the example upload's mistakes are
+fixed by hand.
 """
 
 from __future__ import annotations
@@ -98,27 +100,71 @@ def agrees(claim: str, shown: str, *, exact_spacing: bool = False) -> bool:
 # -- Python examples ------------------------------------------------------------------------
 
 
-def comments(code: str) -> dict[int, str]:
-    """The comment on each line of ``code``, without its ``#`` and the space after it."""
+def comments(code: str) -> dict[int, tuple[int, str]]:
+    """Each comment of ``code`` by line: its column and its text after ``#`` and a space."""
     tokens = tokenize.generate_tokens(io.StringIO(code).readline)
     return {
-        t.start[0]: t.string[1:].removeprefix(" ") for t in tokens if t.type == tokenize.COMMENT
+        t.start[0]: (t.start[1], t.string[1:].removeprefix(" "))
+        for t in tokens
+        if t.type == tokenize.COMMENT
     }
 
 
-def result_comment(statement: ast.stmt, code: str, found: dict[int, str]) -> str:
-    """The comment that states a statement's result ('' if none)."""
+@attrs.frozen
+class Claim:
+    """The comment that states a statement's result, on lines ``first``-``last`` of its block."""
+
+    text: str
+    first: int
+    last: int
+    trailing: bool  # at the end of the statement's last line, not on lines of its own
+
+
+def result_comment(statement: ast.stmt, code: str, found: dict[int, tuple[int, str]]) -> Claim:
+    """The comment that states a statement's result (its text is '' if none)."""
     lines = code.splitlines()
     end = statement.end_lineno or statement.lineno
     if end in found:
-        return found[end]
+        return Claim(found[end][1], end, end, trailing=True)
     following: list[str] = []
     number = end + 1
     while number in found and lines[number - 1].lstrip().startswith("#"):
-        following.append(found[number])
+        following.append(found[number][1])
         number += 1
     closes = number > len(lines) or not lines[number - 1].strip()
-    return "\n".join(following) if closes else ""
+    return Claim("\n".join(following) if closes else "", end + 1, number - 1, trailing=False)
+
+
+@attrs.frozen
+class Rewrite:
+    """Lines ``first``-``last`` of a page (1-based) and the lines that replace them."""
+
+    first: int
+    last: int
+    lines: tuple[str, ...]
+
+
+def rewrite(claim: Claim, actual: str, code: str, found: dict[int, tuple[int, str]]) -> Rewrite:
+    """The lines of a block that state ``actual`` where ``claim`` stood (block line numbers)."""
+    lines, new = code.splitlines(), actual.split("\n")
+    if claim.trailing:
+        column = found[claim.first][0]
+        statement = lines[claim.first - 1][:column]
+        if len(new) == 1:
+            return Rewrite(claim.first, claim.first, (f"{statement}# {new[0]}",))
+        indent = statement[: len(statement) - len(statement.lstrip())]
+        shown = tuple(f"{indent}# {line}".rstrip() for line in new)
+        return Rewrite(claim.first, claim.first, (statement.rstrip(), *shown))
+    indent = lines[claim.first - 1][: found[claim.first][0]]
+    return Rewrite(claim.first, claim.last, tuple(f"{indent}# {line}".rstrip() for line in new))
+
+
+def rewritten(text: str, rewrites: list[Rewrite]) -> str:
+    """``text`` with each rewrite made."""
+    lines = text.split("\n")
+    for change in sorted(rewrites, key=lambda r: r.first, reverse=True):
+        lines[change.first - 1 : change.last] = change.lines
+    return "\n".join(lines)
 
 
 def literal(claim: str) -> tuple[bool, object]:
@@ -150,8 +196,18 @@ def run_statement(statement: ast.stmt, where: str, namespace: dict[str, Any]) ->
     return value, printed.getvalue()
 
 
-def python_failures(code: str, where: str, first_line: int, namespace: dict[str, Any]) -> list[str]:
-    """Run a Python block statement by statement; returns each result that is not as claimed."""
+def python_failures(
+    code: str,
+    where: str,
+    first_line: int,
+    namespace: dict[str, Any],
+    rewrites: list[Rewrite] | None = None,
+) -> list[str]:
+    """Run a Python block statement by statement; returns each result that is not as claimed.
+
+    ``rewrites`` receives, for each value or output that is not as claimed, the page lines that
+    would state it.
+    """
     tree = ast.parse(code)
     found = comments(code)
     failures: list[str] = []
@@ -159,7 +215,7 @@ def python_failures(code: str, where: str, first_line: int, namespace: dict[str,
         claim = result_comment(statement, code, found)
         line = f"{where}:{first_line + statement.lineno - 1}"
         ast.increment_lineno(statement, first_line - 1)
-        raises = RAISES.match(claim)
+        raises = RAISES.match(claim.text)
         try:
             value, printed = run_statement(statement, where, namespace)
         except Exception as error:
@@ -167,14 +223,35 @@ def python_failures(code: str, where: str, first_line: int, namespace: dict[str,
             if raises and raises.group(1) in names:
                 continue
             raise AssertionError(f"{line} raised {type(error).__name__}: {error}") from error
+        actual = None
         if raises:
             failures.append(f"{line} should raise {raises.group(1)} but did not")
-        elif claim and isinstance(statement, ast.Expr) and value is not None:
-            if not value_agrees(claim, value):
-                failures.append(f"{line} claims {claim!r} but gives {value!r}")
-        elif claim and printed and not agrees(claim, printed):
-            failures.append(f"{line} claims it prints {claim!r} but prints {printed!r}")
+        elif claim.text and isinstance(statement, ast.Expr) and value is not None:
+            if not value_agrees(claim.text, value):
+                failures.append(f"{line} claims {claim.text!r} but gives {value!r}")
+                actual = repr(value)
+        elif claim.text and printed and not agrees(claim.text, printed):
+            failures.append(f"{line} claims it prints {claim.text!r} but prints {printed!r}")
+            shown = tuple(claim.text.split("\n"))
+            actual = "\n".join(reshaped(shown, printed, exact_spacing=False))
+        if actual is not None and rewrites is not None:
+            change = rewrite(claim, actual, code, found)
+            rewrites.append(
+                attrs.evolve(
+                    change, first=change.first + first_line - 1, last=change.last + first_line - 1
+                )
+            )
     return failures
+
+
+def python_page_failures(page: str, text: str, namespace: dict[str, Any]) -> tuple[list[str], str]:
+    """Each Python result of a page that is not as claimed, and the page with actual results."""
+    failures: list[str] = []
+    rewrites: list[Rewrite] = []
+    for block in blocks(page, text):
+        if block.language == "python":
+            failures += python_failures(block.text, page, block.line, namespace, rewrites)
+    return failures, rewritten(text, rewrites)
 
 
 @pytest.fixture(scope="module")
@@ -210,14 +287,15 @@ def pages_with(language: str) -> list[str]:
 
 @pytest.mark.parametrize("page", pages_with("python"))
 def test_python_examples_run_and_show_their_results(
-    page: str, example_files: Path, monkeypatch: pytest.MonkeyPatch
+    page: str, example_files: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     monkeypatch.chdir(example_files)
     namespace: dict[str, Any] = {"dataset": example_dataset_of(example_files)}
-    failures: list[str] = []
-    for block in blocks(page):
-        if block.language == "python":
-            failures += python_failures(block.text, page, block.line, namespace)
+    text = (ROOT / page).read_text(encoding="utf-8")
+    failures, updated = python_page_failures(page, text, namespace)
+    if updated != text and request.config.getoption("--update-doc-outputs"):
+        (ROOT / page).write_text(updated, encoding="utf-8")
+        pytest.fail(f"rewrote the results claimed in {page}: review the diff")
     assert not failures, "\n".join(failures)
 
 
@@ -302,8 +380,14 @@ def run_in_shell(text: str) -> tuple[int, str]:
     return done.returncode, done.stdout
 
 
-def reshaped(shown: tuple[str, ...], output: str) -> list[str]:
-    """``output`` as lines, cut to the shape of ``shown`` (its lines around a ``...`` line)."""
+def reshaped(shown: tuple[str, ...], output: str, *, exact_spacing: bool = True) -> list[str]:
+    """``output`` as lines, cut to the shape of ``shown``, which it no longer agrees with.
+
+    ``shown`` keeps as many lines before its first ``...`` line and after its last as it had,
+    each the shown line where it still agrees with the output (so its own ``...`` stay) and
+    the output's line where not; a shown line between two ``...`` lines is kept where it
+    agrees with a line of the output there, in order, and dropped where not.
+    """
     actual = output.rstrip("\n").split("\n")
     if "..." not in shown:
         return actual
@@ -311,7 +395,29 @@ def reshaped(shown: tuple[str, ...], output: str) -> list[str]:
     tail = len(shown) - 1 - max(k for k, line in enumerate(shown) if line == "...")
     if head + tail >= len(actual):
         return actual
-    return [*actual[:head], "...", *actual[len(actual) - tail :]]
+
+    def same(line: str, real: str) -> str:
+        return line if agrees(line, real, exact_spacing=exact_spacing) else real
+
+    kept = [same(line, real) for line, real in zip(shown[:head], actual, strict=False)]
+    between = actual[head : len(actual) - tail]
+    position = 0
+    for line in shown[head : len(shown) - tail]:
+        if line == "...":
+            kept.append(line)
+            continue
+        matches = (agrees(line, real, exact_spacing=exact_spacing) for real in between[position:])
+        found = next((position + k for k, match in enumerate(matches) if match), None)
+        if found is not None:
+            if found == position and kept and kept[-1] == "...":
+                kept.pop()  # it would stand for no line
+            kept.append(line)
+            position = found + 1
+    if position == len(between) and kept and kept[-1] == "...":
+        kept.pop()
+    ends = zip(shown[len(shown) - tail :], actual[len(actual) - tail :], strict=True)
+    kept += [same(line, real) for line, real in ends]
+    return [line for k, line in enumerate(kept) if line != "..." or kept[k - 1 : k] != ["..."]]
 
 
 def console_failures(page: str, text: str) -> tuple[list[str], str]:
@@ -494,8 +600,54 @@ def test_reshaping_keeps_the_lines_around_the_elision() -> None:
     assert reshaped(("...", "b"), output) == ["...", "5"]
     assert reshaped(("a", "..."), "1\n") == ["1"]
     assert reshaped(("a",), output) == ["1", "2", "3", "4", "5"]
+    # A shown line that still agrees is kept as shown, with its own elisions.
+    assert reshaped(("1", "...", "x"), output) == ["1", "...", "5"]
+    assert reshaped(("1 ...", "...", "x"), "1 a\n2\n3\n") == ["1 ...", "...", "3"]
+    # Lines between elisions are kept where the output still has them, in order.
+    assert reshaped(("x", "...", "3", "...", "y"), output) == ["1", "...", "3", "...", "5"]
+    assert reshaped(("x", "...", "9", "...", "y"), output) == ["1", "...", "5"]
+    assert reshaped(("x", "...", "2", "...", "y"), output) == ["1", "2", "...", "5"]
+    assert reshaped(("x", "...", "4", "...", "y"), output) == ["1", "...", "4", "5"]
 
 
 def test_a_console_output_keeps_its_spacing() -> None:
     page = console_page(PERIOD, IN_H1.replace(" is in ", " is  in "), "...")
     assert console_failures("page.md", page)[0]
+
+
+def python_page(*lines: str) -> str:
+    return "Text.\n\n```python\n" + "".join(f"{line}\n" for line in lines) + "```\n\nMore.\n"
+
+
+def test_stale_python_results_are_rewritten_in_place() -> None:
+    page = python_page(
+        "x = [1, 2]",
+        "len(x)  # 3",
+        "    # not a claim: an indented comment line of its own",
+        "",
+        "for k in x:",
+        "    print(k)",
+        "# 2",
+        "# ...",
+        "",
+        "print('a\\nb')  # a",
+        "sum(x)  # 3",
+    )
+    failures, updated = python_page_failures("page.md", page, {})
+    assert [f.split(" ")[0] for f in failures] == ["page.md:5", "page.md:8", "page.md:13"]
+    assert updated == python_page(
+        "x = [1, 2]",
+        "len(x)  # 2",
+        "    # not a claim: an indented comment line of its own",
+        "",
+        "for k in x:",
+        "    print(k)",
+        "# 1",
+        "# ...",
+        "",
+        "print('a\\nb')",
+        "# a",
+        "# b",
+        "sum(x)  # 3",
+    )
+    assert python_page_failures("page.md", updated, {}) == ([], updated)
