@@ -5,9 +5,8 @@ Pages: ``README.md`` and every page under ``docs/``. Two kinds of example are ch
 **Python** (```` ```python ```` blocks). The blocks of a page run in order in one namespace (as
 a reader follows the page), statement by statement, in a directory holding the files the
 examples name (:func:`example_files`), with ``dataset`` preset to the bundled example dataset
-(the pages call it "your dataset"). A comment at the end of a statement's last line, or a run
-of comment lines right after a statement that has none when a blank line or the block's end
-follows them, is the statement's *result*, and it is checked:
+(the pages call it "your dataset"). A comment at the end of a statement's last line, or else
+the comment lines right under the statement, is the statement's *result*, and it is checked:
 
 - ``# raises NameError...``: the statement raises that exception (or a subclass); the words
   after the name are prose;
@@ -19,7 +18,10 @@ follows them, is the statement's *result*, and it is checked:
 - otherwise (an assignment, a call that returns ``None``) the comment is prose.
 
 So an expression on its own is commented with its value, not with a description of it: write
-``outcomes = client_outcomes(...)  # {client id: True/False}`` for a description.
+``outcomes = client_outcomes(...)  # {client id: True/False}`` for a description; and a
+comment that introduces the next statement has a blank line above it. A value too long for
+the line (``ruff format`` formats these blocks too, at 100 columns) goes on comment lines
+under its statement.
 
 **Console** (```` ```console ```` blocks). Each ``$`` line that runs ``dexcore`` runs in the
 repository's root: in-process through :func:`dexcore.cli.main` (stdout, then stderr), or, when
@@ -74,6 +76,7 @@ PAGES = [
 STALE_UNTIL_CLI_REWRITE = {"docs/cli.md"}
 BLOCK = re.compile(r"^```(python|console)[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
 RAISES = re.compile(r"raises (\w+)")
+LINE_LENGTH = 100  # ruff's, which formats the Python blocks of the pages too
 
 
 @attrs.frozen
@@ -137,8 +140,7 @@ def result_comment(statement: ast.stmt, code: str, found: dict[int, tuple[int, s
     while number in found and lines[number - 1].lstrip().startswith("#"):
         following.append(found[number][1])
         number += 1
-    closes = number > len(lines) or not lines[number - 1].strip()
-    return Claim("\n".join(following) if closes else "", end + 1, number - 1, trailing=False)
+    return Claim("\n".join(following), end + 1, number - 1, trailing=False)
 
 
 @attrs.frozen
@@ -156,7 +158,7 @@ def rewrite(claim: Claim, actual: str, code: str, found: dict[int, tuple[int, st
     if claim.trailing:
         column = found[claim.first][0]
         statement = lines[claim.first - 1][:column]
-        if len(new) == 1:
+        if len(new) == 1 and len(f"{statement}# {new[0]}") <= LINE_LENGTH:
             return Rewrite(claim.first, claim.first, (f"{statement}# {new[0]}",))
         indent = statement[: len(statement) - len(statement.lstrip())]
         shown = tuple(f"{indent}# {line}".rstrip() for line in new)
@@ -509,8 +511,10 @@ def test_a_value_is_checked_against_its_comment() -> None:
 def test_a_value_shown_on_the_lines_after_it_is_checked_too() -> None:
     assert run_python("divmod(7, 2)\n# (3,\n#  1)\n") == []
     assert run_python("divmod(7, 2)\n# (3,\n#  2)\n") != []
-    # Comment lines followed by code introduce that code: they claim nothing.
-    assert run_python("divmod(7, 2)\n# then:\nx = 1\n") == []
+    assert run_python("divmod(7, 2)\n# (3, 1)\nx = 1\n") == []
+    assert run_python("divmod(7, 2)\n# then:\nx = 1\n") != []
+    # A blank line sets a comment apart from the statement above it.
+    assert run_python("divmod(7, 2)\n\n# then:\nx = 1\n") == []
 
 
 def test_a_raise_is_checked_against_its_comment() -> None:
@@ -662,4 +666,11 @@ def test_stale_python_results_are_rewritten_in_place() -> None:
         "# b",
         "sum(x)  # 3",
     )
+    assert python_page_failures("page.md", updated, {}) == ([], updated)
+
+
+def test_a_value_too_long_for_its_line_is_rewritten_under_its_statement() -> None:
+    page = python_page("'a' * 90  # 'a'", "x = 1")
+    _, updated = python_page_failures("page.md", page, {})
+    assert updated == python_page("'a' * 90", f"# {'a' * 90!r}", "x = 1")
     assert python_page_failures("page.md", updated, {}) == ([], updated)
