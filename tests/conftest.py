@@ -14,6 +14,7 @@ import os
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
+import pytest  # noqa: E402 (after the environment is set)
 from hypothesis import HealthCheck, settings  # noqa: E402 (after the environment is set)
 
 # The plugin the package's pytest11 entry point installs, loaded here for a source checkout.
@@ -31,3 +32,12 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("DEXCORE_HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-doc-outputs``: rewrite the console outputs the documentation shows."""
+    parser.addoption(
+        "--update-doc-outputs",
+        action="store_true",
+        help="rewrite the outputs of the documentation's console examples from actual runs",
+    )
