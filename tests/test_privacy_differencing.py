@@ -448,10 +448,17 @@ def test_canonical_names_labels_and_times() -> None:
     assert canonical_label("012") == canonical_label("12")
     assert canonical_label("F") == canonical_label("female") != canonical_label("male")
     assert canonical_label("New South Wales") == canonical_label("nsw")
-    # months are year * 12 + month - 1
-    january_2024 = 2024 * 12
-    assert time_readings("2024-H1")[0] == frozenset(range(january_2024, january_2024 + 6))
-    assert time_readings("2023-24")[0] == frozenset(range(january_2024 - 6, january_2024 + 6))
+    # days are (year * 12 + month - 1) * 31 + day - 1: 31 day slots a month
+    january_2024 = 2024 * 12 * 31
+    assert time_readings("2024-H1")[0] == frozenset(range(january_2024, january_2024 + 6 * 31))
+    assert time_readings("2023-24")[0] == frozenset(range(january_2024 - 186, january_2024 + 186))
+    assert time_readings("2024-06-15")[0] == frozenset({january_2024 + 5 * 31 + 14})
+    # 2008-09 is a financial year (and September 2008), not the month "2008 9" alone
+    july_2008 = (2008 * 12 + 6) * 31
+    assert time_readings("2008-09")[1] == frozenset(range(july_2008, july_2008 + 12 * 31))
+    calendar = time_readings("CY2024")[1]
+    assert calendar == time_readings("Calendar year 2024")[1] != time_readings("2024")[1]
+    assert time_readings("Financial year 2023-24")[1] == time_readings("FY24")[1]
     assert time_readings("FY2024")[1] == time_readings("2023-24")[1]
     assert time_readings("Term 1")[3] == frozenset({"term 1"})
     assert time_readings("2024-H3")[3] == frozenset({"2024 h 3"})

@@ -137,10 +137,6 @@ class Scope:
                 return False
         return True
 
-    def without(self, key: str) -> frozenset[tuple[str, Values]]:
-        """The constraints other than ``key``'s: equal for siblings that differ only on ``key``."""
-        return frozenset(item for item in self.values.items() if item[0] != key)
-
 
 def label_values(key: str, label: object, hint: str | None = None) -> Values:
     """The constraint a label (or filter value) puts on ``key``."""
