@@ -240,6 +240,12 @@ def time_readings(value: object, hint: str | None = None) -> Readings:
     bare ``H1`` every first half. Anything else is kept as its canonical
     text (the fourth item), which the guard treats as possibly any time.
     """
+    return _time_readings(str(value), hint)
+
+
+@functools.lru_cache(maxsize=4096)
+def _time_readings(value: str, hint: str | None) -> Readings:
+    """:func:`time_readings`, kept: equal labels then share their readings, compared fast."""
     t = _tokens(value)
     readings = _shaped_readings(t, hint) or _month_readings(t)
     if readings is None or not _parts_valid(t):

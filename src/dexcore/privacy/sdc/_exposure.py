@@ -30,15 +30,20 @@ from collections.abc import Iterable
 
 from dexcore.privacy.sdc._canonical import TIME
 from dexcore.privacy.sdc._cells import Cell
-from dexcore.privacy.sdc._scope import Scope, Values, values_apart, values_within
+from dexcore.privacy.sdc._scope import (
+    Bucket,
+    Scope,
+    Shared,
+    Values,
+    values_apart,
+    values_within,
+)
 
 #: A published count with the scope it counts.
 Value = tuple[Scope, int]
-#: The constraints a value shares with its siblings: all but the one they differ on.
-Shared = frozenset[tuple[str, Values]]
 #: Siblings by the key they differ on and their shared constraints with time left out, then by
 #: their shared constraints in full.
-SiblingIndex = dict[tuple[str, frozenset[tuple[str, Values | None]]], dict[Shared, list[Value]]]
+SiblingIndex = dict[Bucket, dict[Shared, list[Value]]]
 
 
 def shared_readings(scope: Scope, key: str) -> set[Shared]:
@@ -61,9 +66,18 @@ def _widened(reading: dict[str, Values], key: str, wide: Values | None) -> dict[
     return widened
 
 
-def _bucket(key: str, shared: Shared) -> tuple[str, frozenset[tuple[str, Values | None]]]:
+def _bucket(key: str, shared: Shared) -> Bucket:
     """Where siblings are looked for: time is compared afterwards, as mutual nesting."""
     return key, frozenset((k, None if k == TIME else v) for k, v in shared)
+
+
+def _filed(scope: Scope, key: str) -> list[tuple[Bucket, Shared]]:
+    """Where ``scope`` is filed as a sibling on ``key`` (worked out once per scope)."""
+    filed = scope.shared.get(key)
+    if filed is None:
+        filed = [(_bucket(key, shared), shared) for shared in shared_readings(scope, key)]
+        scope.shared[key] = filed
+    return filed
 
 
 def _alike(a: Shared, b: Shared) -> bool:
@@ -91,17 +105,16 @@ def index_siblings(values: Iterable[Value], index: SiblingIndex) -> None:
     """Add each value under every key it could be a sibling on, in every reading."""
     for scope, value in values:
         for key in scope.values:
-            for shared in shared_readings(scope, key):
-                bucket = index.setdefault(_bucket(key, shared), {})
-                bucket.setdefault(shared, []).append((scope, value))
+            for bucket, shared in _filed(scope, key):
+                index.setdefault(bucket, {}).setdefault(shared, []).append((scope, value))
 
 
 def unindex_siblings(values: Iterable[Value], index: SiblingIndex) -> None:
     """Take values out of the index again (when a provisional record is replaced)."""
     for scope, value in values:
         for key in scope.values:
-            for shared in shared_readings(scope, key):
-                members = index.get(_bucket(key, shared), {}).get(shared, [])
+            for bucket, shared in _filed(scope, key):
+                members = index.get(bucket, {}).get(shared, [])
                 for n, member in enumerate(members):
                     if member[0] is scope and member[1] == value:
                         del members[n]
@@ -111,10 +124,9 @@ def unindex_siblings(values: Iterable[Value], index: SiblingIndex) -> None:
 def siblings_of(scope: Scope, key: str, indexes: Iterable[SiblingIndex]) -> list[Value]:
     """The values that may share every constraint of ``scope`` but ``key``'s (not ``scope``)."""
     found: dict[int, Value] = {}
-    readings = shared_readings(scope, key)
     for index in indexes:
-        for shared in readings:
-            for other, members in index.get(_bucket(key, shared), {}).items():
+        for bucket, shared in _filed(scope, key):
+            for other, members in index.get(bucket, {}).items():
                 if _alike(shared, other):
                     found.update((id(member[0]), member) for member in members)
     return [member for member in found.values() if member[0] != scope]
