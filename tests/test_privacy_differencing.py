@@ -616,15 +616,10 @@ def single(population: dict[str, str], count: int, tag: str) -> CountTable:
     return table([[count]], population=population, dimensions=everyone, margins=False, tag=tag)
 
 
-def release_in_order(
-    tables: dict[str, CountTable], order: str, on_difference: str = "suppress"
-) -> dict[str, Cell | None]:
+def release_in_order(tables: dict[str, CountTable], order: str) -> dict[str, Cell | None]:
     """Protect the tables in ``order`` with one history; the value each one published."""
     history = ReleaseHistory()
-    return {
-        name: value(protect(tables[name], history=history, on_difference=on_difference), "r0", "c0")
-        for name in order
-    }
+    return {name: value(protect(tables[name], history=history), "r0", "c0") for name in order}
 
 
 ALIKE_TIMES = [
