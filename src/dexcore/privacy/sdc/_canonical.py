@@ -15,11 +15,12 @@ guard stricter. The tables are documented in ``docs/privacy.md``
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
+
+from dexcore._caches import remembered
 
 #: The key every time filter and time dimension is read under.
 TIME = "time"
@@ -166,7 +167,7 @@ def _day_readings(year: int, month: int, day: int) -> Readings:
     return (only, _span(year, month, 1), _span(year, month, 1)) if last else (only,) * 3
 
 
-@functools.cache
+@remembered(maxsize=64)
 def _every_year(first: int, last: int) -> frozenset[int | str]:
     """Months ``first`` to ``last`` (1-12) of every year read."""
     return frozenset(
@@ -243,7 +244,7 @@ def time_readings(value: object, hint: str | None = None) -> Readings:
     return _time_readings(str(value), hint)
 
 
-@functools.lru_cache(maxsize=4096)
+@remembered(maxsize=4096)
 def _time_readings(value: str, hint: str | None) -> Readings:
     """:func:`time_readings`, kept: equal labels then share their readings, compared fast."""
     t = _tokens(value)

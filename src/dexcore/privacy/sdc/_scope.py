@@ -14,9 +14,9 @@ possibly lie within any other.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 
+from dexcore._caches import remembered
 from dexcore.privacy.sdc._canonical import (
     ALL,
     TIME,
@@ -62,7 +62,7 @@ def values_within(a: Values, b: Values) -> bool:
     return any(a) if a is b else _time_within(a, b)
 
 
-@functools.lru_cache(maxsize=16384)
+@remembered(maxsize=4096)
 def _time_within(a: Values, b: Values) -> bool:
     """:func:`values_within` for times (kept: tables are compared with the same times often)."""
     return any(map(_reading_within, _readings(a), _readings(b)))
