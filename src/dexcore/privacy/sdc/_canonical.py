@@ -6,7 +6,7 @@ accents, format characters and common Latin look-alikes from Cyrillic and
 Greek; case folded; every run of punctuation or spacing made one space;
 letters and digits split apart (``FY2024`` is ``fy 2024``); leading zeros
 dropped (``012`` is ``12``); then the synonyms of :data:`NAME_SYNONYMS` and
-:data:`LABEL_SYNONYMS`. Time values are read as sets of months (see
+:data:`LABEL_SYNONYMS`. Time values are read as sets of days (see
 :func:`time_readings`). The rule throughout: when unsure whether two
 spellings mean the same, read them as the same, which only ever makes the
 guard stricter. The tables are documented in ``docs/privacy.md``
@@ -18,6 +18,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from datetime import date
+
+from dexcore._caches import remembered
 
 #: The key every time filter and time dimension is read under.
 TIME = "time"
@@ -68,6 +71,7 @@ _LOOKALIKES = str.maketrans(
     {
         **dict(zip("авсеєһіјкмнорѕтухԁԛԝ", "abceehijkmhopstyxdqw", strict=True)),
         **dict(zip("αβεζηικμνορτυχ", "abezhikmnoptyx", strict=True)),
+        **dict(zip("օոսհցքլ", "onuhgpl", strict=True)),  # Armenian
     }
 )
 _NAME_STOPWORDS = frozenset({"and", "of", "the", "id", "code", "by"})
@@ -76,16 +80,21 @@ _LABEL_OF = {alias: label for label, aliases in LABEL_SYNONYMS.items() for alias
 _EVERYONE = frozenset({"", "all", "any", "total", "everyone", "overall", "grand total"})
 _FINANCIAL = frozenset({"financial year", "fy", "fin year"})
 _CALENDAR = frozenset({"calendar year"})
+_YEAR_WORDS = (("calendar year", "cy"), ("financial year", "fy"), ("fin year", "fy"))
 
 
-def canonical_text(value: object) -> str:
-    """``value`` as lower-case tokens of letters or digits, one space apart."""
+def _tokens(value: object) -> list[str]:
+    """``value`` as lower-case runs of letters or of digits (leading zeros kept)."""
     text = unicodedata.normalize("NFKD", str(value))
     text = "".join(c for c in text if unicodedata.category(c) not in ("Mn", "Me", "Cf"))
     text = unicodedata.normalize("NFKC", text).casefold().translate(_LOOKALIKES)
     runs = re.findall(r"[^\W_]+", text)
-    tokens = [part for run in runs for part in re.findall(r"\d+|\D+", run)]
-    return " ".join(str(int(t)) if t.isdigit() else t for t in tokens)
+    return [part for run in runs for part in re.findall(r"\d+|\D+", run)]
+
+
+def canonical_text(value: object) -> str:
+    """``value`` as lower-case tokens of letters or digits, one space apart."""
+    return " ".join(str(int(t)) if t.isdigit() else t for t in _tokens(value))
 
 
 def _singular(token: str) -> str:
@@ -125,12 +134,14 @@ def time_hint(name: str) -> str | None:
 
 # -- time --------------------------------------------------------------------------------------
 
-#: A time value: its months (``year * 12 + month - 1``) read three ways (as a calendar year,
-#: as the financial year ending in it, as the one starting in it), then, for a value that is
-#: not a recognised time, its canonical text.
+#: A time value: its days read three ways (as a calendar year, as the financial year ending
+#: in it, as the one starting in it), then, for a value that is not a recognised time, its
+#: canonical text. A day is ``(year * 12 + month - 1) * 31 + day - 1``: every month has 31 day
+#: slots, so a whole month holds every day of it.
 Readings = tuple[frozenset[int | str], ...]
 
 _FIRST_YEAR, _LAST_YEAR = 1900, 2199
+_DAYS = 31
 _MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
@@ -138,17 +149,43 @@ _MONTHS = (
 
 
 def _span(year: int, month: int, count: int) -> frozenset[int | str]:
-    start = year * 12 + month - 1
-    return frozenset(range(start, start + count))
+    """The days of ``count`` months from ``month`` of ``year``."""
+    start = (year * 12 + month - 1) * _DAYS
+    return frozenset(range(start, start + count * _DAYS))
 
 
-def _every_year(months: range) -> frozenset[int | str]:
-    return frozenset(y * 12 + m - 1 for y in range(_FIRST_YEAR, _LAST_YEAR + 1) for m in months)
+def _day_readings(year: int, month: int, day: int) -> Readings:
+    """One day; the last of a month may also label the month it closes (``2024-06-30``).
+
+    A day that is no date (``2024-02-30``) is read as its month.
+    """
+    try:
+        last = (date(year + month // 12, month % 12 + 1, 1) - date(year, month, day)).days == 1
+    except ValueError:
+        return (_span(year, month, 1),) * 3
+    only = frozenset[int | str]({(year * 12 + month - 1) * _DAYS + day - 1})
+    return (only, _span(year, month, 1), _span(year, month, 1)) if last else (only,) * 3
+
+
+@remembered(maxsize=64)
+def _every_year(first: int, last: int) -> frozenset[int | str]:
+    """Months ``first`` to ``last`` (1-12) of every year read."""
+    return frozenset(
+        day
+        for year in range(_FIRST_YEAR, _LAST_YEAR + 1)
+        for day in range((year * 12 + first - 1) * _DAYS, (year * 12 + last) * _DAYS)
+    )
+
+
+def _year(token: str) -> int | None:
+    """A four-digit year that dexcore reads (1900 to 2199), else ``None``."""
+    year = int(token)
+    return year if len(token) == 4 and _FIRST_YEAR <= year <= _LAST_YEAR else None
 
 
 def _full_year(token: str) -> int:
     year = int(token)
-    return year + 2000 if year < 100 else year
+    return year + 2000 if len(token) <= 2 else year
 
 
 def _month_of(word: str) -> int | None:
@@ -185,8 +222,8 @@ def _part_readings(kind: str, number: int, year: int | None) -> Readings:
     cal_start = (number - 1) * size + 1
     fy_start = (cal_start + 6 - 1) % 12 + 1
     if year is None:
-        calendar = _every_year(range(cal_start, cal_start + size))
-        financial = _every_year(range(fy_start, fy_start + size))
+        calendar = _every_year(cal_start, cal_start + size - 1)
+        financial = _every_year(fy_start, fy_start + size - 1)
         return (calendar, financial, financial)
     return (_span(year, cal_start, size),) * 3
 
@@ -195,40 +232,66 @@ def time_readings(value: object, hint: str | None = None) -> Readings:
     """How a time label or filter value may be read: calendar, FY ending, FY starting.
 
     ``2024`` is the calendar year, or the financial year ending in 2024, or
-    the one starting in it (unless the filter's name says which);
-    ``2024-25``, ``FY2025`` and ``2024/2025`` are July 2024 to June 2025;
+    the one starting in it (unless the filter's name says which, or it is
+    written ``CY2024``); ``2024-25``, ``FY2025``, ``FY25`` and ``2024/2025``
+    are July 2024 to June 2025 (``2008-09`` is also read as September 2008);
     ``2024-H1`` is January to June 2024 (dexcore's reporting periods);
-    ``2024-Q3`` a calendar quarter; ``2024-06`` and ``June 2024`` a month; a
-    date its month; a bare ``H1`` every first half. Anything else is kept as
-    its canonical text (the fourth item), which the guard treats as possibly
-    any time.
+    ``2024-Q3`` a calendar quarter; ``2024-06`` and ``June 2024`` a month;
+    ``2024-06-15`` a day (the last day of a month also as that month); a
+    bare ``H1`` every first half. Anything else is kept as its canonical
+    text (the fourth item), which the guard treats as possibly any time.
     """
-    text = canonical_text(value)
-    t = text.split()
-    shape = " ".join("9" if token.isdigit() else token for token in t)
-    readings: Readings | None = None
-    if shape == "9" and len(t[0]) == 4:
-        readings = _year_readings(int(t[0]), hint)
-    elif shape == "9 9" and len(t[0]) == 4:
-        readings = _pair_readings(int(t[0]), t[1])
-    elif shape == "9 9 9" and len(t[0]) == 4 and 1 <= int(t[1]) <= 12:
-        readings = (_span(int(t[0]), int(t[1]), 1),) * 3
-    elif shape == "fy 9":
-        year = _full_year(t[1])
-        readings = (_span(year - 1, 7, 12), _span(year - 1, 7, 12), _span(year, 7, 12))
-    elif shape == "fy 9 9":
-        readings = _pair_readings(_full_year(t[1]), t[2])
-    elif shape in ("9 h 9", "9 q 9") and len(t[0]) == 4:
-        readings = _part_readings(t[1], int(t[2]), int(t[0]))
-    elif shape in ("h 9 9", "q 9 9") and len(t[2]) == 4:
-        readings = _part_readings(t[0], int(t[1]), int(t[2]))
-    elif shape in ("h 9", "q 9"):
-        readings = _part_readings(t[0], int(t[1]), None)
-    readings = readings or _month_readings(t)
+    return _time_readings(str(value), hint)
+
+
+@remembered(maxsize=4096)
+def _time_readings(value: str, hint: str | None) -> Readings:
+    """:func:`time_readings`, kept: equal labels then share their readings, compared fast."""
+    t = _tokens(value)
+    readings = _shaped_readings(t, hint) or _month_readings(t)
     if readings is None or not _parts_valid(t):
         nothing: frozenset[int | str] = frozenset()
-        return (nothing, nothing, nothing, frozenset({text}))
+        return (nothing, nothing, nothing, frozenset({canonical_text(value)}))
     return (*readings, frozenset())
+
+
+def _shaped_readings(t: list[str], hint: str | None) -> Readings | None:
+    """The readings of a time of digits, ``fy``, ``cy``, ``h`` and ``q`` (leading zeros kept)."""
+    words = " ".join(t)
+    for long, short in _YEAR_WORDS:
+        if words.startswith(long + " "):
+            t = [short, *words[len(long) + 1 :].split()]
+    shape = " ".join("9" if token.isdigit() else token for token in t)
+    year = _year(t[0]) if t and t[0].isdigit() else None
+    if year is not None:
+        return _dated_readings(shape, t, year, hint)
+    readings: Readings | None = None
+    if shape == "fy 9":
+        ending = _full_year(t[1])
+        readings = (_span(ending - 1, 7, 12), _span(ending - 1, 7, 12), _span(ending, 7, 12))
+    elif shape == "fy 9 9":
+        readings = _pair_readings(_full_year(t[1]), t[2])
+    elif shape == "cy 9":
+        readings = _year_readings(_full_year(t[1]), "calendar")
+    elif shape in ("h 9 9", "q 9 9") and (year := _year(t[2])) is not None:
+        readings = _part_readings(t[0], int(t[1]), year)
+    elif shape in ("h 9", "q 9"):
+        readings = _part_readings(t[0], int(t[1]), None)
+    return readings
+
+
+def _dated_readings(shape: str, t: list[str], year: int, hint: str | None) -> Readings | None:
+    """``2024``, ``2024 25``, ``2024 6 15``, ``2024 h 1`` and ``2024 q 3``."""
+    readings: Readings | None = None
+    if shape == "9":
+        readings = _year_readings(year, hint)
+    elif shape == "9 9":
+        readings = _pair_readings(year, t[1])
+    elif shape == "9 9 9" and 1 <= int(t[1]) <= 12:
+        readings = _day_readings(year, int(t[1]), int(t[2]))
+    elif shape in ("9 h 9", "9 q 9"):
+        readings = _part_readings(t[1], int(t[2]), year)
+    return readings
 
 
 def _parts_valid(t: list[str]) -> bool:
@@ -248,7 +311,7 @@ def _month_readings(t: list[str]) -> Readings | None:
     if len(words) != 1 or len(numbers) > 1 or (month := _month_of(words[0])) is None:
         return None
     if not numbers:
-        return (_every_year(range(month, month + 1)),) * 3
-    if len(numbers[0]) != 4:
+        return (_every_year(month, month),) * 3
+    if (year := _year(numbers[0])) is None:
         return None
-    return (_span(int(numbers[0]), month, 1),) * 3
+    return (_span(year, month, 1),) * 3

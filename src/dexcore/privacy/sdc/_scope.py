@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from dexcore._caches import remembered
 from dexcore.privacy.sdc._canonical import (
     ALL,
     TIME,
@@ -30,6 +31,10 @@ from dexcore.privacy.sdc._canonical import (
 #: One constraint: ``(labels,)`` for a plain key, or a time's :data:`Readings`.
 Values = Readings
 _Reading = tuple[frozenset[int | str], frozenset[int | str]]
+#: The constraints siblings share: all but the one they differ on.
+Shared = frozenset[tuple[str, Values]]
+#: Where the sibling index files them: that key, and the shared constraints but time.
+Bucket = tuple[str, frozenset[tuple[str, Values | None]]]
 
 
 def _readings(a: Values) -> list[_Reading]:
@@ -54,6 +59,12 @@ def values_within(a: Values, b: Values) -> bool:
     """
     if len(a) == 1:
         return bool(a[0]) and a[0] <= b[0]
+    return any(a) if a is b else _time_within(a, b)
+
+
+@remembered(maxsize=4096)
+def _time_within(a: Values, b: Values) -> bool:
+    """:func:`values_within` for times (kept: tables are compared with the same times often)."""
     return any(map(_reading_within, _readings(a), _readings(b)))
 
 
@@ -103,18 +114,23 @@ class Scope:
     for none), used when this scope is the one that may contain another.
     """
 
-    __slots__ = ("items", "values", "wide")
+    __slots__ = ("hash", "items", "shared", "values", "wide")
 
     def __init__(self, values: dict[str, Values], wide: dict[str, Values | None]) -> None:
         self.values = values
         self.wide = wide
         self.items = frozenset(values.items()), frozenset(wide.items())
+        self.hash = hash(self.items)
+        #: The sibling index's keys for this scope, by key, kept once worked out.
+        self.shared: dict[str, list[tuple[Bucket, Shared]]] = {}
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Scope) and self.items == other.items
+        if self is other:
+            return True
+        return isinstance(other, Scope) and self.hash == other.hash and self.items == other.items
 
     def __hash__(self) -> int:
-        return hash(self.items)
+        return self.hash
 
     def outer(self, key: str) -> Values | None:
         """The constraint on ``key`` when this scope may contain another (``None``: none)."""
@@ -136,10 +152,6 @@ class Scope:
             if mine is not None and theirs is not None and not values_overlap(mine, theirs):
                 return False
         return True
-
-    def without(self, key: str) -> frozenset[tuple[str, Values]]:
-        """The constraints other than ``key``'s: equal for siblings that differ only on ``key``."""
-        return frozenset(item for item in self.values.items() if item[0] != key)
 
 
 def label_values(key: str, label: object, hint: str | None = None) -> Values:
