@@ -34,24 +34,9 @@ from dexcore.privacy.sdc import (
     SuppressionPolicy,
     protect,
 )
-from sdc_attacker import feasible_ranges, lines_of, published_grid
+from sdc_attacker import additive_table, feasible_ranges, lines_of, published_grid
 
 PROTECTION = 4
-
-
-def additive_table(cells: list[list[int]]) -> CountTable:
-    n, m = len(cells), len(cells[0])
-    return CountTable(
-        title="t",
-        row_dimension="row",
-        column_dimension="column",
-        rows=tuple(f"r{i}" for i in range(n)),
-        columns=tuple(f"c{j}" for j in range(m)),
-        counts=tuple(tuple(line) for line in cells),
-        row_totals=tuple(sum(line) for line in cells),
-        column_totals=tuple(sum(cells[i][j] for i in range(n)) for j in range(m)),
-        total=sum(map(sum, cells)),
-    )
 
 
 def old_rule(table: CountTable) -> ReleasedTable:

@@ -16,9 +16,25 @@ import math
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from dexcore.privacy.sdc import ReleasedTable, Suppressed
+from dexcore.privacy.sdc import CountTable, ReleasedTable, Suppressed
 
 Position = tuple[int, int]
+
+
+def additive_table(cells: list[list[int]]) -> CountTable:
+    """A table in which every client falls in exactly one cell, so every line adds up."""
+    n, m = len(cells), len(cells[0])
+    return CountTable(
+        title="t",
+        row_dimension="row",
+        column_dimension="column",
+        rows=tuple(f"r{i}" for i in range(n)),
+        columns=tuple(f"c{j}" for j in range(m)),
+        counts=tuple(tuple(line) for line in cells),
+        row_totals=tuple(sum(line) for line in cells),
+        column_totals=tuple(sum(cells[i][j] for i in range(n)) for j in range(m)),
+        total=sum(map(sum, cells)),
+    )
 
 
 def published_grid(table: ReleasedTable) -> list[list[int | Suppressed]]:

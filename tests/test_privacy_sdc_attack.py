@@ -36,27 +36,11 @@ from dexcore.privacy.sdc import (
     count_table,
     protect,
 )
-from sdc_attacker import feasible_ranges, lines_of, published_grid
+from sdc_attacker import additive_table, feasible_ranges, lines_of, published_grid
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example-dataset.json"
 CI = os.environ.get("DEXCORE_HYPOTHESIS_PROFILE") == "ci"
 PROTECTION = 4  # the default policy's range: threshold 5 - 1
-
-
-def additive_table(cells: list[list[int]]) -> CountTable:
-    """A table in which every client falls in exactly one cell, so every line adds up."""
-    n, m = len(cells), len(cells[0])
-    return CountTable(
-        title="t",
-        row_dimension="row",
-        column_dimension="column",
-        rows=tuple(f"r{i}" for i in range(n)),
-        columns=tuple(f"c{j}" for j in range(m)),
-        counts=tuple(tuple(line) for line in cells),
-        row_totals=tuple(sum(line) for line in cells),
-        column_totals=tuple(sum(cells[i][j] for i in range(n)) for j in range(m)),
-        total=sum(map(sum, cells)),
-    )
 
 
 def true_grid(table: CountTable) -> list[list[int]]:
