@@ -18,6 +18,7 @@ import os
 import pkgutil
 import random
 import re
+import subprocess
 import sys
 import threading
 import time
@@ -152,12 +153,34 @@ def collector(enabled: bool) -> Iterator[None]:
         (gc.enable if was else gc.disable)()
 
 
-def single_threaded() -> None:
-    """Wait for the threads of earlier tests to be gone from the kernel's count too."""
+def single_threaded(request: pytest.FixtureRequest) -> bool:
+    """Make sure this test can fork; ``True`` when it ran, and passed, in a fresh process instead.
+
+    Waits for the threads of earlier tests to be gone from the kernel's count too. Some test
+    modules import libraries that start native threads of their own (Arrow, polars), and
+    dexcore rightly refuses to fork a process with other threads: the test then runs alone
+    in a fresh interpreter, and passes only if it passes there.
+    """
     deadline = time.monotonic() + 5
     while _parallel._threads() > 1 and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert _parallel._threads() == 1, "a thread is left running: the worker cannot be forked"
+    if _parallel._threads() == 1:
+        return False
+    assert not os.environ.get(_CLEAN_CHILD), "a thread is left running: the worker cannot fork"
+    child = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", request.node.nodeid],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, _CLEAN_CHILD: "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert child.returncode == 0, child.stdout[-4000:] + child.stderr[-2000:]
+    return True
+
+
+_CLEAN_CHILD = "DEXCORE_TEST_CLEAN_CHILD"
 
 
 def session_rule(code: str, check_: Callable[[object, object], list[Finding]]) -> RuleSet:
@@ -194,9 +217,12 @@ def own_ids_only(report: Report, prefix: str) -> bool:
 
 
 def test_the_worker_really_checks_records_and_the_report_is_the_serial_one(
-    small_a: Dataset, forks: list[_parallel.Shared[Any]]
+    small_a: Dataset,
+    forks: list[_parallel.Shared[Any]],
+    request: pytest.FixtureRequest,
 ) -> None:
-    single_threaded()
+    if single_threaded(request):
+        return
     serial = check(small_a, ALL, today=TODAY)
     parallel = check(small_a, ALL + session_rule("test.slow", _slow_in_parent), today=TODAY,
                      workers=2)  # fmt: skip
@@ -211,9 +237,13 @@ def test_the_worker_really_checks_records_and_the_report_is_the_serial_one(
 
 
 def test_a_worker_that_dies_is_replaced_by_this_process(
-    small_b: Dataset, forks: list[_parallel.Shared[Any]], capfd: pytest.CaptureFixture[str]
+    small_b: Dataset,
+    forks: list[_parallel.Shared[Any]],
+    capfd: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
 ) -> None:
-    single_threaded()
+    if single_threaded(request):
+        return
     serial = check(small_b, ALL, today=TODAY)
     report = check(small_b, ALL + session_rule("test.dies", _dies_in_worker), today=TODAY,
                    workers=2)  # fmt: skip
@@ -225,9 +255,13 @@ def test_a_worker_that_dies_is_replaced_by_this_process(
 
 
 def test_a_silent_worker_is_stopped_and_replaced(
-    small_b: Dataset, forks: list[_parallel.Shared[Any]], monkeypatch: pytest.MonkeyPatch
+    small_b: Dataset,
+    forks: list[_parallel.Shared[Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
-    single_threaded()
+    if single_threaded(request):
+        return
     monkeypatch.setattr(_parallel, "_GRACE_SECONDS", 0.3)
     serial = check(small_b, ALL, today=TODAY)
     started = time.monotonic()
@@ -239,9 +273,12 @@ def test_a_silent_worker_is_stopped_and_replaced(
     assert report.issues == serial.issues
 
 
-def test_a_daemonic_process_checks_by_itself(small_b: Dataset) -> None:
+def test_a_daemonic_process_checks_by_itself(
+    small_b: Dataset, request: pytest.FixtureRequest
+) -> None:
     """A daemonic multiprocessing worker (a Pool's) may not have children."""
-    single_threaded()
+    if single_threaded(request):
+        return
     serial = check(small_b, ALL, today=TODAY)
 
     def child() -> None:
@@ -389,8 +426,11 @@ def test_pauses_nest_and_a_collector_turned_off_stays_off() -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-def test_a_child_forked_during_a_pause_gets_the_collector_back() -> None:
-    single_threaded()
+def test_a_child_forked_during_a_pause_gets_the_collector_back(
+    request: pytest.FixtureRequest,
+) -> None:
+    if single_threaded(request):
+        return
     with collector(True), gc_paused():
         pid = os.fork()
         if pid == 0:  # pragma: no cover (the child)
