@@ -522,14 +522,16 @@ def _domain_findings(
             if score.domain in own:
                 continue
             if (score.domain in all_domains) != unknown:
+                kind = assessment.score_type.value
+                # A known domain is a DSS code; an unknown one is caller text, unshown.
+                problem = (
+                    f"domain {score.domain} is not a {kind} domain"
+                    if not unknown
+                    else "the domain is in no SCORE type of the reference data"
+                )
                 found.append(
                     Finding(
-                        # A known domain is a DSS code; an unknown one is caller text, unshown.
-                        message=(
-                            f"domain {score.domain} is not a {assessment.score_type.value} domain"
-                        )
-                        if not unknown
-                        else "the domain is in no SCORE type of the reference data",
+                        message=f"{problem}; a {kind} assessment rates {', '.join(sorted(own))}",
                         field=f".assessments[{n}].scores[{k}].domain",
                     )
                 )

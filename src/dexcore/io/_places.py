@@ -1,0 +1,92 @@
+"""Where a record of a dataset read from bulk XML sits in its file, in the file's own terms.
+
+A rule names a record by its index in the dataset (``$.clients[6]``) and a
+field by its Python name (``.given_name``). The file knows neither: its
+records are numbered from 1 among those of their collection, counting the
+ones that could not be read, and its elements have DSS's names. This module
+turns the one into the other: ``/DEXFileUpload/Clients/Client[8]/GivenName``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from dexcore.io._schema import COLLECTIONS, Collection, Shape
+
+__all__ = ["Places", "xml_path"]
+
+_ROOT = "DEXFileUpload"
+_BY_KIND: Mapping[str, Collection] = {c.kind: c for c in COLLECTIONS}
+_RECORD = re.compile(r"\$\.(\w+)\[(\d+)\]")
+_STEP = re.compile(r"\.(\w+)(?:\[(\d+)\])?")
+
+
+@attrs.frozen(kw_only=True)
+class Places:
+    """Each record's file and position, from where each file starts and what it left out.
+
+    Attributes:
+        starts: For each kind, the dataset index of the first record of
+            each file (one entry a file, in order).
+        dropped: For each kind, ``(file, index)`` for each record left out
+            (it came just before dataset record ``index``), in order.
+    """
+
+    starts: Mapping[str, Sequence[int]] = attrs.field(factory=dict)
+    dropped: Mapping[str, Sequence[tuple[int, int]]] = attrs.field(factory=dict)
+
+    def place(self, kind: str, index: int) -> tuple[int, int]:
+        """The file (from 0) and the position in its collection (from 1) of a record."""
+        starts = self.starts.get(kind) or [0]
+        file = max(bisect.bisect_right(starts, index) - 1, 0)
+        dropped = self.dropped.get(kind, ())
+        before = bisect.bisect_right(dropped, (file, index)) - bisect.bisect_left(
+            dropped, (file, -1)
+        )
+        return file, index - starts[file] + 1 + before
+
+
+def xml_path(kind: str, position: int, path: str) -> str | None:
+    """The XML path of the rule path ``path`` (``$.clients[6].given_name``) of a record.
+
+    ``position`` is the record's position in its collection in the file.
+    The field part is followed as far as it names DSS elements; ``None``
+    when the record's kind is not a collection of the file.
+    """
+    collection = _BY_KIND.get(kind)
+    if collection is None:
+        return None
+    record = _RECORD.match(path)
+    rest = path[record.end() :] if record is not None else ""
+    return f"/{_ROOT}/{collection.tag}/{collection.record}[{position}]" + _steps(
+        collection.shape, rest
+    )
+
+
+def _steps(shape: Shape | None, rest: str) -> str:
+    """The XML steps of the field part ``rest`` (``.clients[2].client_id``) below ``shape``."""
+    found = ""
+    extended = False
+    for step in _STEP.finditer(rest):
+        name, number = step.group(1), step.group(2)
+        if shape is None:
+            break
+        if name == "extended" and not extended:
+            extended = True
+            continue
+        field = f"extended.{name}" if extended else name
+        extended = False
+        element = next((e for e in shape.elements if e.field == field), None)
+        if element is None:
+            break
+        found += f"/{element.tag}"
+        if element.item is not None and number is not None:
+            found += f"/{element.item}[{int(number) + 1}]"
+        shape = element.shape
+        if element.item is not None and number is None:
+            break
+    return found
