@@ -304,7 +304,7 @@ FAILING: list[tuple[str, Mutation, str]] = [
      "$.sessions[0].total_unidentified_clients"),
     ("session.service-type.not-for-activity",
      lambda d: change(d, "sessions", 0, service_type_id=5), "$.sessions[0].service_type_id"),
-    ("session.service-type.unknown",
+    ("session.service-type.unlisted",
      lambda d: change(d, "sessions", 0, service_type_id=7777), "$.sessions[0].service_type_id"),
     ("client-assessment.count", assessed, "$.client_assessments[0].assessments"),
     ("session-assessment.count",

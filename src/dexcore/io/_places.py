@@ -10,14 +10,18 @@ turns the one into the other: ``/DEXFileUpload/Clients/Client[8]/GivenName``.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Collection as Many
+from typing import IO
+from xml.parsers import expat
 
 import attrs
 
 from dexcore.io._schema import COLLECTIONS, Collection, Shape
 
-__all__ = ["Places", "xml_path"]
+__all__ = ["Places", "element_lines", "xml_path"]
 
 _ROOT = "DEXFileUpload"
 _BY_KIND: Mapping[str, Collection] = {c.kind: c for c in COLLECTIONS}
@@ -90,3 +94,63 @@ def _steps(shape: Shape | None, rest: str) -> str:
         if element.item is not None and number is None:
             break
     return found
+
+
+class _Found(Exception):  # noqa: N818 (internal signal: every wanted line is known)
+    """Every path asked for has its line."""
+
+
+class _Refused(Exception):  # noqa: N818 (internal signal: the file has a DTD now)
+    """The file declares a document type: it is not read again."""
+
+
+def element_lines(stream: IO[bytes], paths: Many[str]) -> dict[str, int]:
+    """The line of each element of ``paths`` (XML paths as :func:`xml_path` writes them).
+
+    One pass over ``stream`` with expat, stopping once every path is found.
+    A file that now declares a document type, or is no longer well-formed,
+    gives what was found before that point.
+    """
+    wanted = set(paths)
+    prefixes = {path[: end.start()] for path in wanted for end in re.finditer("/", path)}
+    prefixes |= wanted
+    found: dict[str, int] = {}
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    stack: list[tuple[str | None, dict[str, int]]] = [("", {})]
+    records: dict[str, int] = {}
+
+    def start(tag: str, _attributes: object) -> None:
+        parent, counts = stack[-1]
+        if parent is None:
+            stack.append((None, {}))
+            return
+        counter = records if len(stack) == 3 else counts
+        number = counter[tag] = counter.get(tag, 0) + 1
+        here = next(
+            (p for p in (f"{parent}/{tag}[{number}]", f"{parent}/{tag}") if p in prefixes), None
+        )
+        if here in wanted:
+            found[here] = parser.CurrentLineNumber
+            if len(found) == len(wanted):
+                raise _Found
+        stack.append((here, {}))
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = _pop(stack)
+    with contextlib.suppress(_Found, _Refused, expat.ExpatError):
+        parser.ParseFile(stream)
+    return found
+
+
+def _refuse(*_: object) -> None:
+    raise _Refused
+
+
+def _pop(stack: list[tuple[str | None, dict[str, int]]]) -> Callable[[str], None]:
+    def end(_tag: str) -> None:
+        stack.pop()
+
+    return end

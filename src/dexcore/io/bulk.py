@@ -47,7 +47,7 @@ from dexcore.errors import (
     UnknownCodeError,
     codes_clause,
 )
-from dexcore.io._places import Places, xml_path
+from dexcore.io._places import Places, element_lines, xml_path
 from dexcore.io._schema import (
     COLLECTIONS,
     EXTENDED,
@@ -89,6 +89,8 @@ _LONGEST_PLACEHOLDER = max(len(text) for text in PLACEHOLDERS) + 2  # with some 
 
 #: What :func:`read_bulk` accepts: a path, the file's bytes, or a binary file object.
 BulkSource = str | os.PathLike[str] | bytes | bytearray | IO[bytes]
+#: A source that can be read a second time (to find the lines of the elements rules name).
+_Rereadable = str | os.PathLike[str] | bytes | bytearray
 
 # Expat reports namespaced names as "namespace}local" (ElementTree's separator).
 _XSI = "http://www.w3.org/2001/XMLSchema-instance}"
@@ -190,6 +192,47 @@ class BulkUpload:
     files: int = 1
     unreadable: Unreadable = attrs.field(factory=Unreadable, repr=False, eq=False)
     _places: Places = attrs.field(factory=Places, repr=False, eq=False, alias="places")
+    _problem_lines: Mapping[Issue, int] = attrs.field(
+        factory=dict, repr=False, eq=False, alias="problem_lines"
+    )
+    _sources: tuple[_Rereadable | None, ...] = attrs.field(
+        default=(), repr=False, eq=False, alias="sources"
+    )
+
+    def lines_of(self, issues: Sequence[Issue]) -> list[int | None]:
+        """The line of each issue's own element, in its file.
+
+        The file is read again (once, with no record built) to find the
+        elements that rules name, when it was given as a path or as bytes; a
+        file object is not read twice, and its issues get the line of their
+        record, as :meth:`line_of` gives. A problem of :attr:`problems` has
+        the line of the element at fault; an issue about the whole dataset
+        has ``None``.
+        """
+        lines = [self._problem_lines.get(issue, self.line_of(issue)) for issue in issues]
+        wanted: dict[int, dict[str, list[int]]] = {}
+        for n, issue in enumerate(issues):
+            place = self.place_of(issue)
+            path = self.xml_path_of(issue)
+            if place is not None and path is not None and not issue.path.startswith("/"):
+                wanted.setdefault(place[0], {}).setdefault(path, []).append(n)
+        for file, paths in wanted.items():
+            for path, line in self._element_lines(file, paths).items():
+                for n in paths[path]:
+                    lines[n] = line
+        return lines
+
+    def _element_lines(self, file: int, paths: Mapping[str, list[int]]) -> dict[str, int]:
+        source = self._sources[file - 1] if file <= len(self._sources) else None
+        if source is None:
+            return {}
+        try:
+            if isinstance(source, (bytes, bytearray)):
+                return element_lines(io.BytesIO(source), paths.keys())
+            with open_binary(source) as stream:
+                return element_lines(stream, paths.keys())
+        except OSError:
+            return {}  # gone since it was read: the record's line stands
 
     def known_records(self, known: KnownRecords | None = None) -> KnownRecords:
         """``known`` (or no record known in DEX) with this upload's unreadable records.
@@ -281,6 +324,7 @@ class _Reader:
         self.positions: dict[str, int] = {c.field: 0 for c in COLLECTIONS}
         self.lines: dict[tuple[str, int], int] = {}
         self.problems: list[Issue] = []
+        self.problem_lines: dict[Issue, int] = {}
         # For each record left out, by kind: how many of its kind were read before it.
         self.dropped: dict[str, list[int]] = {c.kind: [] for c in COLLECTIONS}
         # The ids of the clients, cases and sessions left out, so that no rule calls them unknown.
@@ -521,15 +565,15 @@ class _Reader:
         if not self.collect:
             raise _Problem(code, reason, path, None, line)
         where = f"{self.file_label}line {line}"
-        self.problems.append(
-            Issue(
-                code=code,
-                severity=Severity.ERROR,
-                message=f"{where}: {reason}",
-                record=record,
-                path=path,
-            )
+        issue = Issue(
+            code=code,
+            severity=Severity.ERROR,
+            message=f"{where}: {reason}",
+            record=record,
+            path=path,
         )
+        self.problems.append(issue)
+        self.problem_lines[issue] = line
 
 
 _FOREIGN = "{} carries an attribute DEX does not define"
@@ -1202,6 +1246,7 @@ def _read_all(
     starts: dict[str, list[int]] = {c.kind: [] for c in COLLECTIONS}
     dropped: dict[str, list[tuple[int, int]]] = {c.kind: [] for c in COLLECTIONS}
     unreadable: dict[str, set[Any]] = {"client": set(), "case": set(), "session": set()}
+    problem_lines: dict[Issue, int] = {}
     for number, one in enumerate(sources, 1):
         label = f"file {number}, " if len(sources) > 1 else ""
         # The reader makes no reference cycles, yet the collector's passes over the growing
@@ -1225,6 +1270,7 @@ def _read_all(
         for kind, ids in reader.unreadable.items():
             unreadable[kind] |= ids
         problems.extend(reader.problems)
+        problem_lines.update(reader.problem_lines)
     dataset = Dataset(
         outlets=tuple(records["outlets"]),
         clients=tuple(records["clients"]),
@@ -1244,6 +1290,11 @@ def _read_all(
             session_keys=frozenset(unreadable["session"]),
         ),
         places=Places(starts=starts, dropped=dropped),
+        problem_lines=problem_lines,
+        sources=tuple(
+            one if isinstance(one, (str, os.PathLike, bytes, bytearray)) else None
+            for one in sources
+        ),
     )
 
 

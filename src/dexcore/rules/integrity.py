@@ -453,22 +453,60 @@ def service_type_not_for_activity(session: Session, context: CheckContext) -> li
     return []
 
 
+def _service_type_missing(session: Session, context: CheckContext) -> bool:
+    """Whether the session's service type is outside the reference data's list.
+
+    ``False`` when the case's program activity lists its service types: then
+    ``session.service-type.not-for-activity`` decides, and one problem is
+    reported once.
+    """
+    known = context.reference.service_types
+    if not known or session.service_type_id in known:
+        return False
+    case = context.dataset.case_by_id.get(session.case_id)
+    program = None if case is None else context.program_of(case)
+    return not (program is not None and program.service_type_ids)
+
+
 @record_rule(
     "session.service-type.unknown",
-    WARNING,
+    ERROR,
     Entity.SESSION,
     "The service type is in the reference data",
     sources=(REFERENCE_DATA,),
 )
 def service_type_unknown(session: Session, context: CheckContext) -> list[Finding]:
-    """A service type id DSS has not published; the bundled list is a second-hand cache, so
-    this is a warning until your portal's reference data says otherwise."""
-    if context.reference.service_types and (
-        session.service_type_id not in context.reference.service_types
-    ):
+    """A service type id outside a complete list of DSS's service types (your portal's): DEX
+    refuses it."""
+    if context.reference.service_types_complete and _service_type_missing(session, context):
         return [
             Finding(
-                message=f"service type {session.service_type_id} is not in the reference data",
+                message=f"service type {session.service_type_id} is not a DSS service type; "
+                "use one of your program activity's service types",
+                field=".service_type_id",
+            )
+        ]
+    return []
+
+
+@record_rule(
+    "session.service-type.unlisted",
+    WARNING,
+    Entity.SESSION,
+    "The service type is in the bundled list of service types",
+    sources=(REFERENCE_DATA,),
+)
+def service_type_unlisted(session: Session, context: CheckContext) -> list[Finding]:
+    """A service type id missing from a list known to be incomplete (the bundled list, a
+    second-hand 2025 cache): it may well be valid, hence a warning."""
+    if not context.reference.service_types_complete and _service_type_missing(session, context):
+        count = len(context.reference.service_types)
+        return [
+            Finding(
+                message=f"service type {session.service_type_id} is not among the {count} "
+                "service types dexcore knows, a list known to be incomplete (a second-hand "
+                "2025 cache); check it in your DEX portal, or give the program activity's "
+                "service types (ProgramActivity.service_type_ids) to have it checked",
                 field=".service_type_id",
             )
         ]
@@ -818,6 +856,7 @@ RULES: tuple[RecordRule | AggregateRule, ...] = (
     unidentified_above_case,
     service_type_not_for_activity,
     service_type_unknown,
+    service_type_unlisted,
     client_assessment_count,
     session_assessment_count,
     client_assessment_type,
