@@ -73,17 +73,20 @@ class _Duplicates:
     key: Callable[[Any], Hashable]
     field: str
     message: str
-    seen: set[Hashable] = attrs.field(factory=set)
+    #: The index of the first record of each key.
+    seen: dict[Hashable, int] = attrs.field(factory=dict)
     found: list[tuple[RecordRef | None, Finding]] = attrs.field(factory=list)
     #: True when the dataset's index already shows that no key repeats.
     idle: bool = False
 
     def visit(self, record: Any, index: int) -> None:  # noqa: ANN401 (any model record)
         key = self.key(record)
-        if key in self.seen:
+        first = self.seen.setdefault(key, index)
+        if first != index:
             ref = record_ref(self.entity, record, index)
-            self.found.append((ref, Finding(message=self.message, field=self.field)))
-        self.seen.add(key)
+            # The first record named by its place, so that two records with one id are told apart.
+            message = f"{self.message} (the first is {self.entity.kind} #{first})"
+            self.found.append((ref, Finding(message=message, field=self.field)))
 
     def finish(self) -> list[tuple[RecordRef | None, Finding]]:
         return self.found
