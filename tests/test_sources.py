@@ -110,6 +110,8 @@ UNPUBLISHED = [
         r"\.\./shared/|/work/" + "shared",
     )
 ]
+
+
 def _repository_files() -> Iterator[Path]:
     for top in ("src", "tests", "docs", "tools", "bench", "examples"):
         for path in (ROOT / top).rglob("*"):

@@ -98,7 +98,9 @@ def codes_clause(codes: tuple[str, ...], *, any_case: bool = True, table: str = 
     if len(codes) <= _MOST_LISTED:
         return f" (one of {', '.join(codes)}{case})"
     first = ", ".join(codes[:_MOST_LISTED])
-    rest = f"dexcore.reference.bundled().tables[{table!r}]" if table else "the DEX reference data"
+    rest = (
+        f"dexcore.reference.bundled().tables[{str(table)!r}]" if table else "the DEX reference data"
+    )
     return f" (such as {first}; all {len(codes)} are in {rest}{case})"
 
 
