@@ -420,8 +420,8 @@ class _Reader:
 
     def finish(self) -> None:
         """Report an upload without a single record, which DEX refuses (after the last drain)."""
-        if any(self.positions.values()):
-            return
+        if any(self.positions.values()) or self.problems:
+            return  # a record, or something reported already: the file is not empty
         if self.group is None:
             reason = (
                 f"{_ROOT} holds no collection; the DSS schema requires at least one"
@@ -966,7 +966,8 @@ def _parse(
             raise _Problem("xml.not-well-formed", "the file is empty", "/", None, 1)
         parser.close()
     except ParseError:
-        problem = _encoding_problem(parser.parser, recent)
+        # Only once the file has shown itself XML (its root began) is a bad byte an encoding slip.
+        problem = None if reader.root is None else _encoding_problem(parser.parser, recent)
         if problem is None:
             raise
     else:
