@@ -4,6 +4,7 @@ places are given in the file's own terms, and messages say what is allowed."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from typing import Any
 
@@ -11,6 +12,7 @@ import attrs
 import pytest
 
 from dexcore.errors import BulkReadError, UnknownCodeError, codes_clause
+from dexcore.io._places import element_lines, xml_path
 from dexcore.io._schema import CLIENT
 from dexcore.io.bulk import load_bulk
 from dexcore.model import Dataset, State
@@ -346,3 +348,80 @@ def test_an_impossible_date_is_not_called_badly_written() -> None:
     assert "is written YYYY-MM-DD but is not a date that exists" in problem.message
     (problem,) = load_bulk(BASE.replace(b"1980-01-01", b"30/02/2024")).problems
     assert "must be a date written YYYY-MM-DD" in problem.message
+
+
+# -- in the file's own terms ---------------------------------------------------------------
+
+
+def test_in_file_terms_names_elements_and_counts_dropped_records() -> None:
+    data = upload(client(1), client(2, birth="1980-13-01"), client(3))
+    loaded = load_bulk(data)
+    dataset = change(loaded.dataset, "clients", 1, given_name="Zed")
+    (issue,) = [i for i in check(dataset, today=TODAY).issues if i.path.endswith("given_name")]
+    told = loaded.in_file_terms(issue)
+    assert told.path == "/DEXFileUpload/Clients/Client[3]/GivenName"
+    assert told.message.startswith("GivenName is recorded")
+    assert "given_name" not in told.message
+    assert "Zed" not in told.message
+    (problem,) = loaded.problems
+    assert loaded.in_file_terms(problem) is problem
+
+
+def test_in_file_terms_for_a_whole_collection() -> None:
+    loaded = load_bulk(upload(client(1)))
+    dataset = change(loaded.dataset, "clients", 0, language_spoken_at_home="0002")
+    (issue,) = [i for i in check(dataset, today=TODAY).issues if i.code == "client.not-stated"]
+    told = loaded.in_file_terms(issue)
+    assert told.path == "/DEXFileUpload/Clients/Client/LanguageSpokenAtHomeCode"
+    assert "have LanguageSpokenAtHomeCode not stated" in told.message
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "expected"),
+    [
+        (
+            "case",
+            "$.cases[4].clients[6].client_id",
+            "/Cases/Case[9]/CaseClients/CaseClient[7]/ClientId",
+        ),
+        (
+            "session",
+            "$.sessions[0].clients[1].referrals[0].purposes",
+            "/Sessions/Session[9]/SessionClients/SessionClient[2]/ClientReferralOutWithPurpose"
+            "/Referral[1]/PurposeCodes",
+        ),
+        (
+            "client",
+            "$.clients[0].extended.first_arrival_year",
+            "/Clients/Client[9]/FirstArrivalYear",
+        ),
+        (
+            "client",
+            "$.clients[0].residential_address.postcode",
+            "/Clients/Client[9]/ResidentialAddress/Postcode",
+        ),
+        ("client", "$.clients[0].no_such_field", "/Clients/Client[9]"),
+        ("client", "$.clients[0]", "/Clients/Client[9]"),
+    ],
+)
+def test_xml_paths_follow_the_schema(kind: str, path: str, expected: str) -> None:
+    assert xml_path(kind, 9, path) == "/DEXFileUpload" + expected
+    assert xml_path("dataset", 9, path) is None
+
+
+def test_element_lines_stop_at_a_doctype_and_survive_broken_files() -> None:
+    hostile = (
+        b'<!DOCTYPE x [<!ENTITY a "b">]><DEXFileUpload><Clients><Client/></Clients></DEXFileUpload>'
+    )
+    assert element_lines(io.BytesIO(hostile), ["/DEXFileUpload/Clients/Client[1]"]) == {}
+    broken = b"<DEXFileUpload>\n<Clients>\n<Client>\n<ClientId>"
+    wanted = ["/DEXFileUpload/Clients/Client[1]/ClientId", "/DEXFileUpload/Clients/Client[2]"]
+    assert element_lines(io.BytesIO(broken), wanted) == {wanted[0]: 4}
+
+
+def test_a_file_object_is_not_read_twice() -> None:
+    data = upload(client(1), client(2))
+    loaded = load_bulk(io.BytesIO(data))
+    dataset = change(loaded.dataset, "clients", 1, given_name="Zed")
+    issues = [i for i in check(dataset, today=TODAY).issues if i.path.endswith("given_name")]
+    assert loaded.lines_of(issues) == [loaded.line_of(issues[0])]

@@ -21,11 +21,11 @@ import attrs
 
 from dexcore.io._schema import COLLECTIONS, Collection, Shape
 
-__all__ = ["Places", "element_lines", "xml_path"]
+__all__ = ["Places", "element_lines", "file_terms", "xml_path"]
 
 _ROOT = "DEXFileUpload"
 _BY_KIND: Mapping[str, Collection] = {c.kind: c for c in COLLECTIONS}
-_RECORD = re.compile(r"\$\.(\w+)\[(\d+)\]")
+_RECORD = re.compile(r"\$\.(\w+)\[(\d+|\*)\]")
 _STEP = re.compile(r"\.(\w+)(?:\[(\d+)\])?")
 
 
@@ -54,26 +54,54 @@ class Places:
         return file, index - starts[file] + 1 + before
 
 
-def xml_path(kind: str, position: int, path: str) -> str | None:
+def xml_path(kind: str, position: int | None, path: str) -> str | None:
     """The XML path of the rule path ``path`` (``$.clients[6].given_name``) of a record.
 
-    ``position`` is the record's position in its collection in the file.
-    The field part is followed as far as it names DSS elements; ``None``
-    when the record's kind is not a collection of the file.
+    ``position`` is the record's position in its collection in the file
+    (``None`` for a path about every record, ``$.clients[*].gender``). The
+    field part is followed as far as it names DSS elements; ``None`` when
+    the record's kind is not a collection of the file.
     """
+    found = _translate(kind, position, path)
+    return None if found is None else found[0]
+
+
+def file_terms(kind: str, position: int | None, path: str, message: str) -> tuple[str, str] | None:
+    """``path`` as an XML path, and ``message`` with the path's field names as elements.
+
+    Only the field names with an underscore (``given_name``) are rewritten
+    (``GivenName``): a one-word name such as ``code`` is also an English word.
+    """
+    found = _translate(kind, position, path)
+    if found is None:
+        return None
+    xml, names = found
+    for name, tag in names:
+        if "_" in name:
+            message = re.sub(rf"\b{name}\b", tag, message)
+    return xml, message
+
+
+def _translate(
+    kind: str, position: int | None, path: str
+) -> tuple[str, list[tuple[str, str]]] | None:
     collection = _BY_KIND.get(kind)
     if collection is None:
         return None
     record = _RECORD.match(path)
     rest = path[record.end() :] if record is not None else ""
-    return f"/{_ROOT}/{collection.tag}/{collection.record}[{position}]" + _steps(
-        collection.shape, rest
-    )
+    at = "" if position is None else f"[{position}]"
+    steps, names = _steps(collection.shape, rest)
+    return f"/{_ROOT}/{collection.tag}/{collection.record}{at}" + steps, names
 
 
-def _steps(shape: Shape | None, rest: str) -> str:
-    """The XML steps of the field part ``rest`` (``.clients[2].client_id``) below ``shape``."""
+def _steps(shape: Shape | None, rest: str) -> tuple[str, list[tuple[str, str]]]:
+    """The XML steps of the field part ``rest`` (``.clients[2].client_id``) below ``shape``.
+
+    Also each field name met on the way, with its element's tag.
+    """
     found = ""
+    names: list[tuple[str, str]] = []
     extended = False
     for step in _STEP.finditer(rest):
         name, number = step.group(1), step.group(2)
@@ -88,12 +116,13 @@ def _steps(shape: Shape | None, rest: str) -> str:
         if element is None:
             break
         found += f"/{element.tag}"
+        names.append((name, element.tag))
         if element.item is not None and number is not None:
             found += f"/{element.item}[{int(number) + 1}]"
         shape = element.shape
         if element.item is not None and number is None:
             break
-    return found
+    return found, names
 
 
 class _Found(Exception):  # noqa: N818 (internal signal: every wanted line is known)

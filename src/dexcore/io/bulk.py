@@ -47,7 +47,7 @@ from dexcore.errors import (
     UnknownCodeError,
     codes_clause,
 )
-from dexcore.io._places import Places, element_lines, xml_path
+from dexcore.io._places import Places, element_lines, file_terms, xml_path
 from dexcore.io._schema import (
     COLLECTIONS,
     EXTENDED,
@@ -198,6 +198,30 @@ class BulkUpload:
     _sources: tuple[_Rereadable | None, ...] = attrs.field(
         default=(), repr=False, eq=False, alias="sources"
     )
+
+    def in_file_terms(self, issue: Issue) -> Issue:
+        """``issue`` told in the file's own terms: its path an XML path, its fields elements.
+
+        ``$.clients[6].given_name`` becomes ``/DEXFileUpload/Clients/Client[8]/GivenName``
+        (the eighth client of the file, when an earlier one could not be read),
+        ``$.clients[*].gender`` becomes ``/DEXFileUpload/Clients/Client/GenderCode``, and
+        the field names of the path that the message uses (``given_name is recorded
+        …``) become their elements' names (``GivenName is recorded …``). A problem
+        of :attr:`problems`, already in those terms, is returned as it is.
+        """
+        if issue.path.startswith("/"):
+            return issue
+        place = self.place_of(issue)
+        kind = issue.record.kind
+        if place is None:
+            found = re.match(r"\$\.(\w+)\[\*\]", issue.path)
+            if found is None:
+                return issue
+            kind = next((c.kind for c in COLLECTIONS if c.field == found.group(1)), kind)
+        told = file_terms(kind, None if place is None else place[1], issue.path, issue.message)
+        if told is None:
+            return issue
+        return attrs.evolve(issue, path=told[0], message=told[1])
 
     def lines_of(self, issues: Sequence[Issue]) -> list[int | None]:
         """The line of each issue's own element, in its file.
