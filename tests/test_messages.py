@@ -14,7 +14,7 @@ import pytest
 from dexcore.errors import BulkReadError, UnknownCodeError, codes_clause
 from dexcore.io._places import element_lines, xml_path
 from dexcore.io._schema import CLIENT
-from dexcore.io.bulk import load_bulk
+from dexcore.io.bulk import load_bulk, read_bulk
 from dexcore.model import Dataset, State
 from dexcore.reference import bundled
 from dexcore.rules import KnownRecords, check
@@ -278,6 +278,8 @@ def test_a_windows_1252_file_is_an_encoding_problem() -> None:
     assert f"byte {at + 1:,} (line {line}) is not UTF-8" in str(error)
     assert "encoding problem" in str(error)
     assert "unescaped" not in str(error)
+    with pytest.raises(BulkReadError, match=r"xml\.bad-encoding"):
+        read_bulk(data)  # the quick path steps aside, and the full reader says why
 
 
 def test_a_bad_byte_past_the_first_chunk_is_found() -> None:
@@ -318,8 +320,6 @@ def test_an_empty_upload_is_an_error(data: bytes, says: str) -> None:
     assert says in problem.message
     with pytest.raises(BulkReadError, match=r"xml\.empty-upload"):
         load_bulk(data, collect=False)
-    from dexcore.io.bulk import read_bulk
-
     with pytest.raises(BulkReadError, match=r"xml\.empty-upload"):
         read_bulk(data)
 
