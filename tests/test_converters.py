@@ -118,7 +118,7 @@ def test_plain_form_uses_dss_codes_and_iso_dates() -> None:
     ("changes", "path", "reason"),
     [
         ({"consent_to_provide_details": "false"}, "$.consent_to_provide_details", "true or false"),
-        ({"birth_date": "1990-02-30"}, "$.birth_date", "real calendar date"),
+        ({"birth_date": "1990-02-30"}, "$.birth_date", "a date that exists"),
         ({"birth_date": "30/01/1990"}, "$.birth_date", "YYYY-MM-DD"),
         ({"birth_date": "19900130"}, "$.birth_date", "YYYY-MM-DD"),
         ({"gender": SECRET}, "$.gender", "Gender"),
@@ -184,9 +184,8 @@ def test_missing_fields_and_nested_paths() -> None:
     with pytest.raises(DexStructureError) as caught:
         structure(data, Dataset)
     found = dict(caught.value.errors)
-    assert (
-        found["$.sessions[1].clients[0].participation"]
-        == "not a code of the ParticipationType table"
+    assert found["$.sessions[1].clients[0].participation"] == (
+        "not a code of the ParticipationType table (one of CLIENT, SUPPORT; read in any case)"
     )
     assert found["$.sessions[2].session_date"] == "required field missing"
     assert "$.sessions[2].service_type_id" in found

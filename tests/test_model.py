@@ -186,7 +186,8 @@ def test_invalid_argument_names_field_not_value(
     assert f"{cls.__name__}.{field}" in str(error)
     assert SECRET not in str(error)
     if isinstance(bad, str) and bad.strip():
-        assert bad.strip() not in str(error)
+        # A closed table's message lists its codes, which are DSS's; the rest echoes nothing.
+        assert bad.strip() not in str(error).partition(" (one of ")[0]
 
 
 def test_repr_of_client_shows_no_personal_value() -> None:

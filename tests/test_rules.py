@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dexcore.errors import DexKeyError, DexValidationError, DexValueError
+from dexcore.errors import DexKeyError, DexValidationError, DexValueError, InvalidFieldError
 from dexcore.model import (
     Assessment,
     AssessmentPhase,
@@ -44,6 +44,7 @@ from dexcore.model import (
     SessionClient,
     State,
 )
+from dexcore.reference import bundled
 from dexcore.rules import (
     DEX,
     RULESETS,
@@ -200,6 +201,18 @@ def change(dataset: Dataset, collection: str, index: int, **changes: Any) -> Dat
     return attrs.evolve(dataset, **replaced)
 
 
+def without_activity_types(dataset: Dataset) -> Dataset:
+    """``dataset`` whose organisation does not say which service types its activities offer."""
+    organisation = dataset.organisation
+    assert organisation is not None
+    activities = [
+        attrs.evolve(activity, service_type_ids=()) for activity in organisation.program_activities
+    ]
+    return attrs.evolve(
+        dataset, organisation=attrs.evolve(organisation, program_activities=activities)
+    )
+
+
 def add(dataset: Dataset, collection: str, *records: Any) -> Dataset:
     """``dataset`` with records appended to ``collection``."""
     extended: dict[str, Any] = {collection: (*getattr(dataset, collection), *records)}
@@ -304,8 +317,9 @@ FAILING: list[tuple[str, Mutation, str]] = [
      "$.sessions[0].total_unidentified_clients"),
     ("session.service-type.not-for-activity",
      lambda d: change(d, "sessions", 0, service_type_id=5), "$.sessions[0].service_type_id"),
-    ("session.service-type.unknown",
-     lambda d: change(d, "sessions", 0, service_type_id=7777), "$.sessions[0].service_type_id"),
+    ("session.service-type.unlisted",
+     lambda d: without_activity_types(change(d, "sessions", 0, service_type_id=7777)),
+     "$.sessions[0].service_type_id"),
     ("client-assessment.count", assessed, "$.client_assessments[0].assessments"),
     ("session-assessment.count",
      lambda d: change(d, "session_assessments", 0, assessments=(
@@ -429,8 +443,13 @@ def test_valid_dataset_breaks_nothing() -> None:
     assert issues_of(valid_dataset()) == []
 
 
+#: Rules whose failing case needs more than a changed dataset, tested in test_messages.py.
+FAILING_ELSEWHERE = ("session.service-type.unknown",)
+
+
 def test_every_rule_has_a_failing_case() -> None:
-    assert sorted(code for code, _, _ in FAILING) == sorted(ALL.codes)
+    found = [code for code, _, _ in FAILING] + list(FAILING_ELSEWHERE)
+    assert sorted(found) == sorted(ALL.codes)
 
 
 @pytest.mark.parametrize(("code", "mutation", "path"), FAILING, ids=[c for c, _, _ in FAILING])
@@ -661,3 +680,86 @@ def test_one_mutation_gives_exactly_its_error(dataset: Dataset, data: st.DataObj
     after = check(mutated, ALL, today=TODAY)
     new_errors = {(i.code, i.path) for i in after.issues if i.severity is Severity.ERROR} - before
     assert new_errors == {expected}
+
+
+# -- messages that lead to the fix (more in test_messages.py) -----------------------------
+
+
+def test_ids_that_occur_twice_are_told_apart() -> None:
+    dataset = valid_dataset()
+    twice = attrs.evolve(dataset, clients=(*dataset.clients, dataset.clients[0]))
+    issues = [i for i in check(twice, today=TODAY).issues if i.code == "client.id.duplicate"]
+    (issue,) = issues
+    assert issue.record.index == len(dataset.clients)
+    assert "(the first is client #0)" in issue.message
+
+
+def test_unknown_open_code_names_the_reference_table() -> None:
+    dataset = change(valid_dataset(), "clients", 0, country_of_birth="9998")
+    (issue,) = [i for i in check(dataset, today=TODAY).issues if i.code == "client.code.unknown"]
+    assert "Country reference table (such as" in issue.message
+    assert "tables['Country']" in issue.message
+
+
+def test_client_construction_says_codes_are_read_in_any_case() -> None:
+    kwargs = {
+        field.name: getattr(valid_dataset().clients[0], field.name)
+        for field in attrs.fields(Client)
+    }
+    with pytest.raises(InvalidFieldError) as caught:
+        Client(**(kwargs | {"atsi_origin": "no"}))
+    message = str(caught.value)
+    assert "AtsiOrigin(text) reads a code in any case" in message
+    assert "(one of NO, ABORIGINAL, TSI, BOTH, NOTSTATED)" in message
+    assert "a AtsiOrigin" not in message
+    assert Client(**(kwargs | {"atsi_origin": AtsiOrigin("no")})).atsi_origin is AtsiOrigin.NO
+    with pytest.raises(InvalidFieldError, match=r"Gender\(text\)"):
+        Client(**(kwargs | {"gender": "female"}))
+    assert Gender("female") is Gender.FEMALE
+    with pytest.raises(InvalidFieldError, match=r"State\(text\)"):
+        ResidentialAddress(suburb="Darwin", state="nt", postcode="0800")  # type: ignore[arg-type]
+
+
+def test_a_bad_score_domain_names_the_type_s_domains() -> None:
+    reference = bundled()
+    wanted = {"client-assessment.domain.wrong-type", "client-assessment.domain.unknown"}
+    seen = set()
+    for code, mutation, _ in FAILING:
+        if code not in wanted:
+            continue
+        for issue in check(mutation(valid_dataset()), today=TODAY).issues:
+            if issue.code != code:
+                continue
+            found = re.search(r"; a (\w+) assessment rates (.+)$", issue.message)
+            assert found is not None
+            domains = reference.score_types[ScoreType(found.group(1))].domain_codes
+            assert found.group(2) == ", ".join(sorted(domains))
+            seen.add(code)
+    assert seen == wanted
+
+
+def test_service_type_outside_a_complete_list_is_an_error() -> None:
+    dataset = without_activity_types(change(valid_dataset(), "sessions", 0, service_type_id=7777))
+    complete = attrs.evolve(bundled(), service_types_complete=True)
+    codes = [i.code for i in check(dataset, today=TODAY, reference=complete).issues]
+    assert "session.service-type.unknown" in codes
+    assert "session.service-type.unlisted" not in codes
+    partial = [i for i in check(dataset, today=TODAY).issues if "service-type" in i.code]
+    assert [i.code for i in partial] == ["session.service-type.unlisted"]
+    assert "known to be incomplete (a second-hand 2025 cache)" in partial[0].message
+
+
+def test_the_program_activity_decides_once() -> None:
+    dataset = change(valid_dataset(), "sessions", 0, service_type_id=7777)
+    codes = [i.code for i in check(dataset, today=TODAY).issues if "service-type" in i.code]
+    assert codes == ["session.service-type.not-for-activity"]
+
+
+def test_slk_mismatch_is_grammatical() -> None:
+    dataset = valid_dataset()
+    slk = dataset.clients[0].slk
+    assert slk is not None
+    wrong_sex = slk[:-1] + ("1" if slk[-1] != "1" else "2")
+    issues = check(change(dataset, "clients", 0, slk=wrong_sex), today=TODAY).issues
+    messages = [i.message for i in issues if "SLK does not match" in i.message]
+    assert messages == ["the SLK does not match the client's details (its sex digit differs)"]

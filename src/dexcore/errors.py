@@ -66,13 +66,42 @@ class UnknownCodeError(DexValueError):
     The rejected text is not repeated: a code field sometimes receives free
     text that belongs somewhere else (a name typed into the wrong column).
 
+    The message lists the table's codes (they are DSS's, never the caller's
+    text), or the first few of a long table and where the rest are listed.
+
     Attributes:
         table: The code table, such as ``"Gender"``.
+        codes: The table's codes, as DSS writes them (empty when unknown).
     """
 
-    def __init__(self, table: str) -> None:
+    def __init__(self, table: str, codes: tuple[str, ...] = ()) -> None:
         self.table = table
-        super().__init__(f"not a code of the {table} table")
+        self.codes = codes
+        super().__init__(f"not a code of the {table} table{codes_clause(codes)}")
+
+
+#: A table with more codes than this is listed by its first few and a pointer to the rest.
+_MOST_LISTED = 12
+
+
+def codes_clause(codes: tuple[str, ...], *, any_case: bool = True, table: str = "") -> str:
+    """The clause that lists ``codes`` for a message: ``" (one of A, B; read in any case)"``.
+
+    Empty when ``codes`` is. A long table gives its first few codes and
+    where to find the rest: ``dexcore.reference.bundled().tables[table]``,
+    or the DEX reference data when ``table`` is not given. With ``any_case``
+    the clause says that the codes are read in any case.
+    """
+    if not codes:
+        return ""
+    case = "; read in any case" if any_case else ""
+    if len(codes) <= _MOST_LISTED:
+        return f" (one of {', '.join(codes)}{case})"
+    first = ", ".join(codes[:_MOST_LISTED])
+    rest = (
+        f"dexcore.reference.bundled().tables[{str(table)!r}]" if table else "the DEX reference data"
+    )
+    return f" (such as {first}; all {len(codes)} are in {rest}{case})"
 
 
 class DexKeyError(DexError, KeyError):

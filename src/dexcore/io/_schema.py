@@ -95,6 +95,8 @@ class Element:
         required: Whether the schema requires it.
         most: For a list, the most items the schema allows.
         personal: Written only with the client's consent.
+        not_stated: The code of its table that means "not stated", if any:
+            what a message suggests in place of a missing or placeholder value.
         name: The model field's own name (``field`` without ``extended.``).
         extended: Whether the field lives in ``Client.extended``.
         plain: A single simple value: no list, no complex type.
@@ -108,6 +110,7 @@ class Element:
     required: bool = False
     most: int | None = None
     personal: bool = False
+    not_stated: str | None = None
     name: str = attrs.field(init=False)
     extended: bool = attrs.field(init=False)
     plain: bool = attrs.field(init=False)
@@ -221,7 +224,10 @@ def _read_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise BadValueError("must be a real calendar date written YYYY-MM-DD") from None
+        # Written well (the pattern matched): the day or the month does not exist.
+        raise BadValueError(
+            "is written YYYY-MM-DD but is not a date that exists (check the day of the month)"
+        ) from None
 
 
 def _write_date(value: dt.date) -> str:
@@ -285,19 +291,25 @@ CLIENT = Shape(
         _e("IsUsingPsuedonym", "is_using_pseudonym", BOOL, required=True),  # sic, as DSS spells it
         _e("BirthDate", "birth_date", DATE, required=True),
         _e("IsBirthDateAnEstimate", "is_birth_date_an_estimate", BOOL, required=True),
-        _e("GenderCode", "gender", _enum(Gender), required=True),
+        _e("GenderCode", "gender", _enum(Gender), required=True, not_stated="NOTSTATED"),
         _e("GenderDetails", "gender_details"),  # later
-        _e("CountryOfBirthCode", "country_of_birth", required=True),
-        _e("LanguageSpokenAtHomeCode", "language_spoken_at_home", required=True),
+        _e("CountryOfBirthCode", "country_of_birth", required=True, not_stated="0003"),
+        _e("LanguageSpokenAtHomeCode", "language_spoken_at_home", required=True, not_stated="0002"),
         _e(
             "AboriginalOrTorresStraitIslanderOriginCode",
             "atsi_origin",
             _enum(AtsiOrigin),
             required=True,
+            not_stated="NOTSTATED",
         ),
         _e("HasDisabilities", "has_disabilities", BOOL, required=True),
         Element("Disabilities", "disabilities", leaf=TEXT, item="DisabilityCode"),
-        _e("AccommodationTypeCode", "accommodation_type", _enum(AccommodationType)),
+        _e(
+            "AccommodationTypeCode",
+            "accommodation_type",
+            _enum(AccommodationType),
+            not_stated="NOTSTATED",
+        ),
         _e("DVACardStatusCode", "dva_card_status", _enum(DvaCardStatus)),
         _e("HasCarer", "has_carer", BOOL),
         Element("ResidentialAddress", "residential_address", shape=ADDRESS, required=True),
@@ -307,8 +319,14 @@ CLIENT = Shape(
             "HouseholdCompositionCode",
             "extended.household_composition",
             _enum(HouseholdComposition),
+            not_stated="NOTSTATED",
         ),
-        _e("MainSourceOfIncomeCode", "extended.main_source_of_income", _enum(MainSourceOfIncome)),
+        _e(
+            "MainSourceOfIncomeCode",
+            "extended.main_source_of_income",
+            _enum(MainSourceOfIncome),
+            not_stated="NOTSTATED",
+        ),
         _e("IncomeFrequencyCode", "extended.income_frequency", _enum(IncomeFrequency)),
         _e("IncomeAmount", "extended.income_amount", INT),
         _e("FirstArrivalYear", "extended.first_arrival_year", INT),

@@ -40,7 +40,14 @@ from defusedxml.ElementTree import DefusedXMLParser, ParseError
 from dexcore._files import DEFAULT_READ_LIMIT as _READ_LIMIT
 from dexcore._files import FileTooLarge, open_binary, refuse_larger
 from dexcore._gc import gc_paused
-from dexcore.errors import BulkReadError, DexValueError, InvalidFieldError, UnknownCodeError
+from dexcore.errors import (
+    BulkReadError,
+    DexValueError,
+    InvalidFieldError,
+    UnknownCodeError,
+    codes_clause,
+)
+from dexcore.io._places import Places
 from dexcore.io._schema import (
     COLLECTIONS,
     EXTENDED,
@@ -50,8 +57,10 @@ from dexcore.io._schema import (
     Element,
     Shape,
 )
+from dexcore.io._upload import BulkUpload
 from dexcore.model import Dataset, Outlet
 from dexcore.privacy.identifiers import identifier_leaks
+from dexcore.rules.check import Unreadable
 from dexcore.rules.engine import Issue, RecordRef, Severity
 
 __all__ = [
@@ -159,38 +168,6 @@ def _step(tag: str) -> str:
 # -- reading ----------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
-class BulkUpload:
-    """What :func:`load_bulk` read from one or more files.
-
-    Attributes:
-        dataset: Every record that could be read, in file order.
-        problems: One :class:`~dexcore.rules.Issue` per record that could not
-            be read (code ``xml.*``, severity ``ERROR``), in file order.
-        lines: The line each record of :attr:`dataset` starts on (in its
-            own file, when several were read), keyed by
-            ``(kind, index)`` as in :class:`~dexcore.rules.RecordRef`, so
-            that rule issues can point into the file.
-        files: How many files were read.
-    """
-
-    dataset: Dataset
-    problems: tuple[Issue, ...] = ()
-    lines: Mapping[tuple[str, int], int] = attrs.field(factory=dict, repr=False, eq=False)
-    files: int = 1
-
-    def line_of(self, issue: Issue) -> int | None:
-        """The line of the record a rule's ``issue`` concerns.
-
-        ``None`` for an issue about the whole dataset, and for the problems
-        of :attr:`problems` (which have no index: their records are not in
-        the dataset, and their messages give their own line).
-        """
-        if issue.record.index is None:
-            return None
-        return self.lines.get((issue.record.kind, issue.record.index))
-
-
 class _Problem(Exception):  # noqa: N818 (internal signal, never escapes this module)
     """A record (or the document) that cannot be read: the rule, why, and where.
 
@@ -232,6 +209,11 @@ class _Reader:
         self.positions: dict[str, int] = {c.field: 0 for c in COLLECTIONS}
         self.lines: dict[tuple[str, int], int] = {}
         self.problems: list[Issue] = []
+        self.problem_lines: dict[Issue, int] = {}
+        # For each record left out, by kind: how many of its kind were read before it.
+        self.dropped: dict[str, list[int]] = {c.kind: [] for c in COLLECTIONS}
+        # The ids of the clients, cases and sessions left out, so that no rule calls them unknown.
+        self.unreadable: dict[str, set[Any]] = {"client": set(), "case": set(), "session": set()}
         self.builder = ET.TreeBuilder()
         # Elements are numbered in document order, the root being 0. ``starts`` holds the
         # start line of element ``first`` onwards; ``cursor`` is the first one not yet read.
@@ -243,6 +225,7 @@ class _Reader:
         self.group: ET.Element | None = None  # the collection being read
         self.collection: Collection | None = None
         self.expat: Any = None
+        self.root_line = 1
 
     def attach(self, expat: Any) -> None:  # noqa: ANN401 (pyexpat's parser has no public type)
         """Take over the element handlers of ``expat`` (its guards stay as they are)."""
@@ -267,6 +250,7 @@ class _Reader:
         if _foreign(attributes):
             self._structural("xml.unexpected-attribute", "/" + name, line, _FOREIGN.format(name))
         self.starts.append(line)
+        self.root_line = line
         self.root = self.builder.start(name, {})
         self.expat.StartElementHandler = self._start_handler()
 
@@ -319,6 +303,19 @@ class _Reader:
             reason = f"a record holds more than {_MOST_ELEMENTS:,} elements; no DEX record does"
             raise _Problem("xml.too-many-elements", reason, "/", None, self.starts[0])
 
+    def finish(self) -> None:
+        """Report an upload without a single record, which DEX refuses (after the last drain)."""
+        if any(self.positions.values()) or self.problems:
+            return  # a record, or something reported already: the file is not empty
+        if self.group is None:
+            reason = (
+                f"{_ROOT} holds no collection; the DSS schema requires at least one"
+                " (Clients, Cases, Sessions, …), each with at least one record"
+            )
+        else:
+            reason = f"{_ROOT} holds no record; each collection needs at least one"
+        self._structural("xml.empty-upload", f"/{_ROOT}", self.root_line, reason)
+
     def _enter(self, group: ET.Element) -> None:
         self.group = group
         number = self.cursor
@@ -363,6 +360,8 @@ class _Reader:
                 problem.line = self.starts[number + offset - self.first]
             if not self.collect:
                 raise
+            self.dropped[collection.kind].append(len(self.records[field]))
+            self._note_unreadable(collection.kind, record)
             # No index: the record is not in the dataset; the path gives its place in the file.
             ref = RecordRef(kind=collection.kind, id=self._shown_id(record, collection.kind))
             self._report(problem.code, problem.reason, problem.path, problem.line, ref)
@@ -370,6 +369,16 @@ class _Reader:
         records = self.records[field]
         self.lines[(collection.kind, len(records))] = line
         records.append(value)
+
+    def _note_unreadable(self, kind: str, record: ET.Element) -> None:
+        """Remember the id of a client, case or session that could not be read."""
+        ids = self.unreadable.get(kind)
+        if ids is None:
+            return
+        if kind == "session":
+            ids.add((record.findtext("CaseId") or "", record.findtext("SessionId") or ""))
+        else:
+            ids.add(record.findtext("ClientId" if kind == "client" else "CaseId") or "")
 
     def _shown_id(self, record: ET.Element, kind: str) -> str | None:
         """The id of a record that could not be read, unless it reveals who a client is.
@@ -441,15 +450,15 @@ class _Reader:
         if not self.collect:
             raise _Problem(code, reason, path, None, line)
         where = f"{self.file_label}line {line}"
-        self.problems.append(
-            Issue(
-                code=code,
-                severity=Severity.ERROR,
-                message=f"{where}: {reason}",
-                record=record,
-                path=path,
-            )
+        issue = Issue(
+            code=code,
+            severity=Severity.ERROR,
+            message=f"{where}: {reason}",
+            record=record,
+            path=path,
         )
+        self.problems.append(issue)
+        self.problem_lines[issue] = line
 
 
 _FOREIGN = "{} carries an attribute DEX does not define"
@@ -514,9 +523,25 @@ def _is_placeholder(text: str) -> bool:
     return len(text) <= _LONGEST_PLACEHOLDER and text.strip().lower() in PLACEHOLDERS
 
 
-def _placeholder(node: ET.Element, path: str) -> _Problem:
-    reason = f"{node.tag} holds a placeholder instead of a value; leave the element out"
+def _placeholder(element: Element, node: ET.Element, path: str) -> _Problem:
+    reason = f"{node.tag} holds a placeholder instead of a value; {_fix(element)}"
     return _Problem("xml.placeholder-value", reason, path, node)
+
+
+def _fix(element: Element, *, omit: str = "leave the element out") -> str:
+    """What to write for ``element`` when its value is unknown (the schema's own answer).
+
+    A mandatory element cannot be left out: its table's "not stated" code is
+    the answer, where it has one. An optional element is simply left out.
+    """
+    code = element.not_stated
+    if element.required:
+        if code is not None:
+            return f"DEX requires it: write {code}, the code for 'not stated'"
+        return "DEX requires it: write the real value"
+    if code is not None:
+        return f"{omit}, or write {code} for 'not stated'"
+    return omit
 
 
 def _leaf(element: Element, node: ET.Element, parent: str, number: int = 0) -> Any:  # noqa: ANN401
@@ -529,19 +554,21 @@ def _leaf(element: Element, node: ET.Element, parent: str, number: int = 0) -> A
     assert leaf is not None
     if leaf is TEXT:
         if _is_placeholder(text):
-            raise _placeholder(node, _path(parent, node, number))
+            raise _placeholder(element, node, _path(parent, node, number))
         return text
     try:
         return leaf.read(text)
     except (BadValueError, UnknownCodeError, InvalidFieldError) as error:
-        raise _unreadable(node, _path(parent, node, number), text, error) from None
+        raise _unreadable(element, node, _path(parent, node, number), text, error) from None
 
 
-def _unreadable(node: ET.Element, path: str, text: str, error: Exception) -> _Problem:
+def _unreadable(
+    element: Element, node: ET.Element, path: str, text: str, error: Exception
+) -> _Problem:
     """The problem of a simple value that does not read as its type."""
     # No code, number, date or score reads as a placeholder, so look only on failure.
     if _is_placeholder(text):
-        return _placeholder(node, path)
+        return _placeholder(element, node, path)
     return _leaf_problem(node, path, error)
 
 
@@ -551,7 +578,7 @@ def _path(parent: str, node: ET.Element, number: int) -> str:
 
 def _leaf_problem(node: ET.Element, path: str, error: Exception) -> _Problem:
     if isinstance(error, UnknownCodeError):
-        reason = f"{node.tag} is not a code of the {error.table} table"
+        reason = f"{node.tag} is not a code of the {error.table} table{codes_clause(error.codes)}"
         return _Problem("xml.unknown-code", reason, path, node)
     reason = error.reason if isinstance(error, (BadValueError, InvalidFieldError)) else "is invalid"
     return _Problem("xml.bad-value", f"{node.tag} {reason}", path, node)
@@ -626,13 +653,13 @@ def _build(shape: Shape, node: ET.Element, path: str, marks: _Marks | None) -> A
             text = child.text or ""
             if plain_text:  # _is_placeholder, inlined: this runs once for every value
                 if len(text) <= _LONGEST_PLACEHOLDER and text.strip().lower() in PLACEHOLDERS:
-                    raise _placeholder(child, f"{path}/{child.tag}")
+                    raise _placeholder(element, child, f"{path}/{child.tag}")
                 value = text
             else:
                 try:
                     value = leaf.read(text)
                 except (BadValueError, UnknownCodeError, InvalidFieldError) as error:
-                    raise _unreadable(child, f"{path}/{child.tag}", text, error) from None
+                    raise _unreadable(element, child, f"{path}/{child.tag}", text, error) from None
         (extended if in_extended else values)[name] = value
     if not shape.required <= values.keys():
         _missing(shape, node, path, values)
@@ -681,10 +708,12 @@ def _missing(shape: Shape, node: ET.Element, path: str, values: Mapping[str, Any
         if not element.required or element.name in values:
             continue
         child = node.find(element.tag)
+        code = element.not_stated
+        unstated = "" if code is None else f" (write {code} where it was not stated)"
         if child is None:
-            reason = f"{node.tag} needs a {element.tag} element"
+            reason = f"{node.tag} needs a {element.tag} element{unstated}"
             raise _Problem("xml.missing-element", reason, path, node)
-        reason = f"{element.tag} must not be nil"
+        reason = f"{element.tag} must not be nil{unstated}"
         raise _Problem("xml.missing-element", reason, f"{path}/{element.tag}", child)
 
 
@@ -805,20 +834,61 @@ def _parse(
     """Feed ``stream`` to ``parser`` and let ``reader`` take each record as it completes."""
     size, limit = size_and_limit
     done = 0
-    while chunk := stream.read(_next_size(parser.parser, done)):
-        if isinstance(chunk, str):
-            raise TypeError("read_bulk needs a binary file object, opened with 'rb'")
-        done += len(chunk)
-        if limit is not None and done > limit:
-            raise FileTooLarge(limit)  # a device or a pipe that goes on
-        _feed(parser.feed, chunk)
-        reader.drain()
-        if progress is not None:
-            progress(done, size)
-    if done == 0:
-        raise _Problem("xml.not-well-formed", "the file is empty", "/", None, 1)
-    parser.close()
-    reader.drain(final=True)
+    recent = [(0, b"")]  # the chunks read last, by offset: where a bad byte is looked for
+    try:
+        while chunk := stream.read(_next_size(parser.parser, done)):
+            if isinstance(chunk, str):
+                raise TypeError("read_bulk needs a binary file object, opened with 'rb'")
+            recent = [recent[-1], (done, chunk)]
+            done += len(chunk)
+            if limit is not None and done > limit:
+                raise FileTooLarge(limit)  # a device or a pipe that goes on
+            _feed(parser.feed, chunk)
+            reader.drain()
+            if progress is not None:
+                progress(done, size)
+        if done == 0:
+            raise _Problem("xml.not-well-formed", "the file is empty", "/", None, 1)
+        parser.close()
+    except ParseError:
+        # Only once the file has shown itself XML (its root began) is a bad byte an encoding slip.
+        problem = None if reader.root is None else _encoding_problem(parser.parser, recent)
+        if problem is None:
+            raise
+    else:
+        reader.drain(final=True)
+        reader.finish()
+        return
+    raise problem
+
+
+def _encoding_problem(expat: Any, recent: list[tuple[int, bytes]]) -> _Problem | None:  # noqa: ANN401
+    """The encoding problem behind expat's last error, if bytes there are not UTF-8.
+
+    The commonest Windows export mistake is a file saved as Windows-1252 (or
+    Latin-1) that declares UTF-8, or nothing, which XML reads as UTF-8: expat
+    calls the first accented letter "not well-formed (invalid token)". The
+    message gives the byte's place, never the byte.
+    """
+    at = int(expat.ErrorByteIndex) - recent[0][0]
+    held = b"".join(chunk for _, chunk in recent)  # copied only here, on a parse error
+    if not 0 <= at < len(held):
+        return None
+    try:
+        held[at : at + 4].decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start != 0 or (error.reason == "unexpected end of data" and at + 4 >= len(held)):
+            return None
+    else:
+        return None
+    at += recent[0][0]
+    line = int(expat.ErrorLineNumber)
+    reason = (
+        f"byte {at + 1:,} (line {line}) is not UTF-8, the encoding the file declares or XML"
+        " assumes: an encoding problem, most often a file saved as Windows-1252 (ANSI);"
+        ' save it as UTF-8, or declare encoding="windows-1252"'
+    )
+    return _Problem("xml.bad-encoding", reason, "/", None, line)
 
 
 def _line(parser: DefusedXMLParser) -> int | None:
@@ -997,6 +1067,7 @@ def _quick(
                 return None
         parser.close()
         reader.drain(final=True)
+        reader.finish()
     except (_NotQuick, ParseError, LookupError, ValueError):
         return None
     return reader
@@ -1058,6 +1129,10 @@ def _read_all(
     records: dict[str, list[Any]] = {c.field: [] for c in COLLECTIONS}
     lines: dict[tuple[str, int], int] = {}
     problems: list[Issue] = []
+    starts: dict[str, list[int]] = {c.kind: [] for c in COLLECTIONS}
+    dropped: dict[str, list[tuple[int, int]]] = {c.kind: [] for c in COLLECTIONS}
+    unreadable: dict[str, set[Any]] = {"client": set(), "case": set(), "session": set()}
+    problem_lines: dict[Issue, int] = {}
     for number, one in enumerate(sources, 1):
         label = f"file {number}, " if len(sources) > 1 else ""
         # The reader makes no reference cycles, yet the collector's passes over the growing
@@ -1074,8 +1149,14 @@ def _read_all(
         for (kind, index), line in reader.lines.items():
             lines[(kind, index + offsets[kind])] = line
         for collection in COLLECTIONS:
+            kind, offset = collection.kind, offsets[collection.kind]
+            starts[kind].append(offset)
+            dropped[kind] += [(number - 1, index + offset) for index in reader.dropped[kind]]
             records[collection.field].extend(reader.records[collection.field])
+        for kind, ids in reader.unreadable.items():
+            unreadable[kind] |= ids
         problems.extend(reader.problems)
+        problem_lines.update(reader.problem_lines)
     dataset = Dataset(
         outlets=tuple(records["outlets"]),
         clients=tuple(records["clients"]),
@@ -1084,7 +1165,23 @@ def _read_all(
         session_assessments=tuple(records["session_assessments"]),
         client_assessments=tuple(records["client_assessments"]),
     )
-    return BulkUpload(dataset=dataset, problems=tuple(problems), lines=lines, files=len(sources))
+    return BulkUpload(
+        dataset=dataset,
+        problems=tuple(problems),
+        lines=lines,
+        files=len(sources),
+        unreadable=Unreadable(
+            client_ids=frozenset(unreadable["client"]),
+            case_ids=frozenset(unreadable["case"]),
+            session_keys=frozenset(unreadable["session"]),
+        ),
+        places=Places(starts=starts, dropped=dropped),
+        problem_lines=problem_lines,
+        sources=tuple(
+            one if isinstance(one, (str, os.PathLike, bytes, bytearray)) else None
+            for one in sources
+        ),
+    )
 
 
 def read_bulk(
@@ -1206,7 +1303,9 @@ class _Writer:
             reason = "contains a control character that XML cannot carry"
             raise InvalidFieldError(_owner(shape, element), element.name, reason)
         if _is_placeholder(text):
-            reason = "holds a placeholder instead of a value; leave it empty"
+            reason = (
+                f"holds a placeholder instead of a value; {_fix(element, omit='set it to None')}"
+            )
             raise InvalidFieldError(_owner(shape, element), element.name, reason)
         parts.append(
             f"{self._pad(depth)}<{tag}>{_escape(text)}</{tag}>" + ("\n" if self.pretty else "")

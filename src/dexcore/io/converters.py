@@ -70,7 +70,9 @@ def _structure_date(value: object, _type: object) -> dt.date:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise _WrongTypeError("expected a real calendar date") from None
+            raise _WrongTypeError(
+                "expected a date that exists (check the day of the month)"
+            ) from None
     raise _WrongTypeError("expected a date written YYYY-MM-DD")
 
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from dexcore.errors import InvalidFieldError
+from dexcore.errors import InvalidFieldError, codes_clause
 
 T = TypeVar("T")
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
@@ -131,9 +131,19 @@ def member(enum_type: type[Any]) -> Validator:
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, enum_type):
-            raise fail(instance, attribute, f"must be a {enum_type.__name__} code")
+            raise fail(instance, attribute, _member_reason(enum_type))
 
     return check
+
+
+def _member_reason(enum_type: type[Any]) -> str:
+    """What a field of the closed table ``enum_type`` takes, and how to parse text into it."""
+    name = enum_type.__name__
+    codes = tuple(member.value for member in enum_type)
+    return (
+        f"must be a member of {name}; {name}(text) reads a code in any case"
+        f"{codes_clause(codes, any_case=False)}"
+    )
 
 
 def optional_member(enum_type: type[Any]) -> Validator:

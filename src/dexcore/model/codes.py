@@ -56,7 +56,7 @@ class CodeEnum(enum.StrEnum):
             for member in cls:
                 if member.value.casefold() == wanted:
                     return member
-        raise UnknownCodeError(cls.__name__)
+        raise UnknownCodeError(cls.__name__, tuple(member.value for member in cls))
 
     @classmethod
     def parse(cls, value: str) -> Self:

@@ -243,6 +243,9 @@ class ReferenceData:
         tables: Code tables by DSS name.
         score_types: SCORE types with their domains.
         service_types: Service types by id.
+        service_types_complete: Whether :attr:`service_types` is DSS's whole
+            list (from your portal), so that an id outside it is one DEX
+            refuses; ``False`` for the bundled list, a second-hand cache.
         sources: Description of every source id the items cite.
         title: What this reference data is, for reports.
     """
@@ -250,6 +253,7 @@ class ReferenceData:
     tables: Mapping[str, CodeTable] = attrs.field(factory=dict)
     score_types: Mapping[ScoreType, ScoreTypeInfo] = attrs.field(factory=dict)
     service_types: Mapping[int, ServiceType] = attrs.field(factory=dict)
+    service_types_complete: bool = False
     sources: Mapping[str, str] = attrs.field(factory=dict)
     title: str = ""
 
@@ -317,6 +321,9 @@ class ReferenceData:
             tables={**self.tables, **other.tables},
             score_types={**self.score_types, **other.score_types},
             service_types={**self.service_types, **other.service_types},
+            service_types_complete=(
+                other.service_types_complete if other.service_types else self.service_types_complete
+            ),
             sources={**self.sources, **other.sources},
             title=f"{other.title or 'reference data'} over {self.title or 'reference data'}",
         )

@@ -13,7 +13,14 @@ False
 
 from __future__ import annotations
 
-from dexcore.rules.check import CheckContext, KnownRecords, Report, check, ensure_valid
+from dexcore.rules.check import (
+    CheckContext,
+    KnownRecords,
+    Report,
+    Unreadable,
+    check,
+    ensure_valid,
+)
 from dexcore.rules.engine import (
     Accumulator,
     AggregateRule,
@@ -50,6 +57,7 @@ __all__ = [
     "RuleSet",
     "Severity",
     "Source",
+    "Unreadable",
     "check",
     "ensure_valid",
 ]

@@ -35,6 +35,21 @@ T = TypeVar("T")
 
 
 @attrs.frozen(kw_only=True)
+class Unreadable:
+    """The ids of the records of an upload that could not be read, by kind.
+
+    Attributes:
+        client_ids: Clients whose record could not be read.
+        case_ids: Cases whose record could not be read.
+        session_keys: Sessions whose record could not be read, as ``(case_id, session_id)``.
+    """
+
+    client_ids: frozenset[str] = frozenset()
+    case_ids: frozenset[str] = frozenset()
+    session_keys: frozenset[tuple[str, str]] = frozenset()
+
+
+@attrs.frozen(kw_only=True)
 class KnownRecords:
     """Records known to exist in DEX already, so references to them are not errors.
 
@@ -47,12 +62,17 @@ class KnownRecords:
         case_ids: Cases already in DEX.
         session_keys: Sessions already in DEX, as ``(case_id, session_id)``.
         assume_all: Trust every reference that the dataset cannot resolve.
+        unreadable: Records of the upload that could not be read (each
+            already reported once, as an ``xml.*`` problem): references to
+            them are not reported again as unknown records.
+            :meth:`dexcore.io.BulkUpload.known_records` fills it in.
     """
 
     client_ids: frozenset[str] = frozenset()
     case_ids: frozenset[str] = frozenset()
     session_keys: frozenset[tuple[str, str]] = frozenset()
     assume_all: bool = False
+    unreadable: Unreadable = Unreadable()
 
 
 @attrs.frozen(kw_only=True)
@@ -93,6 +113,7 @@ class CheckContext:
             client_id in self.dataset.client_by_id
             or client_id in self.known.client_ids
             or self.known.assume_all
+            or client_id in self.known.unreadable.client_ids
         )
 
     def has_case(self, case_id: str) -> bool:
@@ -101,6 +122,7 @@ class CheckContext:
             case_id in self.dataset.case_by_id
             or case_id in self.known.case_ids
             or self.known.assume_all
+            or case_id in self.known.unreadable.case_ids
         )
 
     def has_session(self, key: tuple[str, str]) -> bool:
@@ -109,6 +131,7 @@ class CheckContext:
             key in self.dataset.session_by_key
             or key in self.known.session_keys
             or self.known.assume_all
+            or key in self.known.unreadable.session_keys
         )
 
     def period_of(self, day: dt.date) -> ReportingPeriod:

@@ -173,13 +173,13 @@ def slk_mismatch(client: Client, _: CheckContext) -> list[Finding]:
         return found  # reported by client.slk.invalid and the birth-date rules
     if expected != given:
         part = (
-            "name letters"
+            "name letters differ"
             if expected[:5] != given[:5]
-            else ("birth date" if expected[5:13] != given[5:13] else "sex digit")
+            else ("birth date differs" if expected[5:13] != given[5:13] else "sex digit differs")
         )
         found.append(
             Finding(
-                message=f"the SLK does not match the client's details (its {part} differ)",
+                message=f"the SLK does not match the client's details (its {part})",
                 field=".slk",
             )
         )

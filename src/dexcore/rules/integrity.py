@@ -73,17 +73,20 @@ class _Duplicates:
     key: Callable[[Any], Hashable]
     field: str
     message: str
-    seen: set[Hashable] = attrs.field(factory=set)
+    #: The index of the first record of each key.
+    seen: dict[Hashable, int] = attrs.field(factory=dict)
     found: list[tuple[RecordRef | None, Finding]] = attrs.field(factory=list)
     #: True when the dataset's index already shows that no key repeats.
     idle: bool = False
 
     def visit(self, record: Any, index: int) -> None:  # noqa: ANN401 (any model record)
         key = self.key(record)
-        if key in self.seen:
+        first = self.seen.setdefault(key, index)
+        if first != index:
             ref = record_ref(self.entity, record, index)
-            self.found.append((ref, Finding(message=self.message, field=self.field)))
-        self.seen.add(key)
+            # The first record named by its place, so that two records with one id are told apart.
+            message = f"{self.message} (the first is {self.entity.kind} #{first})"
+            self.found.append((ref, Finding(message=message, field=self.field)))
 
     def finish(self) -> list[tuple[RecordRef | None, Finding]]:
         return self.found
@@ -453,22 +456,60 @@ def service_type_not_for_activity(session: Session, context: CheckContext) -> li
     return []
 
 
+def _service_type_missing(session: Session, context: CheckContext) -> bool:
+    """Whether the session's service type is outside the reference data's list.
+
+    ``False`` when the case's program activity lists its service types: then
+    ``session.service-type.not-for-activity`` decides, and one problem is
+    reported once.
+    """
+    known = context.reference.service_types
+    if not known or session.service_type_id in known:
+        return False
+    case = context.dataset.case_by_id.get(session.case_id)
+    program = None if case is None else context.program_of(case)
+    return not (program is not None and program.service_type_ids)
+
+
 @record_rule(
     "session.service-type.unknown",
-    WARNING,
+    ERROR,
     Entity.SESSION,
     "The service type is in the reference data",
     sources=(REFERENCE_DATA,),
 )
 def service_type_unknown(session: Session, context: CheckContext) -> list[Finding]:
-    """A service type id DSS has not published; the bundled list is a second-hand cache, so
-    this is a warning until your portal's reference data says otherwise."""
-    if context.reference.service_types and (
-        session.service_type_id not in context.reference.service_types
-    ):
+    """A service type id outside a complete list of DSS's service types (your portal's): DEX
+    refuses it."""
+    if context.reference.service_types_complete and _service_type_missing(session, context):
         return [
             Finding(
-                message=f"service type {session.service_type_id} is not in the reference data",
+                message=f"service type {session.service_type_id} is not a DSS service type; "
+                "use one of your program activity's service types",
+                field=".service_type_id",
+            )
+        ]
+    return []
+
+
+@record_rule(
+    "session.service-type.unlisted",
+    WARNING,
+    Entity.SESSION,
+    "The service type is in the bundled list of service types",
+    sources=(REFERENCE_DATA,),
+)
+def service_type_unlisted(session: Session, context: CheckContext) -> list[Finding]:
+    """A service type id missing from a list known to be incomplete (the bundled list, a
+    second-hand 2025 cache): it may well be valid, hence a warning."""
+    if not context.reference.service_types_complete and _service_type_missing(session, context):
+        count = len(context.reference.service_types)
+        return [
+            Finding(
+                message=f"service type {session.service_type_id} is not among the {count} "
+                "service types dexcore knows, a list known to be incomplete (a second-hand "
+                "2025 cache); check it in your DEX portal, or give the program activity's "
+                "service types (ProgramActivity.service_type_ids) to have it checked",
                 field=".service_type_id",
             )
         ]
@@ -522,14 +563,16 @@ def _domain_findings(
             if score.domain in own:
                 continue
             if (score.domain in all_domains) != unknown:
+                kind = assessment.score_type.value
+                # A known domain is a DSS code; an unknown one is caller text, unshown.
+                problem = (
+                    f"domain {score.domain} is not a {kind} domain"
+                    if not unknown
+                    else "the domain is in no SCORE type of the reference data"
+                )
                 found.append(
                     Finding(
-                        # A known domain is a DSS code; an unknown one is caller text, unshown.
-                        message=(
-                            f"domain {score.domain} is not a {assessment.score_type.value} domain"
-                        )
-                        if not unknown
-                        else "the domain is in no SCORE type of the reference data",
+                        message=f"{problem}; a {kind} assessment rates {', '.join(sorted(own))}",
                         field=f".assessments[{n}].scores[{k}].domain",
                     )
                 )
@@ -816,6 +859,7 @@ RULES: tuple[RecordRule | AggregateRule, ...] = (
     unidentified_above_case,
     service_type_not_for_activity,
     service_type_unknown,
+    service_type_unlisted,
     client_assessment_count,
     session_assessment_count,
     client_assessment_type,

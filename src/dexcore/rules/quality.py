@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from dexcore.errors import codes_clause
 from dexcore.model import AtsiOrigin, Case, Client, Gender, Session
 from dexcore.reference import CodeType
 from dexcore.rules._common import (
@@ -241,7 +242,10 @@ def _code_findings(record: object, context: CheckContext, *, unknown: bool) -> I
             continue
         codes, complete = tables[table]
         if complete == unknown and code not in codes:
-            yield Finding(message=f"code is not in the {table} reference table", field=field)
+            listed = codes_clause(tuple(sorted(codes)), table=table)
+            yield Finding(
+                message=f"code is not in the {table} reference table{listed}", field=field
+            )
 
 
 def _code_rules(entity: Entity) -> tuple[RecordRule, RecordRule]:
