@@ -17,6 +17,7 @@ from dexcore.io.bulk import BulkUpload, load_bulk, read_bulk
 from dexcore.model import Dataset
 from dexcore.report_formats import Located
 from dexcore.rules import Issue
+from dexcore.rules import Unreadable as RuleUnreadable
 
 __all__ = ["Loaded", "load_files", "open_file", "warn_unread"]
 
@@ -62,6 +63,52 @@ class Loaded:
                 line = int(match.group(1)) if match else None
                 found.append(Located(issue=issue, file=name, line=line))
         return found
+
+    def unreadable(self) -> RuleUnreadable:
+        """The records no file could read, so references to them are not reported again."""
+        found = [part.upload.unreadable for part in self.parts if part.upload is not None]
+        return RuleUnreadable(
+            client_ids=frozenset().union(*(u.client_ids for u in found)),
+            case_ids=frozenset().union(*(u.case_ids for u in found)),
+            session_keys=frozenset().union(*(u.session_keys for u in found)),
+        )
+
+    def locate_all(self, issues: Sequence[Issue]) -> list[Located]:
+        """Each issue with its file and the line of its own element, in the file's own terms.
+
+        For an XML file, a rule's Python path (``$.clients[6].given_name``) becomes the
+        file's XML path, its field names the element names, and its line the line of the
+        element at fault; each file is read once more for those lines.
+        """
+        located = [self.locate(issue) for issue in issues]
+        for number, part in enumerate(self.parts):
+            upload = part.upload
+            if upload is None:
+                continue
+            mine = [n for n, issue in enumerate(issues) if self._part_of(issue) == number]
+            local = [self._local(issues[n], number) for n in mine]
+            lines = upload.lines_of(local)
+            for n, issue, line in zip(mine, local, lines, strict=True):
+                located[n] = attrs.evolve(
+                    located[n], issue=upload.in_file_terms(issue), line=line or located[n].line
+                )
+        return located
+
+    def _part_of(self, issue: Issue) -> int | None:
+        index, kind = issue.record.index, issue.record.kind
+        if len(self.parts) == 1:
+            return 0
+        if index is None or kind not in self.starts:
+            return None
+        return bisect.bisect_right(self.starts[kind], index) - 1
+
+    def _local(self, issue: Issue, number: int) -> Issue:
+        """``issue`` with its record counted within its own file."""
+        index, kind = issue.record.index, issue.record.kind
+        if index is None or kind not in self.starts:
+            return issue
+        own = index - self.starts[kind][number]
+        return attrs.evolve(issue, record=attrs.evolve(issue.record, index=own))
 
     def locate(self, issue: Issue) -> Located:
         """``issue`` (about a record of the merged dataset) with its file and line."""

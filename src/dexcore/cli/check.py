@@ -127,10 +127,10 @@ def run_check(args: argparse.Namespace) -> int:
         RULESETS[args.ruleset],
         today=day,
         reference=inputs.reference,
-        known=inputs.known,
+        known=attrs.evolve(inputs.known, unreadable=inputs.loaded.unreadable()),
     )
+    located = found + inputs.loaded.locate_all(report.issues)
     progress.done()
-    located = found + [inputs.loaded.locate(issue) for issue in report.issues]
     print(_formatted(args, report, located))
     return EXIT_INVALID if any(i.issue.severity is Severity.ERROR for i in located) else EXIT_OK
 
