@@ -44,6 +44,7 @@ from dexcore.model.organisation import (
     ProgramActivity,
     ResidentialAddress,
 )
+from dexcore.model.partition import part_of_case, partition_by_case
 from dexcore.model.session import Referral, Session, SessionClient
 
 __all__ = [
@@ -85,4 +86,6 @@ __all__ = [
     "SessionAssessment",
     "SessionClient",
     "State",
+    "part_of_case",
+    "partition_by_case",
 ]
