@@ -13,6 +13,14 @@ Finishing reduces per-client figures to counters. :meth:`KpiPartial.shard`
 cuts a partial by a stable hash of the client key (and of the case key for
 unidentified clients), so each shard can be merged and finished on its own
 worker; only the small :class:`~dexcore.kpi.KpiCounts` reach the driver.
+
+>>> from dexcore.model import Dataset
+>>> from dexcore.periods import ReportingPeriod
+>>> part = kpi_partial(Dataset(), ReportingPeriod.parse("2024-H2"), organisation="ORG-1")
+>>> KpiPartial.from_dict(part.to_dict()) == part
+True
+>>> [shard.finish_counts().clients_assisted for shard in part.shard(3)]
+[0, 0, 0]
 """
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
 """The named choices behind the KPIs: priority groups, client identity, selection.
 
 A client's identity decides what "distinct clients" means when partial
-results of several organisations are merged. DEX ids are unique only
-within an organisation (Data Exchange Protocols: ``ClientId`` and
-``CaseId`` are "unique within the organisation"), so by default a client is
-an organisation and its client id. Where a national count of people is
-wanted, :attr:`ClientIdentity.SLK` counts a person once by their SLK-581,
-the key DSS uses to link a person's records across services (see
-:doc:`/slk`).
+results of several organisations are merged. DEX ids are supplied by each
+organisation and are unique only within it (Data Exchange Protocols v13,
+DSS, March 2026, §6.2.1, as quoted second-hand;
+https://dex.dss.gov.au/sites/default/files/documents/2026-02/3016-dex-protocols-update-march.pdf),
+so by default a client is an organisation and its client id. Where a
+national count of people is wanted, :attr:`ClientIdentity.SLK` counts a
+person once by their SLK-581, the key DSS uses to link a person's records
+across services (see :doc:`/slk`).
 """
 
 from __future__ import annotations
