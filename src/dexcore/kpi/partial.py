@@ -184,7 +184,8 @@ class KpiPartial:
         It holds client ids, or SLKs under the SLK identity: protect it as
         you would the input.
         """
-        return _plain.encode(attrs.asdict(self, recurse=False))
+        with gc_paused():  # many small lists: the collector would rescan them, to no gain
+            return _plain.encode(attrs.asdict(self, recurse=False))
 
     @classmethod
     def from_dict(cls, data: object) -> KpiPartial:
@@ -195,7 +196,8 @@ class KpiPartial:
                 does not read.
             DexStructureError: for anything else malformed, with its path.
         """
-        return cls(**_plain.decode(data))
+        with gc_paused():
+            return cls(**_plain.decode(data))
 
 
 def _same_frame(one: KpiPartial | KpiCounts, other: KpiPartial | KpiCounts, verb: str) -> None:
