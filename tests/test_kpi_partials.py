@@ -315,6 +315,21 @@ def test_plain_form_round_trips_through_json(
         assert KpiCounts.from_dict(json.loads(json.dumps(counts.to_dict()))) == counts
 
 
+def test_a_case_capped_to_zero_unidentified_round_trips() -> None:
+    """A session's 5 unidentified clients in a case whose figure is 0 count as 0, and say so."""
+    day = dt.date(2024, 8, 1)
+    data = Dataset(
+        cases=[Case(case_id="K1", outlet_activity_id=101, total_unidentified_clients=0)],
+        sessions=[Session(session_id="S1", case_id="K1", session_date=day, service_type_id=1,
+                          total_unidentified_clients=5, clients=[SessionClient(client_id="C1")])],
+    )  # fmt: skip
+    partial = kpi_partial(data, H2, organisation="ORG")
+    assert partial.unidentified == {("ORG", "K1"): 0}
+    assert KpiPartial.from_dict(json.loads(json.dumps(partial.to_dict()))) == partial
+    with pytest.raises(DexValueError, match=r"\[kpi\.merge-mismatch\]"):
+        partial.merge(partial.finish_counts())  # type: ignore[arg-type]
+
+
 def test_plain_form_is_documented_and_versioned(example: Dataset) -> None:
     plain = kpi_partial(example, H2).to_dict()
     assert (plain["format"], plain["version"], plain["period"]) == (

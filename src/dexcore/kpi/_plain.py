@@ -211,7 +211,7 @@ def _unidentified(value: object) -> dict[tuple[str, str], int]:
         path = f"$.unidentified[{n}]"
         org, case_id, count = seq(item, path, 3)
         key = (text(org, f"{path}[0]"), text(case_id, f"{path}[1]"))
-        _unique(found, key, whole(count, f"{path}[2]", 1, 999), path)
+        _unique(found, key, whole(count, f"{path}[2]", 0, 999), path)
     return found
 
 

@@ -93,7 +93,7 @@ class KpiCounts:
             DexValueError: ``kpi.merge-mismatch`` when the counts are for
                 another period, selection or set of policies.
         """
-        if (self.period, self.selection, self.policies) != (
+        if not isinstance(other, KpiCounts) or (self.period, self.selection, self.policies) != (
             other.period,
             other.selection,
             other.policies,

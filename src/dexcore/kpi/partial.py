@@ -196,7 +196,9 @@ class KpiPartial:
             return cls(**_plain.decode(data))
 
 
-def _same_frame(one: KpiPartial | KpiCounts, other: KpiPartial | KpiCounts, verb: str) -> None:
+def _same_frame(one: KpiPartial, other: object, verb: str) -> None:
+    if not isinstance(other, KpiPartial):
+        raise DexValueError(f"kpi: can {verb} a KpiPartial only with another [kpi.merge-mismatch]")
     if (one.period, one.selection, one.policies) != (other.period, other.selection, other.policies):
         raise DexValueError(
             f"kpi: cannot {verb} results for another period, selection or policies "
