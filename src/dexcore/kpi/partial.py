@@ -120,7 +120,8 @@ class KpiPartial:
         A key's shard is the same on every machine and Python version, so
         shard *i* of every part can be merged and finished on its own. The
         session counters go to shard 0. Merging all the shards gives this
-        partial back.
+        partial back. Cut every part with the same ``count``: shard *i* of
+        ``shard(4)`` and of ``shard(8)`` hold different clients.
 
         Raises:
             DexValueError: ``kpi.shard-count`` when ``count`` is not a whole
