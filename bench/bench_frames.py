@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 
-from bench_kpi import synthetic_dataset
+from bench_kpi import FULL_CLIENTS, synthetic_dataset
 
 from dexcore.io.frames import PERSONAL_COLUMNS, dataset_from_arrow, dataset_to_arrow
 from dexcore.rules.engine import Issue
@@ -29,7 +29,7 @@ from dexcore.rules.engine import Issue
 def run_one(scale: float) -> dict[str, object]:
     """Build, write, read back and compare; return the figures."""
     start = time.perf_counter()
-    dataset = synthetic_dataset(scale)
+    dataset = synthetic_dataset(int(FULL_CLIENTS * scale), 20)
     built = time.perf_counter() - start
     start = time.perf_counter()
     tables = dataset_to_arrow(dataset, personal=PERSONAL_COLUMNS)

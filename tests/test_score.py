@@ -118,7 +118,7 @@ def test_first_and_last_by_date_then_phase_then_order() -> None:
     assert change.first.session_date == dt.date(2024, 1, 10)
 
 
-def test_ties_on_one_day_use_phase_then_recorded_order() -> None:
+def test_ties_on_one_day_use_phase_then_content_never_record_order() -> None:
     # S2 and S3 are on the same day: PRE comes before POST whatever the record order ...
     data = dataset(
         ("A", "K1", "S3", POST, CIRC, {"MONEY": 4}),
@@ -128,12 +128,26 @@ def test_ties_on_one_day_use_phase_then_recorded_order() -> None:
     change = next(client_pairs(data).changes())
     assert change.same_day
     assert completeness(client_pairs(data)).same_day_pairs == 1
-    # ... and with the same phase, the order they were recorded decides.
-    data = dataset(
+    # ... and with the same phase, the session id decides (S2 before S3), in either record order.
+    rows = [
         ("A", "K1", "S3", PRE, CIRC, {"MONEY": 3}),
         ("A", "K1", "S2", PRE, CIRC, {"MONEY": 2}),
-    )
-    assert changes_of(data) == [("A", "MONEY", 3, 2)]
+    ]
+    assert changes_of(dataset(*rows)) == [("A", "MONEY", 2, 3)]
+    assert changes_of(dataset(*reversed(rows))) == [("A", "MONEY", 2, 3)]
+
+
+def test_a_full_tie_never_reads_as_an_improvement() -> None:
+    """Two ratings of one domain in one session and phase: the higher counts as the first."""
+    rows = [
+        ("A", "K1", "S2", PRE, CIRC, {"MONEY": 2}),
+        ("A", "K1", "S2", PRE, CIRC, {"MONEY": 4}),
+    ]
+    assert changes_of(dataset(*rows)) == [("A", "MONEY", 4, 2)]
+    assert changes_of(dataset(*reversed(rows))) == [("A", "MONEY", 4, 2)]
+    # The same rating recorded twice is one rating: nothing to pair.
+    twice = [("A", "K1", "S2", PRE, CIRC, {"MONEY": 2})] * 2
+    assert changes_of(dataset(*twice)) == []
 
 
 def test_single_assessments_are_reported_not_paired() -> None:
@@ -262,6 +276,7 @@ def test_pairs_merge_like_one_pass() -> None:
                      client_assessments=data.client_assessments[half:])  # fmt: skip
     from dexcore.score import client_ratings, pair
 
-    merged = pair(client_ratings(first)).merge(pair(client_ratings(second, first_index=half)))
+    one, two = pair(client_ratings(first)), pair(client_ratings(second))
     whole = client_pairs(data)
-    assert list(merged.changes()) == list(whole.changes())
+    assert list(one.merge(two).changes()) == list(whole.changes())
+    assert list(two.merge(one).changes()) == list(whole.changes())

@@ -17,21 +17,27 @@ from dexcore.kpi.benchmark import (
 )
 from dexcore.kpi.standard import (
     DEFAULT_PRIORITY_GROUPS,
+    ClientIdentity,
+    KpiCounts,
     KpiPartial,
     KpiPolicies,
     KpiReport,
     PriorityGroup,
     Ratio,
     Selection,
+    Tally,
     kpi_partial,
     kpi_report,
+    kpi_report_from_counts,
     standard_kpis,
 )
 
 __all__ = [
     "DEFAULT_PRIORITY_GROUPS",
     "Benchmark",
+    "ClientIdentity",
     "KpiComparison",
+    "KpiCounts",
     "KpiPartial",
     "KpiPolicies",
     "KpiReport",
@@ -39,9 +45,11 @@ __all__ = [
     "PriorityGroup",
     "Ratio",
     "Selection",
+    "Tally",
     "benchmark",
     "kpi_partial",
     "kpi_report",
+    "kpi_report_from_counts",
     "same_program_and_state",
     "standard_kpis",
 ]

@@ -45,6 +45,7 @@ from dexcore.model.organisation import (
     ProgramActivity,
     ResidentialAddress,
 )
+from dexcore.model.partition import part_of_case, partition_by_case
 from dexcore.model.session import Referral, Session, SessionClient
 
 __all__ = [
@@ -86,6 +87,8 @@ __all__ = [
     "SessionAssessment",
     "SessionClient",
     "State",
+    "part_of_case",
+    "partition_by_case",
 ]
 
 # Pretty printers (hypothesis's falsifying examples, IPython) otherwise walk the attrs

@@ -11,14 +11,17 @@ dexcore's, as named policies with documented defaults:
   case by default, or within a program activity, or across the organisation.
 * **Method** (:class:`PairingMethod`): within a client, scope, score type and
   domain, ratings are ordered by session date, then phase (PRE before POST),
-  then the order they were recorded; the first is paired with the last
-  (default), or the first PRE with the last POST.
+  then case id and session id, then the higher rating first (so a full tie
+  never reads as an improvement); the first is paired with the last
+  (default), or the first PRE with the last POST. The order is a total
+  order on what was recorded, never on where a record sits in the input,
+  so any partition of the input gives the same pairs.
 * The change is last − first: improved above zero, no change at zero,
   declined below.
 
 Pairing keeps, per key, only the earliest and the latest rating, so results
-for parts of the input merge (:meth:`Pairs.merge`) into the result of one
-pass.
+for parts of the input merge (:meth:`Pairs.merge`, commutative and
+associative) into the result of one pass.
 """
 
 from __future__ import annotations
@@ -105,7 +108,6 @@ class Rating:
         session_date: The date of the session it was recorded at.
         case_id: The case of that session.
         session_id: The session.
-        order: Its position among the records, for ties on one day and phase.
     """
 
     subject: str
@@ -117,12 +119,21 @@ class Rating:
     session_date: dt.date
     case_id: str
     session_id: str
-    order: int
 
     @property
-    def sort_key(self) -> tuple[dt.date, int, int]:
-        """Date, then phase (PRE first), then the order recorded."""
-        return (self.session_date, _PHASE_RANK[self.phase], self.order)
+    def sort_key(self) -> tuple[dt.date, int, str, str, int]:
+        """Date, phase (PRE first), case id, session id, then the higher rating first.
+
+        Within one pairing key, two ratings with the same sort key are the
+        same rating, so the order never depends on where records sit.
+        """
+        return (
+            self.session_date,
+            _PHASE_RANK[self.phase],
+            self.case_id,
+            self.session_id,
+            -self.rating,
+        )
 
 
 #: (subject, scope, score type, domain)
@@ -277,10 +288,9 @@ def _ratings(
     items: Iterable[ClientAssessment | SessionAssessment],
     sessions: Mapping[tuple[str, str], Session],
     place: Callable[[ClientAssessment | SessionAssessment], tuple[str, str]],
-    first_index: int,
 ) -> Iterator[Rating | None]:
     """Flatten assessment records into dated ratings; ``place`` gives (subject, scope)."""
-    for n, item in enumerate(items, start=first_index):
+    for item in items:
         session = sessions.get(item.session_key)
         if session is None:
             yield None
@@ -298,20 +308,18 @@ def _ratings(
                     session_date=session.session_date,
                     case_id=item.case_id,
                     session_id=item.session_id,
-                    order=n,
                 )
 
 
 def client_ratings(
-    dataset: Dataset, policy: PairingPolicy = DEFAULT_PAIRING, *, first_index: int = 0
+    dataset: Dataset, policy: PairingPolicy = DEFAULT_PAIRING
 ) -> Iterator[Rating | None]:
     """Every client domain rating, placed in time; ``None`` for an assessment that cannot be.
 
     Args:
-        dataset: The records; sessions and cases are looked up in it.
+        dataset: The records (the whole input, or a part of whole cases);
+            sessions and cases are looked up in it.
         policy: Decides the scope key.
-        first_index: The position of the dataset's first assessment in the
-            whole input, when the dataset is one part of it.
     """
     scopes = _scope_keys(dataset, policy.scope)
 
@@ -320,15 +328,13 @@ def client_ratings(
         return item.client_id, scopes.get(item.case_id, item.case_id)
 
     items = dataset.client_assessments
-    return _ratings(items, dataset.session_by_key, place, first_index)
+    return _ratings(items, dataset.session_by_key, place)
 
 
-def group_ratings(dataset: Dataset, *, first_index: int = 0) -> Iterator[Rating | None]:
+def group_ratings(dataset: Dataset) -> Iterator[Rating | None]:
     """Every Group/Community rating (subject and scope: the case), placed in time."""
     items = dataset.session_assessments
-    return _ratings(
-        items, dataset.session_by_key, lambda item: (item.case_id, item.case_id), first_index
-    )
+    return _ratings(items, dataset.session_by_key, lambda item: (item.case_id, item.case_id))
 
 
 def pair(ratings: Iterable[Rating | None], policy: PairingPolicy = DEFAULT_PAIRING) -> Pairs:
