@@ -293,19 +293,6 @@ def _order(record: UnitRecord, names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(value or "" for value in record.quasi_identifiers(names))
 
 
-def _identity(dataset: Dataset, client: Client) -> str:
-    """Who a record is, for the history's private check of shared clients.
-
-    The client id alone, not qualified by the organisation: organisation
-    details that change between exports (an id added later, a name spelt
-    anew) must not hide that two exports share clients. Two organisations'
-    clients who happen to share an id are then treated as the same, which
-    can only make the history stricter.
-    """
-    del dataset
-    return client.client_id
-
-
 def _session_counts(dataset: Dataset) -> Counter[str]:
     sessions: Counter[str] = Counter()
     for session in dataset.sessions:
@@ -401,7 +388,7 @@ def export_unit_records(
         )
     sessions = _session_counts(dataset)
     drafts = [
-        (_record(c, sessions[c.client_id], as_of, policy, key), _identity(dataset, c))
+        (_record(c, sessions[c.client_id], as_of, policy, key), c.client_id)
         for c in dataset.clients
     ]
     names = policy.quasi_identifiers
@@ -416,5 +403,8 @@ def export_unit_records(
         suppressed=suppressed,
     )
     if history is not None:
+        # Clients are named by id alone, not qualified by the organisation: organisation
+        # details that change between exports must not hide that they share clients, and
+        # two organisations' clients sharing an id can only make the history stricter.
         history.admit(export, clients=[who for _, who in ordered], k=k, link_key=key)
     return export

@@ -237,8 +237,9 @@ class ExportHistory:
 
         Args:
             export: The new export, as it will be published.
-            clients: Who its records are (client ids qualified by the
-                organisation), kept only as keyed hashes, to tell which
+            clients: Who its records are (client ids, not qualified by the
+                organisation, so changed organisation details cannot hide a
+                shared client), kept only as keyed hashes, to tell which
                 earlier exports share clients with it.
             k: The export's k; checks use the largest k of the exports involved.
             link_key: The key its links were made with, if any.

@@ -94,14 +94,19 @@ _CLIENT_FIELDS = tuple(
 )
 
 
-def _client(values: Values, _children: tuple[Any, ...]) -> Client:
-    address = ResidentialAddress(
+def _address(values: Values) -> ResidentialAddress:
+    """The address columns of a client or an outlet row."""
+    return ResidentialAddress(
         suburb=values["suburb"],
         state=values["state"],
         postcode=values["postcode"],
         address_line1=values["address_line1"],
         address_line2=values["address_line2"],
     )
+
+
+def _client(values: Values, _children: tuple[Any, ...]) -> Client:
+    address = _address(values)
     extended = ExtendedDemographics(**{name: values[name] for name in s.EXTENDED_NAMES})
     fields = {name: values[name] for name in _CLIENT_FIELDS}
     return Client(**fields, residential_address=address, extended=extended)
@@ -157,13 +162,7 @@ def _session_client(values: Values, _children: tuple[Any, ...]) -> SessionClient
 
 
 def _outlet(values: Values, _children: tuple[Any, ...]) -> Outlet:
-    address = ResidentialAddress(
-        suburb=values["suburb"],
-        state=values["state"],
-        postcode=values["postcode"],
-        address_line1=values["address_line1"],
-        address_line2=values["address_line2"],
-    )
+    address = _address(values)
     return Outlet(
         name=values["name"],
         address=address,

@@ -128,7 +128,7 @@ class _Grid:
                 if isinstance(value, int)
                 and value > 0
                 and (i, j) not in ranges
-                and self.rounded_range(value)[0] == self.rounded_range(value)[1]
+                and len(set(self.rounded_range(value))) == 1
             ]
         return pinned
 
