@@ -28,6 +28,7 @@ from dexcore.io.frames import (
     dataset_from_arrow,
     dataset_to_arrow,
 )
+from dexcore.issues import Issue
 from dexcore.model import (
     Assessment,
     AssessmentPhase,
@@ -55,7 +56,6 @@ from dexcore.model import (
     SessionClient,
     State,
 )
-from dexcore.rules.engine import Issue
 from dexcore.testing.strategies import datasets, organisations, outlets
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dexcore.issues import Severity
 from dexcore.rules import RULESETS
 from dexcore.rules.catalogue import catalogue_markdown
 from dexcore.rules.engine import (
@@ -17,7 +18,6 @@ from dexcore.rules.engine import (
     RecordRule,
     RuleInfo,
     RuleSet,
-    Severity,
     Source,
 )
 

@@ -58,10 +58,9 @@ from dexcore.io._schema import (
     Shape,
 )
 from dexcore.io._upload import BulkUpload
+from dexcore.issues import Issue, RecordRef, Severity, Unreadable
 from dexcore.model import Dataset, Outlet
 from dexcore.privacy.identifiers import identifier_leaks
-from dexcore.rules.check import Unreadable
-from dexcore.rules.engine import Issue, RecordRef, Severity
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

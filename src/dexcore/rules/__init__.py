@@ -13,26 +13,17 @@ False
 
 from __future__ import annotations
 
-from dexcore.rules.check import (
-    CheckContext,
-    KnownRecords,
-    Report,
-    Unreadable,
-    check,
-    ensure_valid,
-)
+from dexcore.issues import Issue, KnownRecords, RecordRef, Report, Severity, Unreadable
+from dexcore.rules.check import CheckContext, check, ensure_valid
 from dexcore.rules.engine import (
     Accumulator,
     AggregateRule,
     Entity,
     Finding,
-    Issue,
-    RecordRef,
     RecordRule,
     Rule,
     RuleInfo,
     RuleSet,
-    Severity,
     Source,
 )
 from dexcore.rules.sets import DEX, DEX_CORE, RULESETS, SETS

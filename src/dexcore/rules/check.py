@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -12,67 +11,20 @@ import attrs
 
 from dexcore._gc import gc_paused
 from dexcore.errors import DexValidationError, DexValueError
+from dexcore.issues import Issue, KnownRecords, RecordRef, Report, Severity
 from dexcore.model import Case, Dataset, OutletActivity, ProgramActivity, ScoreType
 from dexcore.periods import PeriodStatus, ReportingPeriod, period_of, status
 from dexcore.reference import ReferenceData, bundled
 from dexcore.rules import _parallel
-from dexcore.rules.engine import (
-    Accumulator,
-    Entity,
-    Finding,
-    Issue,
-    RecordRef,
-    RuleInfo,
-    RuleSet,
-    Severity,
-    severity_counts,
-    to_json_text,
-)
+from dexcore.rules.engine import Accumulator, Entity, Finding, RuleInfo, RuleSet
 
-__all__ = ["CheckContext", "KnownRecords", "Report", "check", "ensure_valid", "record_ref"]
+__all__ = ["CheckContext", "check", "ensure_valid", "record_ref"]
 
 T = TypeVar("T")
 
 
-@attrs.frozen(kw_only=True)
-class Unreadable:
-    """The ids of the records of an upload that could not be read, by kind.
-
-    Attributes:
-        client_ids: Clients whose record could not be read.
-        case_ids: Cases whose record could not be read.
-        session_keys: Sessions whose record could not be read, as ``(case_id, session_id)``.
-    """
-
-    client_ids: frozenset[str] = frozenset()
-    case_ids: frozenset[str] = frozenset()
-    session_keys: frozenset[tuple[str, str]] = frozenset()
-
-
-@attrs.frozen(kw_only=True)
-class KnownRecords:
-    """Records known to exist in DEX already, so references to them are not errors.
-
-    A bulk upload often sends sessions for cases created earlier: name those
-    cases here, or set ``assume_all`` when the dataset is a partial upload
-    and every reference outside it should be trusted.
-
-    Attributes:
-        client_ids: Clients already in DEX.
-        case_ids: Cases already in DEX.
-        session_keys: Sessions already in DEX, as ``(case_id, session_id)``.
-        assume_all: Trust every reference that the dataset cannot resolve.
-        unreadable: Records of the upload that could not be read (each
-            already reported once, as an ``xml.*`` problem): references to
-            them are not reported again as unknown records.
-            :meth:`dexcore.io.BulkUpload.known_records` fills it in.
-    """
-
-    client_ids: frozenset[str] = frozenset()
-    case_ids: frozenset[str] = frozenset()
-    session_keys: frozenset[tuple[str, str]] = frozenset()
-    assume_all: bool = False
-    unreadable: Unreadable = Unreadable()
+# Nothing known outside the dataset: the default of every check (frozen, so shared safely).
+_NOTHING_KNOWN = KnownRecords()
 
 
 @attrs.frozen(kw_only=True)
@@ -89,7 +41,7 @@ class CheckContext:
     dataset: Dataset
     today: dt.date
     reference: ReferenceData
-    known: KnownRecords = KnownRecords()
+    known: KnownRecords = _NOTHING_KNOWN
     _memo: dict[tuple[str, int], Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
     _periods: dict[dt.date, ReportingPeriod] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
@@ -212,67 +164,6 @@ def record_ref(entity: Entity, record: Any, index: int | None) -> RecordRef:  # 
     name = _ID_FIELDS.get(entity)
     record_id = None if name is None or record is None else getattr(record, name)
     return RecordRef(kind=entity.kind, index=index, id=record_id)
-
-
-@attrs.frozen(kw_only=True)
-class Report:
-    """The result of a check: every issue, in record order, and their counts.
-
-    Attributes:
-        issues: The issues, by collection, then record, then rule.
-        ruleset: The name and version of the rule set that ran.
-        today: The day the check was made for.
-        records: How many records of each collection were checked.
-    """
-
-    issues: tuple[Issue, ...]
-    ruleset: str
-    today: dt.date
-    records: Mapping[str, int] = attrs.field(factory=dict, eq=False)
-
-    @property
-    def has_errors(self) -> bool:
-        """Whether any issue is an error."""
-        return any(issue.severity is Severity.ERROR for issue in self.issues)
-
-    def counts(self) -> Mapping[Severity, int]:
-        """Issues per severity."""
-        return severity_counts(self.issues)
-
-    def counts_by_code(self) -> Mapping[str, int]:
-        """Issues per rule code, most frequent first, then by code."""
-        counts = Counter(issue.code for issue in self.issues)
-        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-
-    def by_severity(self, severity: Severity) -> tuple[Issue, ...]:
-        """The issues of one severity."""
-        return tuple(issue for issue in self.issues if issue.severity is severity)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON form: issues, counts by severity and by code, what was checked."""
-        return {
-            "ruleset": self.ruleset,
-            "today": self.today.isoformat(),
-            "records": dict(self.records),
-            "counts": {severity.value: n for severity, n in self.counts().items()},
-            "by_code": dict(self.counts_by_code()),
-            "issues": [issue.to_dict() for issue in self.issues],
-        }
-
-    def to_json(self) -> str:
-        """:meth:`to_dict` as JSON text with sorted keys."""
-        return to_json_text(self.to_dict())
-
-    def __repr__(self) -> str:
-        from dexcore._notebook import report_repr  # noqa: PLC0415
-
-        return report_repr(self)
-
-    def _repr_html_(self) -> str:
-        """A notebook summary: issues by severity and the most frequent codes."""
-        from dexcore._notebook import report_html  # noqa: PLC0415
-
-        return report_html(self)
 
 
 def _issue(info: RuleInfo, ref: RecordRef, finding: Finding) -> Issue:

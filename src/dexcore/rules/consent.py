@@ -8,6 +8,7 @@ and birth dates.
 from __future__ import annotations
 
 from dexcore.errors import InvalidSlk, InvalidSlkInput
+from dexcore.issues import Severity
 from dexcore.model import Case, Client, Session
 from dexcore.privacy import IdLeak, identifier_leaks
 from dexcore.rules._common import (
@@ -21,7 +22,11 @@ from dexcore.rules._common import (
     record_rule,
 )
 from dexcore.rules.check import CheckContext
-from dexcore.rules.engine import Entity, Finding, RecordRule, Severity
+from dexcore.rules.engine import (
+    Entity,
+    Finding,
+    RecordRule,
+)
 from dexcore.slk import SlkPolicy, generate, validate
 
 __all__ = ["RULES"]

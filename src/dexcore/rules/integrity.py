@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from dexcore.issues import RecordRef, Severity
 from dexcore.model import (
     Assessment,
     Case,
@@ -36,10 +37,8 @@ from dexcore.rules.engine import (
     AggregateRule,
     Entity,
     Finding,
-    RecordRef,
     RecordRule,
     RuleInfo,
-    Severity,
     Source,
 )
 

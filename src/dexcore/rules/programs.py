@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 import attrs
 
+from dexcore.issues import RecordRef, Severity
 from dexcore.model import ParticipationType, ProgramActivity, Session
 from dexcore.periods import ReportingPeriod
 from dexcore.rules._common import SETS_FACTSHEET, record_rule
@@ -25,10 +26,8 @@ from dexcore.rules.engine import (
     AggregateRule,
     Entity,
     Finding,
-    RecordRef,
     RecordRule,
     RuleInfo,
-    Severity,
 )
 
 __all__ = ["COMMUNITY_LIMIT", "COMMUNITY_SERVICE_TYPES", "INDIVIDUAL_LIMIT", "RULES"]

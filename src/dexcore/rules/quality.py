@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from dexcore.errors import codes_clause
+from dexcore.issues import RecordRef, Severity
 from dexcore.model import AtsiOrigin, Case, Client, Gender, Session
 from dexcore.reference import CodeType
 from dexcore.rules._common import (
@@ -31,10 +32,8 @@ from dexcore.rules.engine import (
     AggregateRule,
     Entity,
     Finding,
-    RecordRef,
     RecordRule,
     RuleInfo,
-    Severity,
 )
 
 __all__ = ["RULES"]
