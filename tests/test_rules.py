@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -58,6 +57,7 @@ from dexcore.rules import (
     Severity,
     Source,
     check,
+    checker,
     ensure_valid,
 )
 from dexcore.rules.catalogue import catalogue_markdown
@@ -559,7 +559,7 @@ def test_parallel_check_gives_the_serial_report(
 ) -> None:
     """workers=2 shares the records with a forked process, chunk by chunk; the report must not
     change, however the chunks fall between the two processes."""
-    monkeypatch.setattr(sys.modules["dexcore.rules.check"], "_CHUNK", chunk)
+    monkeypatch.setattr(checker, "_CHUNK", chunk)
     dataset = valid_dataset()
     for code in (
         "client.consent.names-without-consent",

@@ -14,7 +14,8 @@ False
 from __future__ import annotations
 
 from dexcore.issues import Issue, KnownRecords, RecordRef, Report, Severity, Unreadable
-from dexcore.rules.check import CheckContext, check, ensure_valid
+from dexcore.rules.checker import check, ensure_valid
+from dexcore.rules.context import CheckContext
 from dexcore.rules.engine import (
     Accumulator,
     AggregateRule,

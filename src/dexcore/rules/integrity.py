@@ -32,7 +32,7 @@ from dexcore.rules._common import (
     XSD,
     record_rule,
 )
-from dexcore.rules.check import CheckContext, record_ref
+from dexcore.rules.context import CheckContext, record_ref
 from dexcore.rules.engine import (
     AggregateRule,
     Entity,

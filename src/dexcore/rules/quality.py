@@ -27,7 +27,7 @@ from dexcore.rules._common import (
     VENDOR_KB,
     record_rule,
 )
-from dexcore.rules.check import CheckContext
+from dexcore.rules.context import CheckContext
 from dexcore.rules.engine import (
     AggregateRule,
     Entity,
