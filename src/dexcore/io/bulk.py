@@ -40,6 +40,7 @@ from defusedxml.ElementTree import DefusedXMLParser, ParseError
 from dexcore._files import DEFAULT_READ_LIMIT as _READ_LIMIT
 from dexcore._files import FileTooLarge, open_binary, refuse_larger
 from dexcore._gc import gc_paused
+from dexcore._idguard import identifier_leaks
 from dexcore.errors import (
     BulkReadError,
     DexValueError,
@@ -60,7 +61,6 @@ from dexcore.io._schema import (
 from dexcore.io._upload import BulkUpload
 from dexcore.issues import Issue, RecordRef, Severity, Unreadable
 from dexcore.model import Dataset, Outlet
-from dexcore.privacy.identifiers import identifier_leaks
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

@@ -7,10 +7,10 @@ and birth dates.
 
 from __future__ import annotations
 
+from dexcore._idguard import IdLeak, identifier_leaks
 from dexcore.errors import InvalidSlk, InvalidSlkInput
 from dexcore.issues import Severity
 from dexcore.model import Case, Client, Session
-from dexcore.privacy import IdLeak, identifier_leaks
 from dexcore.rules._common import (
     CONSENT_PAGE,
     EXPORTERS,
