@@ -662,7 +662,9 @@ def test_released_table_summary_is_escaped_cut_and_says_only_np() -> None:
 
 @pytest.mark.parametrize(
     "number",
-    range(len(re.findall("```python\n", (ROOT / "docs" / "howto" / "frames.md").read_text("utf-8")))),
+    range(
+        len(re.findall("```python\n", (ROOT / "docs" / "howto" / "frames.md").read_text("utf-8")))
+    ),
 )
 def test_the_frames_page_examples_run(number: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each Python example of docs/howto/frames.md runs alone, given ``dataset`` (the bundled one)."""

@@ -33,7 +33,7 @@ from dexcore.privacy.consent._record import (
     is_day,
 )
 from dexcore.privacy.consent._recording import check_end, check_grant
-from dexcore.privacy.deidentify import deidentify_client
+from dexcore.privacy.exports import deidentify_client
 
 __all__ = ["ConsentLedger"]
 
