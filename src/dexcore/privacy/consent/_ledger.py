@@ -198,11 +198,7 @@ class ConsentLedger:
             return (
                 ConsentStatus.WITHDRAWN if isinstance(ended, Withdrawn) else ConsentStatus.EXPIRED
             )
-        if on < consent.valid_from:
-            return ConsentStatus.PENDING
-        if consent.valid_until is not None and on > consent.valid_until:
-            return ConsentStatus.EXPIRED
-        return ConsentStatus.ACTIVE
+        return consent.status_by_dates(on)
 
     def _of_client(self, subject: str, organisation: str, cutoff: int) -> list[Consent]:
         """Every consent about this client of this organisation, in any case."""
