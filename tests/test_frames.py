@@ -667,7 +667,7 @@ def test_released_table_summary_is_escaped_cut_and_says_only_np() -> None:
     ),
 )
 def test_the_frames_page_examples_run(number: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each Python example of docs/howto/frames.md runs alone, given ``dataset`` (the bundled one)."""
+    """Each Python example of docs/howto/frames.md runs alone, given ``dataset`` (bundled)."""
     page = (ROOT / "docs" / "howto" / "frames.md").read_text(encoding="utf-8")
     block = re.findall(r"```python\n(.*?)```", page, flags=re.DOTALL)[number]
     monkeypatch.chdir(ROOT)

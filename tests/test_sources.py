@@ -1,5 +1,8 @@
-"""Every source is cited publicly: the catalogue links each rule's source to docs/explanation/sources.md,
-and nothing in the repository points at notes that are not in it."""
+"""Every source is cited publicly.
+
+The catalogue links each rule's source to docs/explanation/sources.md, and nothing in the
+repository points at notes that are not in it.
+"""
 
 from __future__ import annotations
 
