@@ -62,20 +62,8 @@ __all__ = [
     "write_bulk",
 ]
 
-# The names of dexcore.io.bulk exported here, imported when first asked for.
-_BULK = frozenset(
-    {
-        "DEFAULT_MAX_BYTES",
-        "DEFAULT_READ_LIMIT",
-        "PLACEHOLDERS",
-        "BulkSource",
-        "BulkUpload",
-        "load_bulk",
-        "read_bulk",
-        "upload_part",
-        "write_bulk",
-    }
-)
+# The exported names not defined above are dexcore.io.bulk's, imported when first asked for.
+_BULK = frozenset(name for name in __all__ if name not in globals())
 
 
 def __getattr__(name: str) -> Any:  # noqa: ANN401 (any exported name)
