@@ -57,7 +57,9 @@ def test_documented_command(
     assert words[0] == "dexcore"
     main(words[1:])
     output = capsys.readouterr().out
-    assert matches(expected, output), f"docs/reference/cli.md shows other output for: {command}\n{output}"
+    assert matches(expected, output), (
+        f"docs/reference/cli.md shows other output for: {command}\n{output}"
+    )
 
 
 def test_the_matcher_fails_on_a_difference() -> None:

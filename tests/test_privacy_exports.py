@@ -40,8 +40,8 @@ from dexcore.privacy import (
     new_link_key,
     validate_link_key,
 )
-from dexcore.privacy.deidentify import MINIMAL, STANDARD
-from dexcore.privacy.release import AuditEntry
+from dexcore.privacy.disclosure import AuditEntry
+from dexcore.privacy.exports import MINIMAL, STANDARD
 
 ON = dt.date(2025, 1, 15)
 PLACES = {State.ACT: "2611", State.NSW: "2000"}

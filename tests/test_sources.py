@@ -1,5 +1,8 @@
-"""Every source is cited publicly: the catalogue links each rule's source to docs/explanation/sources.md,
-and nothing in the repository points at notes that are not in it."""
+"""Every source is cited publicly.
+
+The catalogue links each rule's source to docs/explanation/sources.md, and nothing in the
+repository points at notes that are not in it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from dexcore.issues import Severity
 from dexcore.rules import RULESETS
 from dexcore.rules.catalogue import catalogue_markdown
 from dexcore.rules.engine import (
@@ -17,7 +21,6 @@ from dexcore.rules.engine import (
     RecordRule,
     RuleInfo,
     RuleSet,
-    Severity,
     Source,
 )
 

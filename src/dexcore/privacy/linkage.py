@@ -46,7 +46,7 @@ import attrs
 from dexcore.errors import DexValueError, DisclosureRefused
 
 if TYPE_CHECKING:
-    from dexcore.privacy.deidentify import UnitRecordExport
+    from dexcore.privacy.exports import UnitRecordExport
 
 __all__ = ["MIN_LINK_KEY_BYTES", "ExportHistory", "new_link_key", "validate_link_key"]
 

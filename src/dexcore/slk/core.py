@@ -37,12 +37,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
+from dexcore._text import latin_letters
 from dexcore.errors import (
     InvalidSlk,
     InvalidSlkDate,
@@ -102,21 +102,17 @@ _NAME_PATTERNS = {
     ),
 }
 
-# Deletes every ASCII character but A-Z (applied after upper-casing).
-_KEEP_A_TO_Z = {i: None for i in range(128) if not ord("A") <= i <= ord("Z")}
-
 
 def _letters(name: str | None, field: str) -> str:
-    """Rule 1 (docs/explanation/slk.md): the letters A–Z of ``name``, upper-case, after NFKD, marks dropped."""
+    """Rule 1 (docs/explanation/slk.md): the letters A–Z of ``name``, upper-case.
+
+    Counted after NFKD with the marks dropped (:func:`dexcore._text.latin_letters`).
+    """
     if name is None:
         return ""
     if not isinstance(name, str):
         raise InvalidSlkInput(field, "must be text or None")
-    if not name.isascii():
-        # NFKD splits é into e + a combining accent; encoding to ASCII then drops the
-        # accent and every letter with no ASCII decomposition (ø, ß, æ, ł, other scripts).
-        name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return name.upper().translate(_KEEP_A_TO_Z)
+    return latin_letters(name)
 
 
 def _family_part(name: str | None, policy: SlkPolicy) -> str:

@@ -65,7 +65,7 @@ from dexcore.privacy._bases import (
     describe_basis,
 )
 from dexcore.privacy.consent import ConsentLedger, DataCategory, Purpose
-from dexcore.privacy.deidentify import (
+from dexcore.privacy.exports import (
     STANDARD,
     CoarseningPolicy,
     UnitRecordExport,
