@@ -37,9 +37,7 @@ BIRTH = dt.date(1987, 3, 14)
 
 def answer(body: str) -> str:
     """A SOAP 1.1 envelope around ``body`` (written in the service's namespace)."""
-    return (
-        f'<s:Envelope xmlns:s="{SOAP}" xmlns:d="{NS}"><s:Body>{body}</s:Body></s:Envelope>'
-    )
+    return f'<s:Envelope xmlns:s="{SOAP}" xmlns:d="{NS}"><s:Body>{body}</s:Body></s:Envelope>'
 
 
 def status(operation: str, code: str = "Success", messages: str = "") -> str:
@@ -49,6 +47,14 @@ def status(operation: str, code: str = "Success", messages: str = "") -> str:
         f"<d:{operation}Response><d:TransactionStatus>"
         f"<d:TransactionStatusCode>{code}</d:TransactionStatusCode>{extra}"
         f"</d:TransactionStatus></d:{operation}Response>"
+    )
+
+
+def message(code: str, text: str) -> str:
+    """One DSS message for a TransactionStatus: a code and a text."""
+    return (
+        f"<d:Message><d:MessageCode>{code}</d:MessageCode>"
+        f"<d:MessageDescription>{text}</d:MessageDescription></d:Message>"
     )
 
 

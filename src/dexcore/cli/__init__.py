@@ -38,6 +38,7 @@ from dexcore.cli.check import add_check
 from dexcore.cli.kpi import add_kpi
 from dexcore.cli.period import add_period
 from dexcore.cli.slk import add_slk
+from dexcore.cli.submit import add_submit
 from dexcore.cli.summary import add_summary
 from dexcore.errors import DexError
 
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     add_summary(commands)
     add_slk(commands)
     add_period(commands)
+    add_submit(commands)
     return parser
 
 

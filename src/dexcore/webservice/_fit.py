@@ -7,6 +7,7 @@ are zeep's (typed ``Any``: zeep publishes no type information).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,8 @@ from dexcore.errors import ServiceContractError
 from dexcore.webservice.calls import Call
 
 __all__ = ["fit_call", "operation_parameters"]
+
+_DATE_TIME = "{http://www.w3.org/2001/XMLSchema}dateTime"
 
 
 def operation_parameters(client: Any, operation: str) -> dict[str, Any]:  # noqa: ANN401
@@ -36,12 +39,20 @@ def _fit_value(value: Any, element: Any, path: str, dropped: list[str]) -> Any: 
     if isinstance(value, list):
         return [_fit_value(item, element, path, dropped) for item in value]
     if not isinstance(value, Mapping):
-        return value
+        return _as_declared(value, element)
     declared = getattr(element.type, "elements", None)
     if declared is None:  # the WSDL has a simple value where dexcore has a structure
         dropped.append(path)
         return None
     return _fit_record(value, dict(declared), path, dropped)
+
+
+def _as_declared(value: object, element: Any) -> object:  # noqa: ANN401
+    """A date where the WSDL declares an ``xs:dateTime``: that date at midnight."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        if str(getattr(element.type, "qname", "")) == _DATE_TIME:
+            return dt.datetime.combine(value, dt.time())
+    return value
 
 
 def _fit_record(

@@ -44,18 +44,20 @@ class FieldMapping:
         bulk: The bulk format's element, or ``""`` when it has none.
         model: The dexcore field, or the facade's argument.
         note: What differs.
+        renamed: Whether the row only renames the bulk element (same value).
     """
 
     service: str
     bulk: str
     model: str
     note: str
+    renamed: bool = False
 
     @property
     def renames(self) -> tuple[str, str, str] | None:
         """``(type, bulk element, service element)`` when this row renames an element."""
         kind, _, element = self.service.partition(".")
-        if not element or not self.bulk:
+        if not self.renamed:
             return None
         return kind, self.bulk.rpartition(".")[2], element
 
@@ -67,8 +69,11 @@ FIELD_MAP: tuple[FieldMapping, ...] = (
         bulk="ResidentialAddress.StateCode",
         model="Client.residential_address.state",
         note="renamed",
+        renamed=True,
     ),
-    FieldMapping(service="Client.SLK", bulk="Client.Slk", model="Client.slk", note="renamed"),
+    FieldMapping(
+        service="Client.SLK", bulk="Client.Slk", model="Client.slk", note="renamed", renamed=True
+    ),
     FieldMapping(
         service="Client.HomelessIndicatorCode",
         bulk="Client.IsHomeless",
@@ -81,6 +86,7 @@ FIELD_MAP: tuple[FieldMapping, ...] = (
         bulk="ReasonForAssistance.ReasonForAssistanceCode",
         model="CaseClient.reasons_for_assistance[].code",
         note="renamed",
+        renamed=True,
     ),
     FieldMapping(
         service="AddSession(CaseId)",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -23,8 +22,6 @@ import attrs
 from dexcore.errors import (
     DexValueError,
     ServiceContractError,
-    ServiceCredentialsMissing,
-    ServiceFault,
     ServiceUnavailable,
 )
 from dexcore.model import Case, Client, ClientAssessment, Dataset, Session
@@ -32,7 +29,14 @@ from dexcore.reference import ReferenceData
 from dexcore.rules import KnownRecords, RuleSet, ensure_valid
 from dexcore.webservice._fit import fit_call, operation_parameters
 from dexcore.webservice._reference import reference_from_answer
-from dexcore.webservice._zeep import missing_zeep
+from dexcore.webservice._soap import (
+    Retry,
+    Token,
+    attempt,
+    fitting,
+    load_client,
+    zeep_package,
+)
 from dexcore.webservice.calls import (
     Call,
     add_case_call,
@@ -42,8 +46,6 @@ from dexcore.webservice.calls import (
     update_client_call,
 )
 from dexcore.webservice.credentials import (
-    ENV_PASSWORD,
-    ENV_USERNAME,
     CredentialSource,
     credentials_from_environment,
 )
@@ -55,35 +57,6 @@ __all__ = ["NAMESPACE", "PRODUCTION_WSDL", "DexService", "SearchPage", "SearchPa
 NAMESPACE = "http://api.socialservices.gov.au/DataCollection/DEX"
 #: The production WSDL's public address.
 PRODUCTION_WSDL = "https://api.dss.gov.au/datacollection/dex?wsdl"
-
-
-# A fault code is a qualified name, such as soap:Client or {namespace}Client.
-_QNAME = re.compile(r"(\{[^{}\s]*\})?[\w.\-]+(:[\w.\-]+)?")
-
-
-class _NoCredentials(Exception):  # noqa: N818 (an internal signal, turned into ServiceCredentialsMissing)
-    """The credential source gave nothing when a message was to be signed."""
-
-
-class _Token:
-    """zeep's WS-Security interface: a fresh UsernameToken from the source for each message."""
-
-    def __init__(self, source: CredentialSource) -> None:
-        self._source = source
-
-    def __repr__(self) -> str:
-        return "_Token()"
-
-    def apply(self, envelope: Any, headers: Any) -> Any:  # noqa: ANN401 (zeep's lxml objects)
-        from zeep.wsse.username import UsernameToken  # noqa: PLC0415 (zeep is optional)
-
-        credentials = self._source()
-        if credentials is None:
-            raise _NoCredentials
-        return UsernameToken(credentials.username, credentials.password).apply(envelope, headers)
-
-    def verify(self, envelope: Any) -> Any:  # noqa: ANN401
-        return envelope
 
 
 @attrs.frozen(kw_only=True)
@@ -121,15 +94,6 @@ class SearchPage:
     page: int
     page_size: int
     data: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
-
-
-def _zeep() -> Any:  # noqa: ANN401 (zeep publishes no types)
-    try:
-        import zeep  # noqa: PLC0415 (zeep is optional)
-        import zeep.helpers  # noqa: PLC0415
-    except ImportError:
-        raise missing_zeep() from None
-    return zeep
 
 
 class DexService:
@@ -172,12 +136,12 @@ class DexService:
     ) -> None:
         if retries < 0 or backoff < 0:
             raise DexValueError("retries and backoff must not be negative")
-        zeep = _zeep()
+        zeep = zeep_package()
         if transport is None:
             from dexcore.webservice.transport import QuietTransport  # noqa: PLC0415
 
             transport = QuietTransport()
-        self._client = _load(zeep, os.fspath(wsdl), transport, _Token(credentials))
+        self._client = load_client(zeep, os.fspath(wsdl), transport, Token(credentials))
         try:
             self._common = self._client.get_element(f"{{{NAMESPACE}}}Common")
         except (LookupError, ValueError, zeep.exceptions.Error):
@@ -274,6 +238,24 @@ class DexService:
         result = self._invoke("SearchClient", arguments, "")
         return SearchPage(page=page, page_size=page_size, data=result.data)
 
+    def rehearse(self, call: Call) -> tuple[str, ...]:
+        """Build ``call``'s envelope from the WSDL without signing or sending it (a dry run).
+
+        Returns:
+            The element paths of the record that the WSDL does not declare.
+
+        Raises:
+            ServiceContractError: the WSDL lacks the operation, or the call
+                does not fit its types (a required element is missing).
+        """
+        zeep = zeep_package()
+        arguments, not_sent = fit_call(self._client, call)
+        header = self._common(CreateDateTime=self._clock())
+        operation = self._client.service._binding.get(call.operation)
+        with fitting(zeep, call.operation):  # the message alone: no signature, no transport
+            operation.create(**arguments, _soapheaders=[header])
+        return not_sent
+
     def _check(self, dataset: Dataset) -> None:
         ensure_valid(
             dataset,
@@ -290,69 +272,19 @@ class DexService:
 
     def _invoke(self, operation: str, arguments: dict[str, Any], record_id: str) -> ServiceResult:
         answer = self._answer(operation, arguments)
-        plain = _zeep().helpers.serialize_object(answer, dict)
+        plain = zeep_package().helpers.serialize_object(answer, dict)
         return read_status(operation, record_id, plain)
 
     def _answer(self, operation: str, arguments: dict[str, Any]) -> Any:  # noqa: ANN401
-        zeep = _zeep()
+        zeep = zeep_package()
         method = getattr(self._client.service, operation)
         header = self._common(CreateDateTime=self._clock())
         attempts = 0
         while True:
             attempts += 1
             try:
-                return _call(zeep, operation, method, arguments, header, attempts=attempts)
-            except _Retry:
+                return attempt(zeep, operation, method, arguments, header, attempts=attempts)
+            except Retry:
                 if attempts > self._retries:
                     raise ServiceUnavailable(operation, attempts) from None
                 self._sleep(self._backoff * 2 ** (attempts - 1))
-
-
-class _Retry(Exception):  # noqa: N818 (an internal signal)
-    """A connection error or a timeout: the call may be sent again."""
-
-
-def _call(
-    zeep: Any,  # noqa: ANN401
-    operation: str,
-    method: Callable[..., Any],
-    arguments: dict[str, Any],
-    header: Any,  # noqa: ANN401
-    *,
-    attempts: int,
-) -> Any:  # noqa: ANN401
-    """One attempt, its failures as dexcore errors (none chained: they may hold sent values)."""
-    import requests  # noqa: PLC0415 (a dependency of zeep)
-
-    try:
-        return method(**arguments, _soapheaders=[header])
-    except (requests.ConnectionError, requests.Timeout):
-        raise _Retry from None
-    except _NoCredentials:
-        raise ServiceCredentialsMissing(operation, (ENV_USERNAME, ENV_PASSWORD)) from None
-    except zeep.exceptions.Fault as fault:
-        raise ServiceFault(operation, _fault_code(fault.code)) from None
-    except zeep.exceptions.TransportError as error:
-        raise ServiceUnavailable(operation, attempts, error.status_code) from None
-    except zeep.exceptions.ValidationError as error:
-        path = ".".join(str(part) for part in error.path) or operation
-        raise ServiceContractError(operation, path, "does not fit the WSDL's type") from None
-    except TypeError:  # zeep's answer to a parameter the operation does not take
-        raise ServiceContractError(operation, operation, "does not fit the WSDL") from None
-    except zeep.exceptions.XMLSyntaxError:
-        raise ServiceContractError(operation, "response", "is not well-formed XML") from None
-
-
-def _fault_code(code: object) -> str:
-    """The fault code when it is a qualified name (as SOAP requires), else ``""``."""
-    text = str(code or "")
-    return text if _QNAME.fullmatch(text) else ""
-
-
-def _load(zeep: Any, wsdl: str, transport: Any, token: _Token) -> Any:  # noqa: ANN401
-    import requests  # noqa: PLC0415
-
-    try:
-        return zeep.Client(wsdl, transport=transport, wsse=token)
-    except (OSError, ValueError, requests.RequestException, zeep.exceptions.Error):
-        raise ServiceContractError("WSDL", "wsdl", "cannot be loaded") from None
