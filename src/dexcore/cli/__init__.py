@@ -9,7 +9,10 @@ periods of a financial year); ``dexcore summary FILE`` says what a file
 holds, period by period; ``dexcore slk`` builds (from options, or from a CSV
 file so names stay out of the shell's history) or validates a linkage key;
 ``dexcore period DATE`` says which reporting period a date falls in and where
-that period stands, and ``dexcore period 2024-H2`` describes a period.
+that period stands, and ``dexcore period 2024-H2`` describes a period;
+``dexcore submit FILE --dry-run`` shows what sending the file through DEX's
+web services would send (ids and element names, no values), and without
+``--dry-run`` sends it, given a WSDL and the system account's credentials.
 Nothing personal is printed unless the command was asked to produce it
 (``slk`` prints the key it was asked to build).
 
