@@ -49,9 +49,10 @@ def _fit_value(value: Any, element: Any, path: str, dropped: list[str]) -> Any: 
 
 def _as_declared(value: object, element: Any) -> object:  # noqa: ANN401
     """A date where the WSDL declares an ``xs:dateTime``: that date at midnight."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        if str(getattr(element.type, "qname", "")) == _DATE_TIME:
-            return dt.datetime.combine(value, dt.time())
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        return value
+    if str(getattr(element.type, "qname", "")) == _DATE_TIME:
+        return dt.datetime.combine(value, dt.time())
     return value
 
 
