@@ -1,6 +1,6 @@
 """Threads and processes: each call gets its own answer; the collector and caches are left safe.
 
-The guarantees are those of docs/threads.md: a call from several threads gives each the answer
+The guarantees are those of docs/howto/threads.md: a call from several threads gives each the answer
 it would get alone; ``workers=2`` forks a helper only from a single-threaded process, and the
 helper really checks records; the collector's state is restored however passes interleave;
 every cache of values from the data is bounded and emptied by ``dexcore.clear_caches``.
@@ -530,8 +530,8 @@ def test_clear_caches_is_safe_while_other_threads_use_them() -> None:
 
 
 def test_the_threads_page_examples_run() -> None:
-    page = (DOCS / "threads.md").read_text(encoding="utf-8")
+    page = (DOCS / "howto" / "threads.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", page, re.DOTALL)
     assert blocks
     for block in blocks:
-        exec(compile(block, "docs/threads.md", "exec"), {})
+        exec(compile(block, "docs/howto/threads.md", "exec"), {})

@@ -487,9 +487,9 @@ def test_registry_invariants() -> None:
 
 
 def test_catalogue_is_current() -> None:
-    """docs/rules.md is generated from the registry: regenerate it when this fails."""
-    page = (DOCS / "rules.md").read_text(encoding="utf-8")
-    assert page == catalogue_markdown(), "run: python -m dexcore.rules.catalogue > docs/rules.md"
+    """docs/reference/rules.md is generated from the registry: regenerate it when this fails."""
+    page = (DOCS / "reference" / "rules.md").read_text(encoding="utf-8")
+    assert page == catalogue_markdown(), "run: python -m dexcore.rules.catalogue > docs/reference/rules.md"
 
 
 def test_ruleset_composition_and_lookup() -> None:

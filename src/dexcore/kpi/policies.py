@@ -8,7 +8,7 @@ https://dex.dss.gov.au/sites/default/files/documents/2026-02/3016-dex-protocols-
 so by default a client is an organisation and its client id. Where a
 national count of people is wanted, :attr:`ClientIdentity.SLK` counts a
 person once by their SLK-581, the key DSS uses to link a person's records
-across services (see :doc:`/slk`).
+across services (see :doc:`/explanation/slk`).
 """
 
 from __future__ import annotations

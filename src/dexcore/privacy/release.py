@@ -1,7 +1,7 @@
 """Release decisions: four access levels, typed lawful bases, and an audit entry for every decision.
 
 Four access levels, from open data to named records, each with the control
-it needs (see :doc:`/privacy`, "Release decisions"):
+it needs (see :doc:`/howto/privacy`, "Release decisions"):
 
 * :attr:`ReleaseLevel.PUBLIC` and :attr:`ReleaseLevel.SUMMARY`: aggregates
   only, always through :func:`dexcore.privacy.sdc.protect`;

@@ -85,7 +85,7 @@ class Source:
         evidence: ``DSS`` when read in a DSS-authored source, ``second-hand``
             when a third party quotes DSS, ``inferred`` when dexcore infers it.
         anchor: The document's entry in the project's list of sources
-            (``docs/sources.md``), such as ``data-exchange-protocols``; the
+            (``docs/explanation/sources.md``), such as ``data-exchange-protocols``; the
             rule catalogue links the source there. Empty for none.
     """
 
