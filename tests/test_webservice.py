@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 import pytest
 import requests
+from hypothesis import given, settings
 
 import webservice_fakes as fake
 from dexcore.errors import (
@@ -32,6 +33,7 @@ from dexcore.model import (
     AssessmentPhase,
     Case,
     CaseClient,
+    Client,
     ClientAssessment,
     DomainScore,
     ExtendedDemographics,
@@ -43,9 +45,11 @@ from dexcore.model import (
     SessionClient,
 )
 from dexcore.rules import RuleSet
+from dexcore.testing import strategies
 from dexcore.webservice import Credentials, DexService, SearchPaging
 from dexcore.webservice.calls import Call
 from dexcore.webservice.credentials import ENV_PASSWORD, ENV_USERNAME
+from dexcore.webservice.fields import client_record
 
 NO_RULES = RuleSet(name="none", version="test", rules=())
 
@@ -545,3 +549,51 @@ def test_zeep_s_own_transport_would_log_the_password(caplog: pytest.LogCaptureFi
     transport.session.mount("https://dex.invalid/", _Adapter([fake.status("Ping")]))
     service(transport).ping()
     assert fake.PASSWORD in caplog.text
+
+
+# -- consent, as a property --------------------------------------------------------------------
+
+GIVEN_MARKER, FAMILY_MARKER, STREET_MARKER = "Zqxmarkgiven", "Zqxmarkfamily", "Zqxmarkstreet 9"
+MARKERS = (GIVEN_MARKER, FAMILY_MARKER, STREET_MARKER)
+
+
+def _with_markers(client: Client) -> Client:
+    """The client with marker names and street lines, whatever its consent."""
+    address = attrs.evolve(
+        client.residential_address, address_line1=STREET_MARKER, address_line2=STREET_MARKER
+    )
+    return attrs.evolve(
+        client, given_name=GIVEN_MARKER, family_name=FAMILY_MARKER, residential_address=address
+    )
+
+
+def _texts(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [*value, *(t for item in value.values() for t in _texts(item))]
+    if isinstance(value, list):
+        return [t for item in value for t in _texts(item)]
+    return [str(value)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(strategies.clients())
+def test_a_record_holds_names_and_street_exactly_when_the_client_consented(
+    client: Client,
+) -> None:
+    marked = _with_markers(client)
+    texts = " ".join(_texts(client_record(marked)))
+    present = [m for m in (*MARKERS, "GivenName", "AddressLine2") if m in texts]
+    if marked.consent_to_provide_details:
+        assert len(present) == 5
+    else:
+        assert present == []
+
+
+@settings(max_examples=15, deadline=None)
+@given(strategies.clients(consent=False))
+def test_no_envelope_carries_a_name_without_consent(client: Client) -> None:
+    transport = fake.FakeTransport([fake.status("AddClient")])
+    service(transport, ruleset=NO_RULES).add_client(_with_markers(client))
+    text = transport.sent[0].decode()
+    assert [m for m in MARKERS if m in text] == []
+    assert fake.found(transport.envelope(), "//d:Client/d:ClientId") == [client.client_id]

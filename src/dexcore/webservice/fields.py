@@ -61,6 +61,14 @@ class FieldMapping:
             return None
         return kind, self.bulk.rpartition(".")[2], element
 
+    @property
+    def moves(self) -> tuple[str, str] | None:
+        """``(type, element)`` when this row makes an element an operation's own parameter."""
+        if "(" not in self.service or "." not in self.bulk:
+            return None
+        kind, _, element = self.bulk.partition(".")
+        return kind, element
+
 
 #: The differences between the bulk format and the web service, in one table.
 FIELD_MAP: tuple[FieldMapping, ...] = (
@@ -107,7 +115,7 @@ _RENAMED: Mapping[tuple[str, str], str] = {
     for kind, bulk, service in (row.renames for row in FIELD_MAP if row.renames)
 }
 #: Elements that become an operation's own parameter instead (type, element).
-_MOVED = frozenset({("Session", "CaseId")})
+_MOVED = frozenset(row.moves for row in FIELD_MAP if row.moves)
 
 
 def _plain(value: object) -> object:
@@ -126,7 +134,7 @@ def _value(obj: object, element: Element) -> Any:  # noqa: ANN401 (any model fie
     return getattr(obj, element.name)
 
 
-def _item(element: Element, shape: Shape | None, value: Any, consented: bool) -> Any:  # noqa: ANN401
+def _item(shape: Shape | None, value: Any, consented: bool) -> Any:  # noqa: ANN401
     if shape is not None:
         return _record(shape, value, consented=consented)
     return _plain(value)
@@ -143,9 +151,9 @@ def _record(shape: Shape, obj: object, *, consented: bool = True) -> dict[str, A
             continue
         name = _RENAMED.get((kind, element.tag), element.tag)
         if element.item is None:
-            found[name] = _item(element, element.shape, value, consented)
+            found[name] = _item(element.shape, value, consented)
         else:
-            items = [_item(element, element.shape, v, consented) for v in value]
+            items = [_item(element.shape, v, consented) for v in value]
             found[name] = {element.item: items}
     return found
 
