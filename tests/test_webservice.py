@@ -10,12 +10,14 @@ import datetime as dt
 import logging
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import attrs
 import pytest
 import requests
 from hypothesis import given, settings
+from lxml import etree
 
 import webservice_fakes as fake
 from dexcore.errors import (
@@ -597,3 +599,17 @@ def test_no_envelope_carries_a_name_without_consent(client: Client) -> None:
     text = transport.sent[0].decode()
     assert [m for m in MARKERS if m in text] == []
     assert fake.found(transport.envelope(), "//d:Client/d:ClientId") == [client.client_id]
+
+
+def test_one_service_serves_several_threads_each_its_own_answer() -> None:
+    """Calls from several threads share nothing per call: each gets the answer to its record."""
+    clients = [fake.client(client_id=f"C-{n:04d}") for n in range(12)]
+    transport = fake.FakeTransport([fake.status("AddClient")] * len(clients))
+    dex = service(transport)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(dex.add_client, clients))
+    assert [r.record_id for r in results] == [c.client_id for c in clients]
+    sent = sorted(
+        fake.found(etree.fromstring(m), "//d:Client/d:ClientId")[0] for m in transport.sent
+    )
+    assert sent == sorted(c.client_id for c in clients)
