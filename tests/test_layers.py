@@ -66,3 +66,16 @@ def test_the_package_docstring_lists_every_public_subpackage_and_module() -> Non
     assert public >= {"model", "rules", "io", "issues", "errors"}
     for name in public:
         assert f":mod:`dexcore.{name}`" in (dexcore.__doc__ or ""), name
+
+
+def test_every_top_level_module_has_a_place_in_the_layer_contract() -> None:
+    """A new subpackage must be placed in a layer, or the contract would not constrain it."""
+    import tomllib
+
+    config = tomllib.loads((Path(SRC).parent / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    layers = next(c["layers"] for c in contracts if c["containers"] == ["dexcore"])
+    placed = {name.strip() for layer in layers for name in layer.split("|")}
+    modules = {info.name for info in pkgutil.iter_modules(dexcore.__path__)}
+    assert len(modules) > 10
+    assert sorted(modules - placed) == []
