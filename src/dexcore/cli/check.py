@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -26,10 +27,12 @@ from dexcore.cli._common import (
 from dexcore.cli._load import Loaded, load_files
 from dexcore.cli.known import read_known
 from dexcore.errors import DexError
-from dexcore.io.xsd import DexSchema, load_schema
 from dexcore.reference import ReferenceData, bundled, load_reference_xml
 from dexcore.report_formats import Located, json_report, junit_report, sarif_report
 from dexcore.rules import RULESETS, Issue, KnownRecords, Report, Severity, check
+
+if TYPE_CHECKING:
+    from dexcore.io.xsd import DexSchema
 
 __all__ = ["add_check"]
 
@@ -86,6 +89,8 @@ def _inputs(args: argparse.Namespace, progress: Progress) -> _Inputs:
     schema = reference = None
     try:
         if args.xsd is not None:
+            from dexcore.io.xsd import load_schema
+
             schema = load_schema(args.xsd, max_size=args.max_size)
     except DexError as error:
         raise Unreadable(f"dexcore: cannot use the schema: {error}") from None

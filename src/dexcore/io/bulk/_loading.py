@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from dexcore._gc import gc_paused
 from dexcore.io._places import Places
@@ -25,12 +25,14 @@ def load_bulk(
     collect: bool = True,
     progress: Callable[[int, int | None], None] | None = None,
     max_size: int | None = DEFAULT_READ_LIMIT,
+    quick: bool = False,
 ) -> BulkUpload:
     """Read one bulk-upload file, or several in upload order, into a :class:`BulkUpload`.
 
     This is the full reader, which keeps every record's line (see
-    :meth:`BulkUpload.line_of`). Python's cyclic garbage collector is paused
-    while each file is read, and restored as it was.
+    :meth:`BulkUpload.line_of`), unless ``quick`` asks otherwise. Python's
+    cyclic garbage collector is paused while each file is read, and restored
+    as it was.
 
     Args:
         source: A path, the file's bytes or a binary file object; or a list
@@ -43,6 +45,13 @@ def load_bulk(
         max_size: The largest file to read, in bytes; ``None`` for no limit.
             The default, :data:`DEFAULT_READ_LIMIT` (40 MB), is four times
             DSS's limit of 10 MB a file.
+        quick: Read each file given as a path or as bytes the way
+            :func:`read_bulk` does, where the file allows it, keeping no
+            lines: :attr:`BulkUpload.lines` then lacks that file's records,
+            and :meth:`BulkUpload.lines_of` finds the lines of the records
+            it is asked about by reading the file once more. The answer of
+            :meth:`~BulkUpload.lines_of` is the same either way; a file that
+            has a record that cannot be read is read the full way.
 
     Raises:
         BulkReadError: the file cannot be opened, is larger than
@@ -52,9 +61,15 @@ def load_bulk(
             record of more than 100,000 elements; or, with
             ``collect=False``, a record is bad.
     """
-    return _read_all(
-        _sources(source), collect=collect, progress=progress, quick=False, max_size=max_size
-    )
+    sources = _sources(source)
+    # A file object cannot be read again for its lines: it is read the full way.
+    quickly = [quick and _rereadable(one) for one in sources]
+    return _read_all(sources, collect=collect, progress=progress, quick=quickly, max_size=max_size)
+
+
+def _rereadable(source: BulkSource) -> TypeGuard[str | os.PathLike[str] | bytes | bytearray]:
+    """Whether ``source`` can be read again for lines (a path or bytes; not a file object)."""
+    return isinstance(source, (str, os.PathLike, bytes, bytearray))
 
 
 def _read_all(
@@ -62,10 +77,10 @@ def _read_all(
     *,
     collect: bool,
     progress: Callable[[int, int | None], None] | None,
-    quick: bool,
+    quick: Sequence[bool],
     max_size: int | None,
 ) -> BulkUpload:
-    """Read ``sources`` in order; with ``quick``, the quick way where it can (no lines then)."""
+    """Read ``sources`` in order; those ``quick`` marks the quick way where it can (no lines)."""
     records: dict[str, list[Any]] = {c.field: [] for c in COLLECTIONS}
     lines: dict[tuple[str, int], int] = {}
     problems: list[Issue] = []
@@ -79,7 +94,7 @@ def _read_all(
         # dataset would take a fifth of the reading time (see dexcore._gc).
         with gc_paused():
             reader: _Reader | None = None
-            if quick:
+            if quick[number - 1]:
                 reader = _read_quick(one, progress=progress, limit=max_size)
             if reader is None:
                 reader = _read_one(
@@ -117,10 +132,7 @@ def _read_all(
         ),
         places=Places(starts=starts, dropped=dropped),
         problem_lines=problem_lines,
-        sources=tuple(
-            one if isinstance(one, (str, os.PathLike, bytes, bytearray)) else None
-            for one in sources
-        ),
+        sources=tuple(one if _rereadable(one) else None for one in sources),
     )
 
 
@@ -153,8 +165,10 @@ def read_bulk(
             be read; as for :func:`load_bulk`.
     """
     collect = problems is not None
+    sources = _sources(source)
+    quickly = [True] * len(sources)
     upload = _read_all(
-        _sources(source), collect=collect, progress=progress, quick=True, max_size=max_size
+        sources, collect=collect, progress=progress, quick=quickly, max_size=max_size
     )
     if problems is not None:
         problems.extend(upload.problems)
