@@ -195,3 +195,17 @@ def test_hostile_and_broken_uploads_give_the_same_outcome_both_ways(
     path = tmp_path / f"{name}.xml"
     path.write_bytes(HOSTILE[name])
     _assert_same(capsys, [path])
+
+
+# -- the text form gives a line once ------------------------------------------------------------
+
+
+def test_the_text_form_gives_an_unreadable_records_line_once(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out, _ = _run(capsys, ["check", str(EXAMPLE), *TODAY])
+    assert "CountryOfBirthCode  (line 423)\n        CountryOfBirthCode holds a placeholder" in out
+    assert "line 423:" not in out
+    assert "line 881:" not in out
+    _, out, _ = _run(capsys, ["check", str(EXAMPLE), *TODAY, "--format", "json"])
+    assert '"message": "line 423: CountryOfBirthCode holds a placeholder' in out  # data unchanged

@@ -18,7 +18,7 @@ from dexcore.report_formats import Located
 from dexcore.rules import Issue
 from dexcore.rules import Unreadable as RuleUnreadable
 
-__all__ = ["Loaded", "load_files", "open_file", "warn_unread"]
+__all__ = ["Loaded", "load_files", "open_file", "problem_line", "warn_unread"]
 
 _COLLECTIONS = (
     ("client", "clients"),
@@ -29,7 +29,13 @@ _COLLECTIONS = (
     ("outlet", "outlets"),
 )
 # A reader's message for a record it could not read starts with the line it is on.
-_PROBLEM_LINE = re.compile(r"(?:file \d+, )?line (\d+):")
+_PROBLEM_LINE = re.compile(r"(?:file \d+, )?line (\d+): ?")
+
+
+def problem_line(message: str) -> tuple[int, str] | None:
+    """The line a reader's message starts with (``line 423: …``) and the message after it."""
+    match = _PROBLEM_LINE.match(message)
+    return None if match is None else (int(match.group(1)), message[match.end() :])
 
 
 @attrs.frozen
@@ -58,8 +64,8 @@ class Loaded:
         found = []
         for name, part in zip(self.files, self.parts, strict=True):
             for issue in part.problems:
-                match = _PROBLEM_LINE.match(issue.message)
-                line = int(match.group(1)) if match else None
+                told = problem_line(issue.message)
+                line = None if told is None else told[0]
                 found.append(Located(issue=issue, file=name, line=line))
         return found
 

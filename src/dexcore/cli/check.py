@@ -24,7 +24,7 @@ from dexcore.cli._common import (
     say,
     today,
 )
-from dexcore.cli._load import Loaded, load_files
+from dexcore.cli._load import Loaded, load_files, problem_line
 from dexcore.cli.known import read_known
 from dexcore.errors import DexError
 from dexcore.reference import ReferenceData, bundled, load_reference_xml
@@ -166,10 +166,22 @@ def _issue_lines(item: Located, several: bool) -> str:
     if several and item.file is not None:
         at = f"{Path(item.file).name}" + (f" {at}" if at else "")
     at = f"  ({at})" if at else ""
-    record, where, message = shown(issue.record), shown(issue.path), shown(issue.message)
+    record, where, message = shown(issue.record), shown(issue.path), shown(_message(item))
     return (
         f"{issue.severity.value.upper():<7} {issue.code}  {record}  {where}{at}\n        {message}"
     )
+
+
+def _message(item: Located) -> str:
+    """The issue's message, less the line a reader's message starts with when it is shown beside.
+
+    A record that cannot be read has its line in its message (``line 423: …``), which
+    the text form already gives after the path (``(line 423)``): said once is enough.
+    """
+    told = problem_line(item.issue.message)
+    if told is not None and told[0] == item.line:
+        return told[1]
+    return item.issue.message
 
 
 def _plural(count: int, one: str, many: str) -> str:
