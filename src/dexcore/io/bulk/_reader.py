@@ -20,7 +20,6 @@ from dexcore.io.bulk._names import (
     _step,
 )
 from dexcore.io.bulk._records import _build, _Marks, _Problem
-from dexcore.privacy.identifiers import identifier_leaks
 from dexcore.rules.engine import Issue, RecordRef, Severity
 
 
@@ -225,6 +224,9 @@ class _Reader:
         details the client record holds, or against the clients (read earlier in
         the file) that a case, session or assessment names.
         """
+        # Imported here: only a record that cannot be read needs the privacy package.
+        from dexcore.privacy.identifiers import identifier_leaks  # noqa: PLC0415
+
         identifier = _record_id(record)
         if identifier is None:
             return None
