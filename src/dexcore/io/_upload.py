@@ -124,7 +124,7 @@ class BulkUpload:
             with open_binary(source) as stream:
                 return element_lines(stream, paths)
         except OSError:
-            return {}  # gone since it was read: the record's line stands
+            return {}  # gone since it was read: the lines kept while reading, if any, stand
 
     def known_records(self, known: KnownRecords | None = None) -> KnownRecords:
         """``known`` (or no record known in DEX) with this upload's unreadable records.
