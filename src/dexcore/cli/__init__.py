@@ -37,18 +37,21 @@ from collections.abc import Sequence
 
 from dexcore import __version__
 from dexcore.cli._common import EXIT_UNREADABLE, Parser, say
-from dexcore.cli.check import add_check
-from dexcore.cli.kpi import add_kpi
-from dexcore.cli.period import add_period
-from dexcore.cli.slk import add_slk
-from dexcore.cli.submit import add_submit
-from dexcore.cli.summary import add_summary
 from dexcore.errors import DexError
 
 __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
+    # Imported here, not above: ``import dexcore.cli`` stays light, and each command
+    # module imports what its own run needs only when it runs.
+    from dexcore.cli.check import add_check
+    from dexcore.cli.kpi import add_kpi
+    from dexcore.cli.period import add_period
+    from dexcore.cli.slk import add_slk
+    from dexcore.cli.submit import add_submit
+    from dexcore.cli.summary import add_summary
+
     parser = Parser(prog="dexcore", description="Typed tools for the Data Exchange (DEX).")
     parser.add_argument("--version", action="version", version=f"dexcore {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)

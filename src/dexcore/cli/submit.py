@@ -70,7 +70,7 @@ def _now() -> dt.datetime:
 
 def run_submit(args: argparse.Namespace) -> int:
     """Run ``dexcore submit``."""
-    from dexcore.webservice import credentials_from_environment  # noqa: PLC0415
+    from dexcore.webservice import credentials_from_environment
 
     if not args.dry_run and (args.wsdl is None or credentials_from_environment() is None):
         say(
@@ -98,7 +98,7 @@ def run_submit(args: argparse.Namespace) -> int:
 
 
 def _service(wsdl: str, day: dt.date) -> DexService:
-    from dexcore.webservice import DexService  # noqa: PLC0415 (zeep only when a WSDL is loaded)
+    from dexcore.webservice import DexService
 
     def clock() -> dt.datetime:
         now = _now()
@@ -156,7 +156,7 @@ def _by_operation(plan: Plan) -> dict[str, list[tuple[int, Call]]]:
 
 
 def _dry_run(loaded: Loaded, report: Report, service: DexService | None) -> int:
-    from dexcore.webservice import plan  # noqa: PLC0415
+    from dexcore.webservice import plan
 
     planned = plan(loaded.dataset)
     stopped, revealing = _stopped(loaded, report)
@@ -211,8 +211,8 @@ def _senders(service: DexService, loaded: Loaded) -> list[Callable[[], object]]:
 
 
 def _send(loaded: Loaded, report: Report, service: DexService) -> int:
-    from dexcore.errors import ServiceCredentialsMissing, ServiceUnavailable  # noqa: PLC0415
-    from dexcore.webservice import plan  # noqa: PLC0415
+    from dexcore.errors import ServiceCredentialsMissing, ServiceUnavailable
+    from dexcore.webservice import plan
 
     planned = plan(loaded.dataset)
     _, revealing = _stopped(loaded, report)
