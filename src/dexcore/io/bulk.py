@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import io
+import logging
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -62,6 +63,8 @@ from dexcore.model import Dataset, Outlet
 from dexcore.privacy.identifiers import identifier_leaks
 from dexcore.rules.check import Unreadable
 from dexcore.rules.engine import Issue, RecordRef, Severity
+
+_LOG = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -1142,6 +1145,8 @@ def _read_all(
             if quick:
                 reader = _read_quick(one, progress=progress, limit=max_size)
             if reader is None:
+                if quick:
+                    _LOG.debug("file %d is read by the full reader (not plain enough)", number)
                 reader = _read_one(
                     one, collect=collect, file_label=label, progress=progress, limit=max_size
                 )
@@ -1157,6 +1162,7 @@ def _read_all(
             unreadable[kind] |= ids
         problems.extend(reader.problems)
         problem_lines.update(reader.problem_lines)
+    _log_read(records, dropped, len(sources))
     dataset = Dataset(
         outlets=tuple(records["outlets"]),
         clients=tuple(records["clients"]),
@@ -1182,6 +1188,25 @@ def _read_all(
             for one in sources
         ),
     )
+
+
+def _log_read(
+    records: Mapping[str, list[Any]], dropped: Mapping[str, list[Any]], files: int
+) -> None:
+    """Say how many records were read and how many of each kind were left out (no values)."""
+    read = sum(len(found) for found in records.values())
+    left_out = {kind: len(found) for kind, found in dropped.items() if found}
+    if left_out:
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(left_out.items()))
+        _LOG.info(
+            "read %d records from %d file(s); %d could not be read and are left out (%s)",
+            read,
+            files,
+            sum(left_out.values()),
+            kinds,
+        )
+    else:
+        _LOG.debug("read %d records from %d file(s)", read, files)
 
 
 def read_bulk(
