@@ -66,7 +66,7 @@ def test_a_reader_says_how_many_records_of_each_kind_it_left_out(
     problems: list[Issue] = []
     read_bulk(upload.path, problems=problems)
     assert len(problems) == 1
-    assert "5 records from 1 file(s); 1 could not be read and are left out (client 1)" in (
+    assert "5 records from 1 file(s); 1 more could not be read and are left out (client 1)" in (
         logged(caplog)
     )
     assert {r.name for r in caplog.records} >= {"dexcore.io.bulk"}

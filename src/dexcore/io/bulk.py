@@ -1199,7 +1199,7 @@ def _log_read(
     if left_out:
         kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(left_out.items()))
         _LOG.info(
-            "read %d records from %d file(s); %d could not be read and are left out (%s)",
+            "read %d records from %d file(s); %d more could not be read and are left out (%s)",
             read,
             files,
             sum(left_out.values()),
