@@ -26,7 +26,7 @@ try:
 except ImportError:
     raise hypothesis_missing("dexcore.testing.strategies") from None
 
-from dexcore.testing.strategies._base import DEFAULT_FIRST_DAY, DEFAULT_LAST_DAY
+from dexcore.testing.strategies import _base
 from dexcore.testing.strategies._datasets import datasets
 from dexcore.testing.strategies._organisations import (
     organisations,
@@ -88,3 +88,8 @@ __all__ = [
     "sessions",
     "slks",
 ]
+
+#: First session date the strategies produce unless told otherwise.
+DEFAULT_FIRST_DAY = _base.DEFAULT_FIRST_DAY
+#: Last date (sessions, birth dates, arrivals) the strategies produce unless told otherwise.
+DEFAULT_LAST_DAY = _base.DEFAULT_LAST_DAY
