@@ -2,7 +2,7 @@
 
 The public API lives in the submodules: :mod:`dexcore.model` (what things
 are), :mod:`dexcore.reference` (DSS code tables), :mod:`dexcore.io` (plain
-data and JSON), :mod:`dexcore.testing` (hypothesis strategies) and
+data and JSON), :mod:`dexcore.testing` (strategies and a conformance kit) and
 :mod:`dexcore.errors`. :func:`clear_caches` empties the bounded caches of
 values met in the data (see the "Threads, processes and caches" guide).
 
