@@ -19,6 +19,7 @@ from dexcore.issues import Issue, KnownRecords, RecordRef, Report, Severity
 from dexcore.model import Dataset
 from dexcore.reference import ReferenceData, bundled
 from dexcore.rules import _parallel
+from dexcore.rules._logging import log_checked, log_skipped
 from dexcore.rules.context import CheckContext, record_ref
 from dexcore.rules.engine import Accumulator, Entity, Finding, RuleInfo, RuleSet
 from dexcore.rules.sets import DEX
@@ -240,8 +241,10 @@ def check(
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise DexValueError("check: workers must be a whole number, 1 or more")
     parallel = workers > 1 and bool(dataset.sessions) and _parallel.can_fork()
+    log_skipped(rules, context, workers=workers, parallel=parallel)
     with gc_paused():
         issues = _redact(_walk_all(rules, context, parallel=parallel), redacting)
+    log_checked(rules, sum(dataset.counts().values()), issues)
     return Report(
         issues=issues,
         ruleset=f"{rules.name} ({rules.version})",
