@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import os
 import uuid
 from collections.abc import Sequence
 
@@ -22,7 +23,7 @@ from dask.base import compute
 from dask.delayed import Delayed, delayed
 from distributed import Client
 
-from dexcore.distributed._parts import PartSource, part_shards
+from dexcore.distributed._parts import Part, PartSource, part_shards
 from dexcore.errors import DexValueError
 from dexcore.kpi import (
     KpiCounts,
@@ -147,7 +148,7 @@ def _checked(parts: Sequence[object]) -> list[PartSource]:
                 "file names, Part descriptions or a bag loaded on the workers "
                 "[distributed.dataset-in-graph]"
             )
-        if not callable(part) and not isinstance(part, str) and not hasattr(part, "__fspath__"):
+        if not (callable(part) or isinstance(part, Part | str | os.PathLike)):
             raise DexValueError(
                 "distributed: a part is a file name, a Part or a function that returns a "
                 "Dataset [distributed.part]"
