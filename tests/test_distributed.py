@@ -300,6 +300,20 @@ def test_a_dataset_in_the_list_is_refused(example: Dataset) -> None:
         kpi_counts_graph([example], H2)  # type: ignore[list-item]
 
 
+def test_a_refused_part_is_not_repeated_in_the_message() -> None:
+    """What the caller passed may be personal (a name as a "file"): the message never shows it."""
+
+    class Marker:
+        def __repr__(self) -> str:
+            return "Ronald Lincoln 1970-01-01"
+
+    for bad in ([Marker()], [Part(files="Ronald Lincoln.json"), 3]):
+        with pytest.raises(DexValueError) as caught:
+            kpi_counts_graph(bad, H2)  # type: ignore[arg-type]
+        assert "Ronald" not in str(caught.value)
+        assert "Lincoln" not in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("parts", "shards", "split_every", "code"),
     [
