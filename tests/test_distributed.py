@@ -172,7 +172,7 @@ def test_the_bundled_example_gives_the_one_pass_report(
 ) -> None:
     report = kpi_on_dask([os.fspath(EXAMPLE)], period, client=client)
     assert report == one_pass((example, None), period=period)
-    assert report.clients_assisted == (14 if period == H1 else 15)  # docs/score-kpi.md
+    assert report.clients_assisted == (14 if period == H1 else 15)  # docs/explanation/score-kpi.md
 
 
 def test_options_reach_the_workers(client: Client, example: Dataset) -> None:
@@ -357,7 +357,8 @@ def test_a_file_that_is_not_a_dataset_raises_a_structure_error(
 def test_part_shards_merge_back_to_the_whole(example: Dataset) -> None:
     shards = part_shards([EXAMPLE, Part(files=[EXAMPLE], organisation="OTHER")], H2, shards=3)
     merged = functools.reduce(KpiPartial.merge, shards)
-    assert kpi_report(merged).clients_assisted == 30  # docs/score-kpi.md: two organisations
+    # Two organisations sharing ids, as in docs/explanation/score-kpi.md.
+    assert kpi_report(merged).clients_assisted == 30
     assert merged == kpi_partial(example, H2).merge(kpi_partial(example, H2, organisation="OTHER"))
 
 
