@@ -19,6 +19,7 @@ architecture page of the documentation):
 * :mod:`dexcore.report_formats`: a check's issues as JSON, SARIF and JUnit XML, for CI systems.
 * :mod:`dexcore.testing`: hypothesis strategies and plugin, a conformance kit and pytest fixtures.
 * :mod:`dexcore.cli`: the ``dexcore`` command line.
+* :mod:`dexcore.distributed`: the KPIs of many organisations or parts on Dask (extra ``dask``).
 
 :func:`clear_caches` empties the bounded caches of values met in the data
 (see the "Threads, processes and caches" guide).
