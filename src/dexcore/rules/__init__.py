@@ -35,9 +35,12 @@ from dexcore.rules.engine import (
     Severity,
     Source,
 )
+from dexcore.rules.partial import CheckPartial, OrganisationCheck, check_part, finish_check
+from dexcore.rules.positions import COPY, Positions, positions_in
 from dexcore.rules.sets import DEX, DEX_CORE, RULESETS, SETS
 
 __all__ = [
+    "COPY",
     "DEX",
     "DEX_CORE",
     "RULESETS",
@@ -45,10 +48,13 @@ __all__ = [
     "Accumulator",
     "AggregateRule",
     "CheckContext",
+    "CheckPartial",
     "Entity",
     "Finding",
     "Issue",
     "KnownRecords",
+    "OrganisationCheck",
+    "Positions",
     "RecordRef",
     "RecordRule",
     "Report",
@@ -59,5 +65,8 @@ __all__ = [
     "Source",
     "Unreadable",
     "check",
+    "check_part",
     "ensure_valid",
+    "finish_check",
+    "positions_in",
 ]
