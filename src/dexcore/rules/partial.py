@@ -23,6 +23,7 @@ report :func:`~dexcore.rules.check` gives on the whole input.
 
 >>> import datetime as dt
 >>> from dexcore.model import Dataset, partition_by_case
+>>> from dexcore.rules import check, positions_in
 >>> whole = Dataset()
 >>> parts = partition_by_case(whole, 2)
 >>> partials = [
@@ -66,11 +67,11 @@ from dexcore.rules._partial_state import (
     summarise,
 )
 from dexcore.rules.integrity import _Duplicates
-from dexcore.rules.positions import COPY, Positions, positions_in
+from dexcore.rules.positions import COPY, Positions
 from dexcore.rules.programs import _Share
 from dexcore.rules.quality import _NotStated
 
-__all__ = ["CheckPartial", "OrganisationCheck", "check_part", "finish_check", "positions_in"]
+__all__ = ["CheckPartial", "OrganisationCheck", "check_part", "finish_check"]
 
 # The field that holds each kind of record's own id (as in the reports of ``check``).
 _ID_FIELDS = {
