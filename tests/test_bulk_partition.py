@@ -15,6 +15,7 @@ from dexcore.errors import DexValueError
 from dexcore.io.bulk import read_bulk, write_bulk
 from dexcore.io.partition import partition_bulk
 from dexcore.model import (
+    COPY,
     AtsiOrigin,
     Case,
     CaseClient,
@@ -27,8 +28,9 @@ from dexcore.model import (
     SessionClient,
     State,
     partition_by_case,
+    positions_in,
 )
-from dexcore.rules import COPY, CheckPartial, Entity, check, check_part, positions_in
+from dexcore.rules import CheckPartial, Entity, check, check_part
 from dexcore.testing import strategies
 
 TODAY = dt.date(2025, 3, 1)
@@ -63,7 +65,7 @@ def test_the_parts_are_partition_by_case_of_the_whole_file(dataset: Dataset, siz
             (place, record)
             for p in parts
             for place, record in zip(
-                p.positions.of(entity), getattr(p.dataset, entity.value), strict=True
+                p.positions.of(entity.value), getattr(p.dataset, entity.value), strict=True
             )
             if place != COPY
         )

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from dexcore.errors import DexStructureError, DexValueError
 from dexcore.model import (
+    COPY,
     AtsiOrigin,
     Case,
     CaseClient,
@@ -21,20 +22,20 @@ from dexcore.model import (
     Dataset,
     Gender,
     ParticipationType,
+    Positions,
     ResidentialAddress,
     Session,
     SessionClient,
     State,
     partition_by_case,
+    positions_in,
 )
 from dexcore.rules import (
-    COPY,
     DEX,
     SETS,
     AggregateRule,
     CheckPartial,
     Entity,
-    Positions,
     Report,
     RuleInfo,
     RuleSet,
@@ -42,7 +43,6 @@ from dexcore.rules import (
     check,
     check_part,
     finish_check,
-    positions_in,
 )
 from dexcore.testing import strategies
 
@@ -469,9 +469,9 @@ def test_positions_must_fit_the_part(positions: Positions) -> None:
 
 def test_positions_in_refuses_foreign_records_and_lost_records() -> None:
     data = Dataset(clients=[_client("C1"), _client("C2")])
-    with pytest.raises(DexValueError, match=r"\[check\.positions\]$"):
+    with pytest.raises(DexValueError, match=r"\[partition\.positions\]$"):
         positions_in(data, [Dataset(clients=data.clients[:1])])
-    with pytest.raises(DexValueError, match=r"\[check\.positions\]$"):
+    with pytest.raises(DexValueError, match=r"\[partition\.positions\]$"):
         positions_in(data, [data, Dataset(clients=[_client("C3")])])
     # The first part holding a record owns it; the others hold copies.
     assert positions_in(data, [data, data]) == (

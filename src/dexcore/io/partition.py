@@ -27,8 +27,7 @@ from defusedxml.ElementTree import iterparse
 
 from dexcore.errors import DexValueError
 from dexcore.io.bulk import read_bulk
-from dexcore.model import Dataset, part_of_case
-from dexcore.rules import COPY, Positions
+from dexcore.model import COPY, Dataset, Positions, part_of_case
 
 __all__ = ["BUFFER_BYTES", "BulkPart", "partition_bulk"]
 
@@ -57,7 +56,7 @@ class BulkPart:
         parts: How many parts the file was cut into.
         dataset: The part's records.
         positions: Each record's place in the file's collection (see
-            :class:`~dexcore.rules.Positions`); clients named by several
+            :class:`~dexcore.model.Positions`); clients named by several
             parts are copies in all but the first.
     """
 

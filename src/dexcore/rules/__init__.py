@@ -36,11 +36,9 @@ from dexcore.rules.engine import (
     Source,
 )
 from dexcore.rules.partial import CheckPartial, OrganisationCheck, check_part, finish_check
-from dexcore.rules.positions import COPY, Positions, positions_in
 from dexcore.rules.sets import DEX, DEX_CORE, RULESETS, SETS
 
 __all__ = [
-    "COPY",
     "DEX",
     "DEX_CORE",
     "RULESETS",
@@ -54,7 +52,6 @@ __all__ = [
     "Issue",
     "KnownRecords",
     "OrganisationCheck",
-    "Positions",
     "RecordRef",
     "RecordRule",
     "Report",
@@ -68,5 +65,4 @@ __all__ = [
     "check_part",
     "ensure_valid",
     "finish_check",
-    "positions_in",
 ]

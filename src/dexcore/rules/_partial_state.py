@@ -18,8 +18,8 @@ from typing import Any
 import attrs
 
 from dexcore.errors import DexValueError
+from dexcore.model import COPY, Positions
 from dexcore.rules import CheckContext, Entity, Issue
-from dexcore.rules.positions import COPY, Positions
 from dexcore.rules.programs import _Share
 from dexcore.rules.quality import _NotStated
 
@@ -80,7 +80,7 @@ class OrganisationCheck:
 def owned(context: CheckContext, places: Positions, entity: Entity) -> Iterable[tuple[Any, int]]:
     """The records of ``entity`` the part owns (not its copies), with their places."""
     records = getattr(context.dataset, entity.value)
-    return ((r, p) for r, p in zip(records, places.of(entity), strict=True) if p != COPY)
+    return ((r, p) for r, p in zip(records, places.of(entity.value), strict=True) if p != COPY)
 
 
 def summarise(

@@ -22,8 +22,8 @@ are unique only within one), and :meth:`CheckPartial.finish` gives the
 report :func:`~dexcore.rules.check` gives on the whole input.
 
 >>> import datetime as dt
->>> from dexcore.model import Dataset, partition_by_case
->>> from dexcore.rules import check, positions_in
+>>> from dexcore.model import Dataset, partition_by_case, positions_in
+>>> from dexcore.rules import check
 >>> whole = Dataset()
 >>> parts = partition_by_case(whole, 2)
 >>> partials = [
@@ -44,7 +44,7 @@ import attrs
 
 from dexcore._gc import gc_paused
 from dexcore.errors import DexValueError
-from dexcore.model import Dataset
+from dexcore.model import COPY, Dataset, Positions
 from dexcore.reference import ReferenceData, bundled
 from dexcore.rules import (
     AggregateRule,
@@ -67,7 +67,6 @@ from dexcore.rules._partial_state import (
     summarise,
 )
 from dexcore.rules.integrity import _Duplicates
-from dexcore.rules.positions import COPY, Positions
 from dexcore.rules.programs import _Share
 from dexcore.rules.quality import _NotStated
 
@@ -251,7 +250,7 @@ def check_part(
         reference: As for :func:`~dexcore.rules.check`.
         known: As for :func:`~dexcore.rules.check`.
         positions: Where the part's records sit in the whole input (see
-            :func:`positions_in`); by default the part is the whole.
+            :func:`~dexcore.model.positions_in`); by default the part is the whole.
         organisation: The key of the part's organisation; by default its
             ``organisation.organisation_id``, else ``""``.
 
@@ -337,7 +336,7 @@ def _record_issues(rules: RuleSet, context: CheckContext, places: Positions) -> 
         if not checks:
             continue
         records = getattr(context.dataset, entity.value)
-        for record, place in zip(records, places.of(entity), strict=True):
+        for record, place in zip(records, places.of(entity.value), strict=True):
             if place == COPY:
                 continue
             for info, rule_check in checks:

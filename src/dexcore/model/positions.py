@@ -1,4 +1,4 @@
-"""Where the records of a part sit in the whole input, for checking in parts.
+"""Where the records of a part sit in the whole input, for checking a dataset in parts.
 
 An issue names its record by its place in the whole input
 (``$.sessions[41]``). A part of the input knows only its own places, so a
@@ -19,13 +19,22 @@ from collections.abc import Sequence
 import attrs
 
 from dexcore.errors import DexValueError
-from dexcore.model import Dataset
-from dexcore.rules.engine import Entity
+from dexcore.model.dataset import Dataset
 
-__all__ = ["COPY", "Positions", "positions_in"]
+__all__ = ["COLLECTIONS", "COPY", "Positions", "positions_in"]
 
 #: The position of a record that a part holds as a copy: another part checks and counts it.
 COPY = -1
+
+#: The collections of a dataset that positions cover, in the order of ``Dataset.counts``.
+COLLECTIONS = (
+    "clients",
+    "cases",
+    "sessions",
+    "client_assessments",
+    "session_assessments",
+    "outlets",
+)
 
 
 def _places(value: Sequence[int]) -> tuple[int, ...]:
@@ -58,18 +67,18 @@ class Positions:
     @classmethod
     def whole(cls, dataset: Dataset) -> Positions:
         """The positions of a dataset that is the whole input: every record at its own index."""
-        return cls(**{e.value: range(len(getattr(dataset, e.value))) for e in Entity})
+        return cls(**{name: range(len(getattr(dataset, name))) for name in COLLECTIONS})
 
-    def of(self, entity: Entity) -> tuple[int, ...]:
-        """The places of one collection."""
-        places: tuple[int, ...] = getattr(self, entity.value)
+    def of(self, collection: str) -> tuple[int, ...]:
+        """The places of one collection, such as ``"sessions"``."""
+        places: tuple[int, ...] = getattr(self, collection)
         return places
 
     def fits(self, part: Dataset) -> bool:
         """Whether there is one place per record of ``part``, each :data:`COPY` or at least 0."""
         return all(
-            len(self.of(e)) == len(getattr(part, e.value)) and all(p >= COPY for p in self.of(e))
-            for e in Entity
+            len(self.of(name)) == len(getattr(part, name)) and all(p >= COPY for p in self.of(name))
+            for name in COLLECTIONS
         )
 
 
@@ -87,21 +96,21 @@ def positions_in(whole: Dataset, parts: Sequence[Dataset]) -> tuple[Positions, .
     2
 
     Raises:
-        DexValueError: ``check.positions`` when a part holds a record that
+        DexValueError: ``partition.positions`` when a part holds a record that
             is not in ``whole``, or a record of ``whole`` is in no part.
     """
     found: list[dict[str, list[int]]] = [{} for _ in parts]
-    for entity in Entity:
+    for name in COLLECTIONS:
         places: dict[int, list[int]] = {}
-        for index, record in enumerate(getattr(whole, entity.value)):
+        for index, record in enumerate(getattr(whole, name)):
             places.setdefault(id(record), []).append(index)
         owned: set[int] = set()
         for n, part in enumerate(parts):
-            found[n][entity.value] = _place_part(getattr(part, entity.value), places, owned)
-        if len(owned) != len(getattr(whole, entity.value)):
+            found[n][name] = _place_part(getattr(part, name), places, owned)
+        if len(owned) != len(getattr(whole, name)):
             raise DexValueError(
-                f"check: a record of the whole's {entity.value} is in no part; give every "
-                "part cut from it [check.positions]"
+                f"partition: a record of the whole's {name} is in no part; give every "
+                "part cut from it [partition.positions]"
             )
     return tuple(Positions(**fields) for fields in found)
 
@@ -117,8 +126,8 @@ def _place_part(
         candidates = places.get(id(record), [])
         if occurrence >= len(candidates):
             raise DexValueError(
-                "check: a part holds a record that is not in the whole; cut the parts from "
-                "the dataset you give as the whole [check.positions]"
+                "partition: a part holds a record that is not in the whole; cut the parts "
+                "from the dataset you give as the whole [partition.positions]"
             )
         index = candidates[occurrence]
         result.append(COPY if index in owned else index)
