@@ -9,7 +9,10 @@ periods of a financial year); ``dexcore summary FILE`` says what a file
 holds, period by period; ``dexcore slk`` builds (from options, or from a CSV
 file so names stay out of the shell's history) or validates a linkage key;
 ``dexcore period DATE`` says which reporting period a date falls in and where
-that period stands, and ``dexcore period 2024-H2`` describes a period.
+that period stands, and ``dexcore period 2024-H2`` describes a period;
+``dexcore submit FILE --dry-run`` shows what sending the file through DEX's
+web services would send (ids and element names, no values), and without
+``--dry-run`` sends it, given a WSDL and the system account's credentials.
 Nothing personal is printed unless the command was asked to produce it
 (``slk`` prints the key it was asked to build).
 
@@ -38,6 +41,7 @@ from dexcore.cli.check import add_check
 from dexcore.cli.kpi import add_kpi
 from dexcore.cli.period import add_period
 from dexcore.cli.slk import add_slk
+from dexcore.cli.submit import add_submit
 from dexcore.cli.summary import add_summary
 from dexcore.errors import DexError
 
@@ -53,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     add_summary(commands)
     add_slk(commands)
     add_period(commands)
+    add_submit(commands)
     return parser
 
 
