@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from dexcore.errors import DexStructureError, DexValueError, PeriodError
+from dexcore.issues import Issue, RecordRef, Severity
 from dexcore.periods import ReportingPeriod
-from dexcore.rules import Entity, Issue, RecordRef, Severity
 from dexcore.rules._partial_state import REFERENCED, Key, OrganisationCheck
+from dexcore.rules.engine import Entity
 
 FORMAT = "dexcore.check.partial"
 #: The version this dexcore writes and reads.

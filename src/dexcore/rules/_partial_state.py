@@ -18,8 +18,10 @@ from typing import Any
 import attrs
 
 from dexcore.errors import DexValueError
+from dexcore.issues import Issue
 from dexcore.model import COPY, Positions
-from dexcore.rules import CheckContext, Entity, Issue
+from dexcore.rules.context import CheckContext
+from dexcore.rules.engine import Entity
 from dexcore.rules.programs import _Share
 from dexcore.rules.quality import _NotStated
 

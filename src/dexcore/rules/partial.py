@@ -44,21 +44,9 @@ import attrs
 
 from dexcore._gc import gc_paused
 from dexcore.errors import DexValueError
+from dexcore.issues import Issue, KnownRecords, RecordRef, Report, Severity
 from dexcore.model import COPY, Dataset, Positions
 from dexcore.reference import ReferenceData, bundled
-from dexcore.rules import (
-    AggregateRule,
-    CheckContext,
-    Entity,
-    Finding,
-    Issue,
-    KnownRecords,
-    RecordRef,
-    Report,
-    RuleInfo,
-    RuleSet,
-    Severity,
-)
 from dexcore.rules import _partial_plain as plain
 from dexcore.rules._partial_state import (
     OrganisationCheck,
@@ -66,6 +54,8 @@ from dexcore.rules._partial_state import (
     merge_states,
     summarise,
 )
+from dexcore.rules.context import CheckContext
+from dexcore.rules.engine import AggregateRule, Entity, Finding, RuleInfo, RuleSet
 from dexcore.rules.integrity import _Duplicates
 from dexcore.rules.programs import _Share
 from dexcore.rules.quality import _NotStated
