@@ -16,11 +16,21 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import dask.bag
 import pytest
 from distributed import Client, LocalCluster, get_task_stream
 
-from dexcore.distributed import Part, kpi_counts_graph, kpi_on_dask, load_part, part_shards
+from dexcore.distributed import (
+    Part,
+    check_graph,
+    check_on_dask,
+    check_parts,
+    kpi_counts_graph,
+    kpi_on_dask,
+    load_part,
+    part_shards,
+)
 from dexcore.errors import BulkReadError, DexStructureError, DexValueError
 from dexcore.io import dataset_from_json, dataset_to_json
 from dexcore.io.bulk import upload_part, write_bulk
@@ -53,6 +63,7 @@ from dexcore.model import (
 )
 from dexcore.model import Client as DexClient
 from dexcore.periods import ReportingPeriod
+from dexcore.rules import check
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example-dataset.json"
 H1, H2 = ReportingPeriod.parse("2024-H1"), ReportingPeriod.parse("2024-H2")
@@ -417,3 +428,95 @@ def test_without_distributed_the_import_names_the_extra() -> None:
 def test_dexcore_does_not_import_dask_unless_asked() -> None:
     code = "import sys, dexcore, dexcore.kpi, dexcore.io, dexcore.cli; print('dask' in sys.modules)"
     assert _python(code).stdout.strip() == "False"
+
+
+# -- the rule check on Dask ---------------------------------------------------------------------
+
+TODAY = dt.date(2025, 1, 15)
+
+
+def with_problems(number: int) -> Dataset:
+    """An organisation whose check needs a global view: a repeated client, session and case id."""
+    whole = organisation(number, cases=3)
+    return attrs.evolve(
+        whole,
+        clients=(*whole.clients, whole.clients[1]),
+        cases=(*whole.cases, whole.cases[0]),
+        sessions=(*whole.sessions, whole.sessions[4]),
+    )
+
+
+def test_checks_on_dask_equal_one_check_per_organisation(
+    client: Client, tmp_path: Path, example: Dataset
+) -> None:
+    orgs = [with_problems(n) for n in range(3)]
+    parts: list[str | Part] = [write_json(orgs[0], tmp_path / "c0.json"), os.fspath(EXAMPLE)]
+    parts.append(Part(files=write_xml(orgs[2], tmp_path, "c2"), organisation="XML-2"))
+    reports = check_on_dask(parts, today=TODAY, client=client, split_every=2)
+    expected = {
+        "ORG-0": check(orgs[0], today=TODAY),
+        os.fspath(EXAMPLE) if example.organisation is None else "": check(example, today=TODAY),
+        "XML-2": check(load_part(parts[2]), today=TODAY),
+    }
+    if example.organisation is not None and example.organisation.organisation_id:
+        expected[example.organisation.organisation_id] = expected.pop("")
+    assert reports == expected
+    duplicates = {i.code for i in reports["ORG-0"].issues if "duplicate" in i.code}
+    assert {"client.id.duplicate", "case.id.duplicate", "session.id.duplicate"} <= duplicates
+
+
+def test_a_clean_organisation_gets_no_duplicate_on_dask(client: Client, tmp_path: Path) -> None:
+    files = [write_json(organisation(n, cases=3), tmp_path / f"k{n}.json") for n in range(3)]
+    reports = check_on_dask(files, today=TODAY, client=client)
+    assert set(reports) == {"ORG-0", "ORG-1", "ORG-2"}  # ids shared, organisations apart
+    assert not [i for r in reports.values() for i in r.issues if "duplicate" in i.code]
+
+
+def test_one_organisation_in_two_plain_files_is_refused(client: Client, tmp_path: Path) -> None:
+    """Two whole inputs of one organisation would claim the same places: use one Part."""
+    cut = partition_by_case(organisation(5, cases=12), 2)
+    assert all(part.cases for part in cut)
+    halves = [write_json(part, tmp_path / f"h{n}.json") for n, part in enumerate(cut)]
+    with pytest.raises(DexValueError, match=r"\[check\.partial-overlap\]"):
+        check_on_dask(halves, today=TODAY, client=client)
+
+
+def test_a_bag_of_datasets_is_checked_where_it_lives(client: Client, tmp_path: Path) -> None:
+    orgs = [with_problems(n) for n in range(4)]
+    files = [write_json(d, tmp_path / f"bc{n}.json") for n, d in enumerate(orgs)]
+    bag = dask.bag.from_sequence(files, npartitions=2).map(load_part)
+    reports = check_on_dask(bag, today=TODAY, client=client)
+    assert reports == {f"ORG-{n}": check(d, today=TODAY) for n, d in enumerate(orgs)}
+
+
+def test_the_workers_check_the_parts(client: Client, tmp_path: Path) -> None:
+    files = [write_json(with_problems(n), tmp_path / f"wc{n}.json") for n in range(4)]
+    with get_task_stream(client) as stream:
+        check_on_dask(files, today=TODAY, client=client, split_every=2)
+    workers = set(client.scheduler_info()["workers"])
+    checks = [t for t in stream.data if str(t["key"]).startswith("dexcore-check-part-")]
+    assert len(checks) == 4
+    assert {t["worker"] for t in checks} <= workers
+    assert [t for t in stream.data if str(t["key"]).startswith("dexcore-check-merge-")]
+
+
+def test_the_check_graph_carries_no_record(tmp_path: Path) -> None:
+    big = write_json(organisation(1, cases=400), tmp_path / "large.json")
+    graph = dict(check_graph([big], today=TODAY).dask)
+    assert len(pickle.dumps(graph)) < 20_000
+    assert b"C799" not in pickle.dumps(graph)
+
+
+def test_no_parts_give_no_report(client: Client) -> None:
+    assert check_on_dask([], today=TODAY, client=client) == {"": check(Dataset(), today=TODAY)}
+
+
+def test_a_dataset_in_the_check_list_is_refused(example: Dataset) -> None:
+    with pytest.raises(DexValueError, match=r"\[distributed\.dataset-in-graph\]"):
+        check_graph([example], today=TODAY)  # type: ignore[list-item]
+
+
+def test_check_parts_keys_parts_without_a_name_by_their_place(example: Dataset) -> None:
+    nameless = attrs.evolve(example, organisation=None)
+    partial = check_parts([functools.partial(lambda d: d, nameless)], "here", today=TODAY)
+    assert set(partial.organisations) == {"here, item 0"}

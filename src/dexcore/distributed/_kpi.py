@@ -117,7 +117,7 @@ def kpi_counts_graph(
     if isinstance(parts, dask.bag.Bag):
         inputs = [(items,) for items in parts.to_delayed()]
     else:
-        inputs = [([part],) for part in _checked(parts)] or [([],)]
+        inputs = [([part],) for part in checked_parts(parts)] or [([],)]
     mapped = [
         delayed(part_shards, pure=False)(*args, period, **options,
                                          dask_key_name=f"dexcore-kpi-part-{token}-{n}")
@@ -129,13 +129,19 @@ def kpi_counts_graph(
 def _check_counts(shards: object, split_every: object) -> None:
     if isinstance(shards, bool) or not isinstance(shards, int) or shards < 1:
         raise DexValueError("kpi: a shard count is a whole number of at least 1 [kpi.shard-count]")
+    checked_split(split_every)
+
+
+def checked_split(split_every: object) -> None:
+    """Refuse a ``split_every`` that is not a whole number of at least 2."""
     if isinstance(split_every, bool) or not isinstance(split_every, int) or split_every < 2:
         raise DexValueError(
             "distributed: split_every is a whole number of at least 2 [distributed.split-every]"
         )
 
 
-def _checked(parts: Sequence[object]) -> list[PartSource]:
+def checked_parts(parts: Sequence[object]) -> list[PartSource]:
+    """The parts of a list, refusing datasets (they would travel in the graph) and non-parts."""
     if isinstance(parts, str | bytes) or not isinstance(parts, Sequence):
         raise DexValueError(
             "distributed: parts are a list of parts or a dask bag [distributed.part]"
