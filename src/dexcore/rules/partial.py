@@ -44,32 +44,25 @@ import attrs
 
 from dexcore._gc import gc_paused
 from dexcore.errors import DexValueError
-from dexcore.issues import Issue, KnownRecords, RecordRef, Report, Severity
+from dexcore.issues import Issue, KnownRecords, RecordRef, Report
 from dexcore.model import COPY, Dataset, Positions
 from dexcore.reference import ReferenceData, bundled
 from dexcore.rules import _partial_plain as plain
+from dexcore.rules._issues import finding_issue, redact, rule_failed
 from dexcore.rules._partial_state import (
     OrganisationCheck,
     check_resolved,
     merge_states,
     summarise,
 )
-from dexcore.rules.context import CheckContext
-from dexcore.rules.engine import AggregateRule, Entity, Finding, RuleInfo, RuleSet
+from dexcore.rules.context import CheckContext, record_ref
+from dexcore.rules.engine import AggregateRule, Entity, Finding, RuleSet
 from dexcore.rules.integrity import _Duplicates
 from dexcore.rules.programs import _Share
 from dexcore.rules.quality import _NotStated
 
 __all__ = ["CheckPartial", "OrganisationCheck", "check_part", "finish_check"]
 
-# The field that holds each kind of record's own id (as in the reports of ``check``).
-_ID_FIELDS = {
-    Entity.CLIENT: "client_id",
-    Entity.CASE: "case_id",
-    Entity.SESSION: "session_id",
-    Entity.CLIENT_ASSESSMENT: "session_id",
-    Entity.SESSION_ASSESSMENT: "session_id",
-}
 _SUMMARISED = (_Duplicates, _NotStated, _Share)
 
 
@@ -291,32 +284,6 @@ def _start(rule: AggregateRule, context: CheckContext) -> object:
     return accumulator
 
 
-def _ref(entity: Entity, record: object, place: int | None) -> RecordRef:
-    name = _ID_FIELDS.get(entity)
-    return RecordRef(
-        kind=entity.kind, index=place, id=None if name is None else getattr(record, name)
-    )
-
-
-def _issue(info: RuleInfo, ref: RecordRef, finding: Finding) -> Issue:
-    path = "$" if ref.index is None else f"$.{info.entity.value}[{ref.index}]"
-    return Issue(
-        code=info.code, severity=info.severity, message=finding.message, record=ref,
-        path=path + finding.field,
-    )  # fmt: skip
-
-
-def _failed(info: RuleInfo, ref: RecordRef) -> Issue:
-    # As in check: a bug in a rule must not hide the rest of the report, nor show a traceback.
-    return Issue(
-        code="engine.rule-failed",
-        severity=Severity.ERROR,
-        message=f"rule {info.code} could not check this record; please report it to dexcore",
-        record=ref,
-        path="$" if ref.index is None else f"$.{info.entity.value}[{ref.index}]",
-    )
-
-
 def _record_issues(rules: RuleSet, context: CheckContext, places: Positions) -> list[Issue]:
     """The per-record rules over the records the part owns, named by their places in the whole."""
     issues: list[Issue] = []
@@ -333,9 +300,10 @@ def _record_issues(rules: RuleSet, context: CheckContext, places: Positions) -> 
                 try:
                     for finding in rule_check(record, context):
                         # One at a time, as check does: findings before a failure are kept.
-                        issues.append(_issue(info, _ref(entity, record, place), finding))  # noqa: PERF401
-                except Exception:  # noqa: BLE001 (reported as an issue, see _failed)
-                    issues.append(_failed(info, _ref(entity, record, place)))
+                        ref = record_ref(entity, record, place)
+                        issues.append(finding_issue(info, ref, finding))
+                except Exception:  # noqa: BLE001 (reported as an issue, see rule_failed)
+                    issues.append(rule_failed(info, record_ref(entity, record, place)))
     return issues
 
 
@@ -356,7 +324,7 @@ def _finish(rules: RuleSet, partial: CheckPartial, state: OrganisationCheck) -> 
                 issues += _aggregate_issues(rule, context, state)
     redacting = frozenset(r.info.code for r in rules if r.info.reveals_identity)
     return Report(
-        issues=_redact(issues, redacting),
+        issues=redact(issues, redacting),
         ruleset=partial.ruleset,
         today=partial.today,
         records=dict(state.records),
@@ -370,8 +338,10 @@ def _aggregate_issues(
     try:
         found = list(_findings(rule.start(context), info.entity, state))
     except Exception:  # noqa: BLE001 (as in check)
-        return [_failed(info, RecordRef(kind="dataset"))]
-    return [_issue(info, where or RecordRef(kind="dataset"), finding) for where, finding in found]
+        return [rule_failed(info, RecordRef(kind="dataset"))]
+    return [
+        finding_issue(info, where or RecordRef(kind="dataset"), finding) for where, finding in found
+    ]
 
 
 def _findings(
@@ -426,18 +396,3 @@ def _share_findings(
         for (label, kind, case_id), count in state.unidentified.items()
     }
     return accumulator.finish()
-
-
-def _redact(issues: list[Issue], redacting: frozenset[str]) -> tuple[Issue, ...]:
-    """As ``check`` does over the whole: drop the id from every issue about a revealing record."""
-    found = [issue.record for issue in issues if issue.code in redacting]
-    if not found:
-        return tuple(issues)
-    leaking = {(record.kind, record.index) for record in found}
-    ids = {record.id for record in found if record.id is not None}
-    return tuple(
-        attrs.evolve(issue, record=attrs.evolve(issue.record, id=None))
-        if (issue.record.kind, issue.record.index) in leaking or issue.record.id in ids
-        else issue
-        for issue in issues
-    )
