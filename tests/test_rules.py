@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -552,29 +551,6 @@ def test_rules_out_of_force_do_not_run() -> None:
     assert check(dataset, RuleSet(name="t", version="1", rules=(later,)), today=TODAY).issues == ()
     assert check(dataset, RuleSet(name="t", version="1", rules=(later,)),
                  today=dt.date(2025, 1, 15)).issues  # fmt: skip
-
-
-@pytest.mark.parametrize("chunk", [1, 2, 2_000])
-def test_parallel_check_gives_the_serial_report(
-    chunk: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """workers=2 shares the records with a forked process, chunk by chunk; the report must not
-    change, however the chunks fall between the two processes."""
-    monkeypatch.setattr(sys.modules["dexcore.rules.check"], "_CHUNK", chunk)
-    dataset = valid_dataset()
-    for code in (
-        "client.consent.names-without-consent",
-        "session.no-client",
-        "session.date.closed-period",
-        "client.not-stated",
-        "case.id.duplicate",
-    ):
-        dataset = {c: m for c, m, _ in FAILING}[code](dataset)
-    serial = check(dataset, ALL, today=TODAY)
-    parallel = check(dataset, ALL, today=TODAY, workers=2)
-    assert len(serial.issues) >= 5
-    assert parallel.issues == serial.issues
-    assert parallel == serial
 
 
 def test_known_records_resolve_references() -> None:
