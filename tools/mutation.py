@@ -78,8 +78,12 @@ def _existing(*paths: str) -> tuple[str, ...]:
 
 
 PACKAGES = (
-    Package("slk", ("src/dexcore/slk/*",), ("tests/test_slk.py",)),
-    Package("periods", ("src/dexcore/periods.py",), ("tests/test_periods.py",)),
+    Package("slk", ("src/dexcore/slk/*",), ("tests/test_slk.py", "tests/test_slk_oracles.py")),
+    Package(
+        "periods",
+        ("src/dexcore/periods.py",),
+        ("tests/test_periods.py", "tests/test_periods_calendar.py"),
+    ),
     Package("score", ("src/dexcore/score/*",), ("tests/test_score.py",)),
     Package(
         "consent",
@@ -99,10 +103,19 @@ PACKAGES = (
     Package(
         "sdc-threshold",
         ("src/dexcore/privacy/sdc/*",),
-        ("tests/test_privacy_sdc.py",),
-        ("dexcore.privacy.sdc._cells*",),
+        ("tests/test_privacy_sdc.py", "tests/test_sdc_oracles.py"),
+        # The threshold (in protect), the policy, and the choice of secondary cells.
+        (
+            "dexcore.privacy.sdc._protect.x_protect_*",
+            "dexcore.privacy.sdc._cells.*SuppressionPolicy*",
+            "dexcore.privacy.sdc._grid.*",
+        ),
     ),
-    Package("kpi", ("src/dexcore/kpi/*",), ("tests/test_kpi.py", "tests/test_kpi_partials.py")),
+    Package(
+        "kpi",
+        ("src/dexcore/kpi/*",),
+        ("tests/test_kpi.py", "tests/test_kpi_partials.py", "tests/test_kpi_oracles.py"),
+    ),
     Package("rules", ("src/dexcore/rules/*",), ("tests/test_rules.py",)),
     Package(
         "privacy",

@@ -1,0 +1,106 @@
+"""Small-cell suppression on tables worked by hand: what is hidden, and what is not.
+
+The rule (docs/privacy.md): counts from 1 to ``threshold - 1`` are hidden; zeros and counts
+of ``threshold`` or more are published unless a hidden count must be protected by hiding
+more. Each expected table is written out by hand.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dexcore.privacy.sdc import (
+    CountTable,
+    ReleasedTable,
+    Suppressed,
+    SuppressionPolicy,
+    count_clients,
+    protect,
+)
+
+NP = "n.p."
+
+
+def table(counts: list[list[int]], *, margins: bool = True) -> CountTable:
+    """A table whose cells hold ``counts``, each cell with clients of its own."""
+    contributions = [
+        (f"{i}-{j}-{k}", f"r{i}", f"c{j}")
+        for i, line in enumerate(counts)
+        for j, n in enumerate(line)
+        for k in range(n)
+    ]
+    return count_clients(
+        contributions,
+        title="hand-worked",
+        row_dimension="row",
+        column_dimension="column",
+        rows=[f"r{i}" for i in range(len(counts))],
+        columns=[f"c{j}" for j in range(len(counts[0]))],
+        population={},
+        margins=margins,
+    )
+
+
+def shown(released: ReleasedTable) -> list[list[object]]:
+    """The published table with its margins, hidden values as ``n.p.``."""
+
+    def text(value: object) -> object:
+        return NP if isinstance(value, Suppressed) else value
+
+    cells = [[text(v) for v in line] for line in released.cells]
+    if released.row_totals is None or released.column_totals is None:
+        return cells
+    rows = [[*line, text(released.row_totals[i])] for i, line in enumerate(cells)]
+    return [*rows, [*(text(v) for v in released.column_totals), text(released.total)]]
+
+
+@pytest.mark.parametrize(
+    ("counts", "threshold", "expected"),
+    [
+        # A count equal to the threshold is not small: nothing to hide.
+        ([[5, 7], [8, 9]], 5, [[5, 7, 12], [8, 9, 17], [13, 16, 29]]),
+        ([[10, 30], [40, 50]], 10, [[10, 30, 40], [40, 50, 90], [50, 80, 130]]),
+        ([[2, 3], [4, 6]], 2, [[2, 3, 5], [4, 6, 10], [6, 9, 15]]),
+        # Zeros are published, never hidden, and need no protection.
+        ([[0, 7], [8, 0]], 5, [[0, 7, 7], [8, 0, 8], [8, 7, 15]]),
+    ],
+)
+def test_nothing_is_hidden_without_need(
+    counts: list[list[int]], threshold: int, expected: list[list[object]]
+) -> None:
+    released = protect(table(counts), SuppressionPolicy(threshold=threshold))
+    assert shown(released) == expected
+    assert released.suppressed == 0
+
+
+@pytest.mark.parametrize(
+    ("counts", "threshold", "expected"),
+    [
+        # Without margins a small count is hidden alone: nothing adds up to recover it.
+        ([[4], [5], [1]], 5, [[NP], [5], [NP]]),
+        ([[9], [10]], 10, [[NP], [10]]),
+        ([[1], [2]], 2, [[NP], [2]]),
+    ],
+)
+def test_counts_below_the_threshold_are_hidden_and_only_they(
+    counts: list[list[int]], threshold: int, expected: list[list[object]]
+) -> None:
+    released = protect(table(counts, margins=False), SuppressionPolicy(threshold=threshold))
+    assert shown(released) == expected
+
+
+def test_secondary_cells_are_inner_cells_before_totals() -> None:
+    #        c0  c1  c2 | total
+    # r0      2  20  30 |  52
+    # r1     25  40  50 | 115
+    # total  27  60  80 | 167
+    # The 2 needs a partner in its row and its column, and the two partners a fourth
+    # cell: the cheapest rectangle of inner cells is 2, 20, 25, 40 (the smallest values
+    # beside it). The margins stay published.
+    released = protect(table([[2, 20, 30], [25, 40, 50]]))
+    assert shown(released) == [
+        [NP, NP, 30, 52],
+        [NP, NP, 50, 115],
+        [27, 60, 80, 167],
+    ]
+    assert released.suppressed == 4
