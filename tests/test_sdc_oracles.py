@@ -104,3 +104,24 @@ def test_secondary_cells_are_inner_cells_before_totals() -> None:
         [27, 60, 80, 167],
     ]
     assert released.suppressed == 4
+
+
+def test_a_lonely_hidden_value_is_paired_with_an_inner_cell_before_a_total() -> None:
+    #        c0  c1 | total
+    # r0      0   8 |   8
+    # r1      1   2 |   3
+    # r2      1   0 |   1
+    # total   2  10 |  12
+    # Below 5: 1, 2, 1 and the margins 3, 1 and 2. Column c1 then has one hidden value, the
+    # 2, which 10 - 8 - 0 would give away: a partner is needed, and the inner 8 is taken
+    # before the column total 10. Row r0 then has one hidden value, the 8: its row total 8
+    # goes with it (the 0 is published). The total row holds one hidden value, the 2, which
+    # 12 - 10 would give away: the smaller of the two totals beside it, 10, goes too. Every
+    # line now has none or at least two hidden values, and the grand total 12 stays.
+    released = protect(table([[0, 8], [1, 2], [1, 0]]))
+    assert shown(released) == [
+        [0, NP, NP],
+        [NP, NP, NP],
+        [NP, 0, NP],
+        [NP, NP, 12],
+    ]

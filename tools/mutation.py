@@ -120,13 +120,16 @@ PACKAGES = (
         ("src/dexcore/kpi/*",),
         ("tests/test_kpi.py", "tests/test_kpi_partials.py", "tests/test_kpi_oracles.py"),
     ),
-    Package("rules", ("src/dexcore/rules/*",), ("tests/test_rules.py",)),
+    Package(
+        "rules", ("src/dexcore/rules/*",), ("tests/test_rules.py", "tests/test_rules_oracles.py")
+    ),
     Package(
         "privacy",
         ("src/dexcore/privacy/*.py",),
         (
             "tests/test_privacy_exports.py",
             "tests/test_privacy_identifiers.py",
+            "tests/test_identifier_oracles.py",
             "tests/test_privacy_release.py",
             "tests/test_privacy_differencing.py",
         ),
