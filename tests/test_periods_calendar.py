@@ -12,8 +12,10 @@ import datetime as dt
 
 import pytest
 
+from dexcore.errors import PeriodError
 from dexcore.periods import (
     EntryRefusal,
+    PeriodScheme,
     PeriodStatus,
     ReportingPeriod,
     can_record,
@@ -123,3 +125,66 @@ def test_periods_between_written_out() -> None:
         "2025-H1",
     ]
     assert [p.label for p in periods_between(D(2024, 7, 1), D(2024, 12, 31))] == ["2024-H2"]
+
+
+# A made-up quarterly scheme closing 14 days after each quarter: every function must use the
+# scheme it is given, not DEX's. Quarters: 1 Jan-31 Mar (closes 14 Apr), 1 Apr-30 Jun
+# (14 Jul), 1 Jul-30 Sep (14 Oct), 1 Oct-31 Dec (14 Jan).
+QUARTERLY = PeriodScheme(name="quarterly", months=3, close_off_days=14, source="test")
+
+
+def test_a_scheme_reaches_every_function() -> None:
+    q = QUARTERLY
+    assert can_record(D(2024, 9, 30), D(2024, 10, 14), scheme=q).allowed
+    assert not can_record(D(2024, 9, 30), D(2024, 10, 15), scheme=q).allowed
+    assert can_record(D(2024, 9, 30), D(2024, 10, 15), scheme=q).period.label == "2024-Q3"
+    assert not is_late(D(2024, 9, 30), D(2024, 10, 14), scheme=q)
+    assert is_late(D(2024, 9, 30), D(2024, 10, 15), scheme=q)
+    assert [p.label for p in open_periods(D(2024, 10, 14), scheme=q)] == ["2024-Q3", "2024-Q4"]
+    assert [p.label for p in open_periods(D(2024, 10, 15), scheme=q)] == ["2024-Q4"]
+    assert [p.label for p in periods_between(D(2024, 12, 31), D(2025, 4, 1), scheme=q)] == [
+        "2024-Q4",
+        "2025-Q1",
+        "2025-Q2",
+    ]
+    q4 = P("2024-Q4", scheme=q)
+    assert (q4.next().label, q4.next().closes_on) == ("2025-Q1", D(2025, 4, 14))
+    assert (q4.previous().label, q4.previous().closes_on) == ("2024-Q3", D(2024, 10, 14))
+    q1 = P("2025-Q1", scheme=q)
+    assert (q1.previous().label, q1.previous().closes_on) == ("2024-Q4", D(2025, 1, 14))
+    assert (q1.next().label, q1.next().end) == ("2025-Q2", D(2025, 6, 30))
+
+
+def test_a_future_record_is_refused_not_just_unallowed() -> None:
+    check = can_record(D(2024, 7, 2), D(2024, 7, 1))
+    assert check.allowed is False
+    assert check.period.label == "2024-H2"
+
+
+def test_periods_between_one_day_and_itself() -> None:
+    assert [p.label for p in periods_between(D(2024, 7, 1), D(2024, 7, 1))] == ["2024-H2"]
+    with pytest.raises(PeriodError) as caught:
+        periods_between(D(2024, 7, 2), D(2024, 7, 1))
+    assert str(caught.value) == "the end of a range must not be before its start"
+
+
+@pytest.mark.parametrize("months", [1, 2, 3, 4, 6, 12])
+def test_every_divisor_of_twelve_makes_a_scheme(months: int) -> None:
+    scheme = PeriodScheme(name="s", months=months, close_off_days=0, source="test")
+    assert scheme.per_year * months == 12
+
+
+@pytest.mark.parametrize(
+    ("months", "close_off_days", "message"),
+    [
+        (5, 30, "a scheme's period length in months must divide 12"),
+        (7, 30, "a scheme's period length in months must divide 12"),
+        (13, 30, "a scheme's period length in months must divide 12"),
+        (0, 30, "a scheme's period length in months must divide 12"),
+        (6, -1, "a scheme's close-off must be 0 days or more"),
+    ],
+)
+def test_schemes_refused(months: int, close_off_days: int, message: str) -> None:
+    with pytest.raises(PeriodError) as caught:
+        PeriodScheme(name="s", months=months, close_off_days=close_off_days, source="test")
+    assert str(caught.value) == message
