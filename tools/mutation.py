@@ -88,7 +88,9 @@ PACKAGES = (
         ("src/dexcore/periods.py",),
         ("tests/test_periods.py", "tests/test_periods_calendar.py"),
     ),
-    Package("score", ("src/dexcore/score/*",), ("tests/test_score.py",)),
+    Package(
+        "score", ("src/dexcore/score/*",), ("tests/test_score.py", "tests/test_score_oracles.py")
+    ),
     Package(
         "consent",
         (
