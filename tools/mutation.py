@@ -5,12 +5,15 @@ Usage (from the repository root, with the ``test`` extra installed)::
     python tools/mutation.py slk periods        # the packages named, in that order
     python tools/mutation.py --all              # every package below, in the order listed
     python tools/mutation.py --list             # what each package mutates and runs
+    python tools/mutation.py --label after --retest before slk   # only before's survivors
 
-Each package is run in its own copy of the repository under ``build/mutation/<package>``
-(mutmut writes its ``mutants/`` tree and results there, so runs never touch the checkout
-and can be repeated: mutmut re-tests only mutants whose code or tests changed). The
-run is niced (``nice -n 19``) and uses one worker process: it is meant for a shared
-machine, and for a package it takes minutes, not hours. The tallies go to
+Each package is run in its own copy of the repository under ``build/mutation/<package>``:
+mutmut writes its ``mutants/`` tree and results there, so runs never touch the checkout
+and can be repeated. mutmut keeps the results of mutants whose code is unchanged, and
+``--retest LABEL`` tests again only the survivors of an earlier run, say after adding tests
+(tests only added cannot let a killed mutant live). The run is niced (``nice -n 19``) and
+uses one worker process: it is meant for a shared machine, and for a package it takes
+minutes, not hours. The tallies go to
 ``build/mutation/summary.json`` (merged across runs) and are printed as a table, with the
 name of every surviving mutant; ``mutmut show NAME`` in the package's directory shows one.
 
@@ -173,13 +176,17 @@ def prepare(package: Package) -> Path:
     return work
 
 
-def run(package: Package) -> dict[str, object]:
-    """Run mutmut on ``package`` (niced, one worker) and tally its results."""
+def run(package: Package, only: list[str] | None = None) -> dict[str, object]:
+    """Run mutmut on ``package`` (niced, one worker) and tally its results.
+
+    ``only`` names the mutants to test again (the others keep their earlier results).
+    """
     work = prepare(package)
     mutmut = Path(sys.executable).with_name("mutmut")
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     environment["DEXCORE_HYPOTHESIS_PROFILE"] = "mutation"
-    command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", "1", *package.functions]
+    names = package.functions if only is None else only
+    command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", "1", *names]
     # mutmut draws a progress spinner: its output goes to a log, the tally is printed below.
     with (work / "mutmut.log").open("wb") as log:
         subprocess.run(command, cwd=work, env=environment, stdout=log, stderr=log, check=False)
@@ -216,6 +223,13 @@ def _selector(package: Package) -> Callable[[str], bool]:
     return selected
 
 
+def survivors(name: str, label: str) -> list[str]:
+    """The survivors of the run of package ``name`` recorded as ``label``."""
+    summary = json.loads(SUMMARY.read_text(encoding="utf-8")) if SUMMARY.exists() else {}
+    found = summary.get(name, {}).get(label, {}).get("survivors", [])
+    return [str(mutant) for mutant in found]
+
+
 def record(name: str, result: dict[str, object], label: str) -> None:
     """Merge one package's result into the summary file, as ``label`` (before/after)."""
     summary = json.loads(SUMMARY.read_text(encoding="utf-8")) if SUMMARY.exists() else {}
@@ -243,7 +257,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("packages", nargs="*", metavar="PACKAGE", help=", ".join(BY_NAME))
     parser.add_argument("--all", action="store_true", help="every package, in order")
     parser.add_argument("--list", action="store_true", help="list the packages and stop")
-    parser.add_argument("--label", default="after", help="record the run as (default: after)")
+    parser.add_argument("--label", default="latest", help="record the run as (default: latest)")
+    parser.add_argument(
+        "--retest",
+        metavar="LABEL",
+        help="test again only the survivors of the run recorded as LABEL (after adding tests)",
+    )
     arguments = parser.parse_args(argv)
     if arguments.list:
         for package in PACKAGES:
@@ -255,7 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     chosen = list(PACKAGES) if arguments.all else [BY_NAME[n] for n in arguments.packages]
     BUILD.mkdir(parents=True, exist_ok=True)
     for package in chosen:
-        record(package.name, run(package), arguments.label)
+        if arguments.retest is None:
+            record(package.name, run(package), arguments.label)
+        elif again := survivors(package.name, arguments.retest):
+            record(package.name, run(package, again), arguments.label)
     show(json.loads(SUMMARY.read_text(encoding="utf-8")))
     return 0
 
