@@ -190,14 +190,18 @@ def run(package: Package, only: list[str] | None = None) -> dict[str, object]:
     # mutmut draws a progress spinner: its output goes to a log, the tally is printed below.
     with (work / "mutmut.log").open("wb") as log:
         subprocess.run(command, cwd=work, env=environment, stdout=log, stderr=log, check=False)
-    return tally(package, work)
+    return tally(package, work, only)
 
 
-def tally(package: Package, work: Path) -> dict[str, object]:
-    """Killed, survived, timeouts... of ``package``'s mutants, and the survivors' names."""
+def tally(package: Package, work: Path, only: list[str] | None = None) -> dict[str, object]:
+    """Killed, survived, timeouts... of ``package``'s mutants, and the survivors' names.
+
+    With ``only``, of those mutants alone (mutmut forgets the others' results when it
+    makes the mutants again from a fresh copy).
+    """
     counts: Counter[str] = Counter()
     survivors: list[str] = []
-    selected = _selector(package)
+    selected = _selector(package) if only is None else set(only).__contains__
     for meta in sorted((work / "mutants").rglob("*.meta")):
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
         for name, code in codes.items():
@@ -207,6 +211,23 @@ def tally(package: Package, work: Path) -> dict[str, object]:
             counts[status] += 1
             if status == "survived":
                 survivors.append(name)
+    return _result(counts, survivors)
+
+
+def retested(earlier: dict[str, object], again: dict[str, object]) -> dict[str, object]:
+    """An earlier run's tally with its survivors replaced by their results when tested again."""
+    before, after = earlier["counts"], again["counts"]
+    assert isinstance(before, dict)
+    assert isinstance(after, dict)
+    counts: Counter[str] = Counter(before)
+    counts["survived"] = 0
+    counts.update(after)
+    survivors = again["survivors"]
+    assert isinstance(survivors, list)
+    return _result(counts, survivors)
+
+
+def _result(counts: Counter[str], survivors: list[str]) -> dict[str, object]:
     tested = counts["killed"] + counts["survived"] + counts["timeout"]
     killed = counts["killed"] + counts["timeout"]
     return {
@@ -223,10 +244,17 @@ def _selector(package: Package) -> Callable[[str], bool]:
     return selected
 
 
+def _recorded(name: str, label: str) -> dict[str, object]:
+    summary = json.loads(SUMMARY.read_text(encoding="utf-8")) if SUMMARY.exists() else {}
+    found = summary.get(name, {}).get(label, {})
+    assert isinstance(found, dict)
+    return found
+
+
 def survivors(name: str, label: str) -> list[str]:
     """The survivors of the run of package ``name`` recorded as ``label``."""
-    summary = json.loads(SUMMARY.read_text(encoding="utf-8")) if SUMMARY.exists() else {}
-    found = summary.get(name, {}).get(label, {}).get("survivors", [])
+    found = _recorded(name, label).get("survivors", [])
+    assert isinstance(found, list)
     return [str(mutant) for mutant in found]
 
 
@@ -277,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.retest is None:
             record(package.name, run(package), arguments.label)
         elif again := survivors(package.name, arguments.retest):
-            record(package.name, run(package, again), arguments.label)
+            earlier = _recorded(package.name, arguments.retest)
+            record(package.name, retested(earlier, run(package, again)), arguments.label)
     show(json.loads(SUMMARY.read_text(encoding="utf-8")))
     return 0
 
