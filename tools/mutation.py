@@ -100,7 +100,7 @@ PACKAGES = (
             "src/dexcore/privacy/consent/*",
             *_existing("src/dexcore/rules/consent.py", "src/dexcore/rules/personal_data.py"),
         ),
-        ("tests/test_privacy_consent.py", "tests/test_rules.py"),
+        ("tests/test_privacy_consent.py", "tests/test_rules.py", "tests/test_consent_oracles.py"),
     ),
     Package(
         "bulk-consent-dtd",
