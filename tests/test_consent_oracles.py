@@ -62,7 +62,7 @@ def test_a_consent_is_found_by_its_id_in_any_case() -> None:
 @pytest.mark.parametrize("field", ["subject", "organisation"])
 def test_listing_by_an_impossible_id_names_the_field(field: str) -> None:
     with pytest.raises(ConsentError) as caught:
-        ConsentLedger().consents(**{field: "two words"})
+        ConsentLedger().consents(**{field: "two words"})  # type: ignore[arg-type]
     assert caught.value.rule == "consent.invalid-id"
     assert f"{field} must be 1 to 64 printable ASCII characters" in str(caught.value)
 
