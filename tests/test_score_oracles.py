@@ -98,8 +98,9 @@ def test_changes_and_unpaired_in_key_order() -> None:
         rating("2024-01-01", 1, scope="A"),
         rating("2024-02-01", 2, scope="A"),
         rating("2024-01-01", 4, scope="A", kind=CIRC, domain="MONEY"),
-        # C1 in scope Z: one rating.
+        # C1 in scope Z: one rating; in scope AA, one Goals rating of a domain after SKILLS.
         rating("2024-01-01", 4, scope="Z"),
+        rating("2024-01-01", 4, scope="AA", domain="ZED"),
     ]
     pairs = pair(ratings)
     assert [(c.subject, c.first.scope, c.score_type) for c in pairs.changes()] == [
@@ -108,6 +109,7 @@ def test_changes_and_unpaired_in_key_order() -> None:
     ]
     assert list(pairs.unpaired()) == [
         ("C1", "A", CIRC, "MONEY"),
+        ("C1", "AA", GOALS, "ZED"),
         ("C1", "Z", GOALS, "SKILLS"),
         ("C2", "A", GOALS, "SKILLS"),
     ]
