@@ -90,3 +90,32 @@ def test_the_client_id_rule_says_what_the_id_reveals(client_id: str, leaks: str)
         if issue.code == "client.id.reveals-identity"
     ]
     assert messages == [CLEAN.format(leaks)]
+
+
+NAMES_WITHOUT_CONSENT = (
+    "{} is recorded but the client did not consent to providing details; remove it and send the SLK"
+)
+
+
+@pytest.mark.parametrize(
+    ("names", "fields"),
+    [
+        ({"family_name": "Zandorfel"}, ["family_name"]),
+        ({"given_name": "Quivera"}, ["given_name"]),
+        ({"given_name": "Quivera", "family_name": "Zandorfel"}, ["given_name", "family_name"]),
+        ({}, []),
+    ],
+)
+def test_names_without_consent_name_each_name_sent(
+    names: dict[str, str], fields: list[str]
+) -> None:
+    """Client C2 did not consent: each name recorded for it is one error, at its field."""
+    dataset = change(valid_dataset(), "clients", 1, **names)
+    found = [
+        (issue.path, issue.message)
+        for issue in check(dataset, ALL, today=TODAY).issues
+        if issue.code == "client.consent.names-without-consent"
+    ]
+    assert found == [
+        (f"$.clients[1].{field}", NAMES_WITHOUT_CONSENT.format(field)) for field in fields
+    ]
