@@ -125,7 +125,8 @@ PACKAGES = (
         (
             "dexcore.privacy.sdc._protect.x_protect_*",
             "dexcore.privacy.sdc._cells.*SuppressionPolicy*",
-            "dexcore.privacy.sdc._grid.*",
+            "dexcore.privacy.sdc._grid.*ǁ_Gridǁsecondary__*",
+            "dexcore.privacy.sdc._grid.*ǁ_Gridǁ_cheapest__*",
         ),
     ),
     Package(
