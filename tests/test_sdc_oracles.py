@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from dexcore.errors import DexValueError
 from dexcore.privacy.sdc import (
     CountTable,
     ReleasedTable,
@@ -125,3 +126,50 @@ def test_a_lonely_hidden_value_is_paired_with_an_inner_cell_before_a_total() -> 
         [NP, 0, NP],
         [NP, NP, 12],
     ]
+
+
+def test_the_released_table_keeps_its_dimensions() -> None:
+    released = protect(table([[7, 8]]))
+    assert (released.title, released.row_dimension, released.column_dimension) == (
+        "hand-worked",
+        "row",
+        "column",
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"threshold": 1}, "SuppressionPolicy.threshold must be a whole number of at least 2"),
+        ({"threshold": 2.5}, "SuppressionPolicy.threshold must be a whole number of at least 2"),
+        (
+            {"protection": 0},
+            "SuppressionPolicy.protection must be a whole number of at least 1 "
+            "(or None for threshold - 1)",
+        ),
+        (
+            {"protection": 1.5},
+            "SuppressionPolicy.protection must be a whole number of at least 1 "
+            "(or None for threshold - 1)",
+        ),
+    ],
+)
+def test_policies_refused_in_these_words(arguments: dict[str, object], message: str) -> None:
+    with pytest.raises(DexValueError) as caught:
+        SuppressionPolicy(**arguments)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("protection", [1, 2])
+def test_a_protection_of_one_or_more_is_accepted(protection: int) -> None:
+    assert SuppressionPolicy(protection=protection).protection_range == protection
+
+
+def test_protect_refuses_in_these_words() -> None:
+    with pytest.raises(DexValueError) as caught:
+        protect(table([[7]]), "none")  # type: ignore[arg-type]
+    assert str(caught.value) == "protect: policy must be a SuppressionPolicy or a RoundingPolicy"
+    with pytest.raises(DexValueError) as caught:
+        protect(table([[7]]), on_difference="REFUSE")  # type: ignore[arg-type]
+    assert str(caught.value) == 'protect: on_difference must be "suppress" or "refuse"'
+    assert protect(table([[7]]), on_difference="refuse").cells == ((7,),)

@@ -120,7 +120,11 @@ PACKAGES = (
     Package(
         "sdc-threshold",
         ("src/dexcore/privacy/sdc/*",),
-        ("tests/test_privacy_sdc.py", "tests/test_sdc_oracles.py"),
+        (
+            "tests/test_privacy_sdc.py",
+            "tests/test_sdc_oracles.py",
+            "tests/test_privacy_differencing.py",
+        ),
         # The threshold (in protect), the policy, and the choice of secondary cells.
         (
             "dexcore.privacy.sdc._protect.x_protect_*",
