@@ -139,6 +139,19 @@ PACKAGES = (
         ("tests/test_kpi.py", "tests/test_kpi_partials.py", "tests/test_kpi_oracles.py"),
     ),
     Package(
+        "kpi-counting",
+        ("src/dexcore/kpi/*",),
+        ("tests/test_kpi.py", "tests/test_kpi_partials.py", "tests/test_kpi_oracles.py"),
+        # The counting rules the issue found unguarded: sessions in the period, unidentified
+        # clients per case, and the outcome window.
+        (
+            "dexcore.kpi._build.*ǁBuilderǁ_sessions__*",
+            "dexcore.kpi._build.*ǁBuilderǁ_unidentified__*",
+            "dexcore.kpi.partial.x__outcome_tallies__*",
+            "dexcore.kpi.partial.x__paired__*",
+        ),
+    ),
+    Package(
         "rules", ("src/dexcore/rules/*",), ("tests/test_rules.py", "tests/test_rules_oracles.py")
     ),
     Package(
