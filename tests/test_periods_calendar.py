@@ -188,3 +188,14 @@ def test_schemes_refused(months: int, close_off_days: int, message: str) -> None
     with pytest.raises(PeriodError) as caught:
         PeriodScheme(name="s", months=months, close_off_days=close_off_days, source="test")
     assert str(caught.value) == message
+
+
+def test_periods_order_by_time() -> None:
+    h1, h2, next_h1 = P("2024-H1"), P("2024-H2"), P("2025-H1")
+    assert h1 < h2 < next_h1
+    assert h1 <= h1 <= h2
+    assert not h2 <= h1
+    assert next_h1 > h2 > h1
+    assert h2 >= h2 >= h1
+    assert not h1 >= h2
+    assert not h1 > h1

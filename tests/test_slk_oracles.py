@@ -142,3 +142,10 @@ def test_estimated_birth_dates_refused(year: object) -> None:
         PREFIX + "birth_date estimated year must be a whole number from 1 to 9999"
     )
     assert caught.value.field == "birth_date"
+
+
+def test_parts_print_nothing_personal_in_hypothesis_output() -> None:
+    from hypothesis.vendor.pretty import pretty
+
+    split = parts("MIHLI231119852")
+    assert pretty(split) == repr(split) == "SlkParts()"
