@@ -105,7 +105,7 @@ PACKAGES = (
     Package(
         "bulk-consent-dtd",
         ("src/dexcore/io/bulk.py", "src/dexcore/io/bulk/*"),
-        ("tests/test_bulk.py", "tests/test_hostile.py"),
+        ("tests/test_bulk.py", "tests/test_hostile.py", "tests/test_bulk_oracles.py"),
         # The writer's consent handling and the refusal of DTDs and entities.
         # (Names as mutmut spells them; ǁ separates a class from its method.)
         (
