@@ -13,7 +13,9 @@ from dexcore.errors import DexValueError
 from dexcore.privacy.sdc import (
     CountTable,
     ReleasedTable,
+    RoundingPolicy,
     Suppressed,
+    SuppressionKind,
     SuppressionPolicy,
     count_clients,
     protect,
@@ -173,3 +175,19 @@ def test_protect_refuses_in_these_words() -> None:
         protect(table([[7]]), on_difference="REFUSE")  # type: ignore[arg-type]
     assert str(caught.value) == 'protect: on_difference must be "suppress" or "refuse"'
     assert protect(table([[7]]), on_difference="refuse").cells == ((7,),)
+
+
+def test_hidden_cells_record_why_and_under_what_threshold() -> None:
+    # The hand-worked table above (threshold 7 here): 1, 2, 1, 3, 1 and 2 are below 7.
+    released = protect(table([[0, 8], [1, 2], [1, 0]]), SuppressionPolicy(threshold=7))
+    primary, secondary = released.cell("r1", "c0"), released.cell("r0", "c1")
+    assert isinstance(primary, Suppressed)
+    assert isinstance(secondary, Suppressed)
+    assert (primary.kind, primary.threshold) == (SuppressionKind.PRIMARY, 7)
+    assert (secondary.kind, secondary.threshold) == (SuppressionKind.SECONDARY, 7)
+
+
+def test_rounding_uses_the_policy_given() -> None:
+    # Base 10: 3 (from 1 to 7) becomes 10, 40 stays 40, 26 rounds to 30.
+    released = protect(table([[3, 40, 26]], margins=False), RoundingPolicy(base=10, small_up_to=7))
+    assert released.cells == ((10, 40, 30),)
