@@ -46,3 +46,26 @@ def test_progress_is_reported_up_to_the_whole_file() -> None:
     read_bulk(data, progress=lambda done, total: seen.append((done, total)))
     assert seen
     assert seen[-1] == (len(data), len(data))
+
+
+def test_what_the_full_reader_refuses_in_its_words() -> None:
+    """Files the quick path hands to the defused reader: a DTD, broken XML, a large DTD file."""
+    (data,) = write_bulk(small_dataset())
+    body = data.split(b"?>", 1)[1]
+    cases = [
+        (b"<!DOCTYPE x>" + body, None, ("xml.forbidden", "/", 1), "a document type declaration "
+         "(DTD) is not allowed"),
+        (b"<DEXFileUpload><Clients>&</Clients></DEXFileUpload>", None,
+         ("xml.not-well-formed", "/", 1), "the file is not well-formed XML (an unescaped '&' or "
+         "'<' in a text is the usual cause)"),
+        # Over the limit, the size is refused before the DTD is even seen.
+        (b"<!DOCTYPE x>" + body, 50, ("xml.too-large", "/", None), "the file is larger than the "
+         "limit of 50 bytes (DSS accepts 10 MB a file); raise the limit (max_size, or "
+         "--max-size on the command line) to read it"),
+    ]  # fmt: skip
+    for source, limit, where, reason in cases:
+        with pytest.raises(BulkReadError) as caught:
+            read_bulk(source, max_size=limit) if limit else read_bulk(source)
+        error = caught.value
+        assert (error.code, error.path, error.line) == where
+        assert error.reason == reason
