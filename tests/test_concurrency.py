@@ -236,6 +236,41 @@ def test_the_worker_really_checks_records_and_the_report_is_the_serial_one(
     assert parallel.issues == serial.issues
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 2_000])
+def test_parallel_check_gives_the_serial_report_however_the_chunks_fall(
+    chunk: int,
+    forks: list[_parallel.Shared[Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
+    """workers=2 shares the records with a forked process, chunk by chunk; the report must not
+    change, however the chunks fall between the two processes, for record rules and rules over
+    the whole dataset alike. The worker must have run: a serial fallback passes nothing."""
+    from test_rules import FAILING, valid_dataset  # the rule tests' one-error datasets
+
+    if single_threaded(request):
+        return
+    monkeypatch.setattr(CHECK_MODULE, "_CHUNK", chunk)
+    dataset = valid_dataset()
+    for code in (
+        "client.consent.names-without-consent",
+        "session.no-client",
+        "session.date.closed-period",
+        "client.not-stated",
+        "case.id.duplicate",
+    ):
+        dataset = {c: m for c, m, _ in FAILING}[code](dataset)
+    today = dt.date(2024, 9, 1)
+    serial = check(dataset, ALL, today=today)
+    parallel = check(dataset, ALL, today=today, workers=2)
+    (shared,) = forks
+    assert shared.worker is not None
+    assert shared.worker != os.getpid()
+    assert len(serial.issues) >= 5
+    assert parallel.issues == serial.issues
+    assert parallel == serial
+
+
 def test_a_worker_that_dies_is_replaced_by_this_process(
     small_b: Dataset,
     forks: list[_parallel.Shared[Any]],

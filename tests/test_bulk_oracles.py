@@ -1,0 +1,71 @@
+"""The bulk writer's consent handling and the reader's refusals, worked by hand."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from dexcore.errors import BulkReadError
+from dexcore.io.bulk import read_bulk, upload_part, write_bulk
+from dexcore.model import Client
+from test_bulk import small_dataset
+
+
+def _without_consent(client: Client) -> Client:
+    address = attrs.evolve(
+        client.residential_address, address_line1="7 Quollby Lane", address_line2="Unit 4"
+    )
+    return attrs.evolve(client, consent_to_provide_details=False, residential_address=address)
+
+
+def test_neither_street_line_leaves_without_consent() -> None:
+    dataset = small_dataset()
+    dataset = attrs.evolve(dataset, clients=tuple(map(_without_consent, dataset.clients)))
+    part = upload_part(dataset)
+    for client in part.clients:
+        assert client.given_name is None
+        assert client.family_name is None
+        assert client.residential_address.address_line1 is None
+        assert client.residential_address.address_line2 is None
+    text = b"".join(write_bulk(dataset))
+    assert b"Quollby" not in text
+    assert b"Unit 4" not in text
+    assert read_bulk(list(write_bulk(dataset))) == part
+
+
+def test_a_file_over_the_limit_is_refused_at_the_root() -> None:
+    (data,) = write_bulk(small_dataset())
+    with pytest.raises(BulkReadError) as caught:
+        read_bulk(data, max_size=len(data) - 1)
+    assert (caught.value.code, caught.value.path, caught.value.line) == ("xml.too-large", "/", None)
+
+
+def test_progress_is_reported_up_to_the_whole_file() -> None:
+    (data,) = write_bulk(small_dataset())
+    seen: list[tuple[int, int | None]] = []
+    read_bulk(data, progress=lambda done, total: seen.append((done, total)))
+    assert seen
+    assert seen[-1] == (len(data), len(data))
+
+
+def test_what_the_full_reader_refuses_in_its_words() -> None:
+    """Files the quick path hands to the defused reader: a DTD, broken XML, a large DTD file."""
+    (data,) = write_bulk(small_dataset())
+    body = data.split(b"?>", 1)[1]
+    cases = [
+        (b"<!DOCTYPE x>" + body, None, ("xml.forbidden", "/", 1), "a document type declaration "
+         "(DTD) is not allowed"),
+        (b"<DEXFileUpload><Clients>&</Clients></DEXFileUpload>", None,
+         ("xml.not-well-formed", "/", 1), "the file is not well-formed XML (an unescaped '&' or "
+         "'<' in a text is the usual cause)"),
+        # Over the limit, the size is refused before the DTD is even seen.
+        (b"<!DOCTYPE x>" + body, 50, ("xml.too-large", "/", None), "the file is larger than the "
+         "limit of 50 bytes (DSS accepts 10 MB a file); raise the limit (max_size, or "
+         "--max-size on the command line) to read it"),
+    ]  # fmt: skip
+    for source, limit, where, reason in cases:
+        with pytest.raises(BulkReadError) as caught:
+            read_bulk(source, max_size=limit) if limit else read_bulk(source)
+        error = caught.value
+        assert (error.code, error.path, error.line) == where
+        assert error.reason == reason

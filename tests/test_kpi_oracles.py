@@ -1,0 +1,171 @@
+"""KPI tables worked by hand on a small dataset built for the purpose.
+
+The rules are those of docs/explanation/score-kpi.md: unidentified clients are counted per case as the
+largest session figure in the period, capped by the case's figure (never the sum over the
+case's sessions); a session counts when it falls in the period, its first and last days
+included; a Goals or Circumstances pair counts in the period its later assessment falls in,
+the period's first day included. Every expected number below is counted by hand.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dexcore.io import dataset_from_json
+from dexcore.kpi import kpi_partial, kpi_report, standard_kpis
+from dexcore.model import Dataset
+from dexcore.periods import ReportingPeriod
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example-dataset.json"
+H1, H2 = ReportingPeriod.parse("2024-H1"), ReportingPeriod.parse("2024-H2")
+
+
+def _session(sid: str, case: str, day: str, unidentified: int, *clients: str) -> dict[str, Any]:
+    return {
+        "session_id": sid,
+        "case_id": case,
+        "session_date": day,
+        "service_type_id": 10,
+        "total_unidentified_clients": unidentified,
+        "clients": [{"client_id": c} for c in clients],
+    }
+
+
+def _goals(client: str, case: str, session: str, phase: str, rating: int) -> dict[str, Any]:
+    return {
+        "client_id": client,
+        "case_id": case,
+        "session_id": session,
+        "assessments": [
+            {
+                "score_type": "GOALS",
+                "phase": phase,
+                "scores": [{"domain": "SKILLS", "rating": rating}],
+            }
+        ],
+    }
+
+
+def _case(case_id: str, unidentified: int, *clients: str) -> dict[str, Any]:
+    reasons = [{"code": "HOUSING", "is_primary": True}]
+    return {
+        "case_id": case_id,
+        "outlet_activity_id": 201,
+        "total_unidentified_clients": unidentified,
+        "clients": [
+            {"client_id": c, "referral_source": "SELF", "reasons_for_assistance": reasons}
+            for c in clients
+        ],
+    }
+
+
+@pytest.fixture(scope="module")
+def table() -> Dataset:
+    """Two group cases; the example's clients, outlets and organisation.
+
+    ======  =====  ==========  ============  =========================================
+    case    limit  session     unidentified  note
+    ======  =====  ==========  ============  =========================================
+    GRP     15     X0 06-30    12            H1: the day before H2
+    GRP     15     X1 07-01    10            H2's first day
+    GRP     15     X2 08-01    10            the same case again: max 10, not 20
+    GRP2    5      X3 09-01    8             above the case's 5: capped at 5
+    GRP2    5      X4 12-31    0             H2's last day
+    GRP     15     X5 2025-01-01  9          H1 2025: the day after H2
+    ======  =====  ==========  ============  =========================================
+
+    C00001 rates SKILLS 1 at X0 (30 June) and 3 at X1 (1 July): a Goals pair whose later
+    assessment is H2's first day, achieved (+2). C00003 rates 2 at X3 and 2 at X4: a pair in
+    H2, not achieved.
+    """
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data = copy.deepcopy({k: example[k] for k in ("clients", "outlets", "organisation")})
+    data["clients"] = data["clients"][:4]
+    data["cases"] = [_case("GRP", 15, "C00001", "C00002"), _case("GRP2", 5, "C00003", "C00004")]
+    data["sessions"] = [
+        _session("X0", "GRP", "2024-06-30", 12, "C00001"),
+        _session("X1", "GRP", "2024-07-01", 10, "C00001"),
+        _session("X2", "GRP", "2024-08-01", 10, "C00002"),
+        _session("X3", "GRP2", "2024-09-01", 8, "C00003"),
+        _session("X4", "GRP2", "2024-12-31", 0, "C00003", "C00004"),
+        _session("X5", "GRP", "2025-01-01", 9, "C00002"),
+    ]
+    data["client_assessments"] = [
+        _goals("C00001", "GRP", "X0", "PRE", 1),
+        _goals("C00001", "GRP", "X1", "POST", 3),
+        _goals("C00003", "GRP2", "X3", "PRE", 2),
+        _goals("C00003", "GRP2", "X4", "POST", 2),
+    ]
+    return dataset_from_json(json.dumps(data).encode())
+
+
+def test_h2_worked_by_hand(table: Dataset) -> None:
+    report = standard_kpis(table, H2)
+    # Sessions X1 X2 X3 X4 (X0 and X5 fall outside, on either side).
+    assert report.sessions_delivered == 4
+    assert report.sessions_by_service_type == {10: 4}
+    # Attached: C00001 (X1), C00002 (X2), C00003 (X3, X4), C00004 (X4): 4 distinct clients.
+    assert report.clients_assisted == 4
+    # GRP: max(10, 10) = 10 (not 20, and not X0's 12 from H1); GRP2: min(8, 5) = 5. Total 15.
+    assert report.unidentified_clients == 15
+    # Attendances: X1 1+10, X2 1+10, X3 1+8, X4 2+0 = 33.
+    assert report.attendances == 33
+    # Goals: C00001's pair ends on 1 July (in H2), +2: achieved; C00003's, 0: not. 1 of 2.
+    goals = report.goals_achieved
+    assert (goals.numerator, goals.denominator) == (1, 2)
+    assert goals.percent == 50.0
+    # Share: 15 unidentified of 15 + 4.
+    share = report.unidentified_share
+    assert (share.numerator, share.denominator) == (15, 19)
+
+
+def test_h1_worked_by_hand(table: Dataset) -> None:
+    report = standard_kpis(table, H1)
+    # Only X0 (30 June, H1's last day): C00001 and 12 unidentified (GRP allows 15).
+    assert (report.sessions_delivered, report.clients_assisted) == (1, 1)
+    assert report.unidentified_clients == 12
+    assert report.attendances == 13
+    # C00001's later rating is dated 1 July, after H1: no pair in H1.
+    assert report.goals_achieved.denominator == 0
+
+
+def test_2025_h1_worked_by_hand(table: Dataset) -> None:
+    report = standard_kpis(table, ReportingPeriod.parse("2025-H1"))
+    assert (report.sessions_delivered, report.clients_assisted) == (1, 1)
+    assert report.unidentified_clients == 9
+    # The pairs ended in 2024: none is counted again in 2025.
+    assert report.goals_achieved.denominator == 0
+
+
+def test_partials_by_case_merge_to_the_same_figures(table: Dataset) -> None:
+    """Each case alone, then merged: the case's largest figure, never added twice."""
+    whole = kpi_report(kpi_partial(table, H2))
+    assert whole.unidentified_clients == 15
+    assert whole == standard_kpis(table, H2)
+
+
+@pytest.mark.parametrize(
+    ("day", "counted"),
+    [
+        (dt.date(2024, 6, 30), False),
+        (dt.date(2024, 7, 1), True),
+        (dt.date(2024, 12, 31), True),
+        (dt.date(2025, 1, 1), False),
+    ],
+)
+def test_one_session_on_each_edge_of_the_period(day: dt.date, counted: bool) -> None:
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data = {k: example[k] for k in ("clients", "outlets", "organisation")}
+    data["clients"] = data["clients"][:1]
+    data["cases"] = [_case("GRP", 15, "C00001")]
+    data["sessions"] = [_session("E1", "GRP", day.isoformat(), 7, "C00001")]
+    report = standard_kpis(dataset_from_json(json.dumps(data).encode()), H2)
+    assert (report.sessions_delivered, report.unidentified_clients) == (
+        (1, 7) if counted else (0, 0)
+    )

@@ -1,0 +1,333 @@
+"""Mutation testing of dexcore, one package at a time, with only that package's tests.
+
+Usage (from the repository root, with the ``test`` extra installed)::
+
+    python tools/mutation.py slk periods        # the packages named, in that order
+    python tools/mutation.py --all              # every package below, in the order listed
+    python tools/mutation.py --list             # what each package mutates and runs
+    python tools/mutation.py --label after --retest before slk   # only before's survivors
+
+Each package is run in its own copy of the repository under ``build/mutation/<package>``:
+mutmut writes its ``mutants/`` tree and results there, so runs never touch the checkout
+and can be repeated. mutmut keeps the results of mutants whose code is unchanged, and
+``--retest LABEL`` tests again only the survivors of an earlier run, say after adding tests
+(tests only added cannot let a killed mutant live). The run is niced (``nice -n 19``) and
+uses one worker process: it is meant for a shared machine, and for a package it takes
+minutes, not hours. The tallies go to
+``build/mutation/summary.json`` (merged across runs) and are printed as a table, with the
+name of every surviving mutant; ``mutmut show NAME`` in the package's directory shows one.
+
+The run is not part of ordinary CI (docs/howto/testing.md, "Mutation testing").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build" / "mutation"
+SUMMARY = BUILD / "summary.json"
+
+#: What mutmut's exit codes mean (mutmut.stats.status_by_exit_code, kept here so this
+#: script needs no private import).
+STATUS = {
+    0: "survived",
+    1: "killed",
+    3: "killed",
+    5: "no tests",
+    33: "no tests",
+    34: "skipped",
+    36: "timeout",
+    24: "timeout",
+    -24: "timeout",
+    152: "timeout",
+    255: "timeout",
+    37: "type check",
+}
+
+
+@dataclass(frozen=True)
+class Package:
+    """One mutation run: the files mutated, the tests run, and optionally which functions.
+
+    Attributes:
+        name: The run's name on the command line and in the summary.
+        files: Globs of the source files mutated (relative to the repository root).
+        tests: The test files run against each mutant (only the tests that reach the
+            mutated function are run, as mutmut records them).
+        functions: Globs of mutmut's mutant names to run, when only part of a file is the
+            subject (``dexcore.io.bulk.x__refuse*``); empty for all of ``files``.
+    """
+
+    name: str
+    files: tuple[str, ...]
+    tests: tuple[str, ...]
+    functions: tuple[str, ...] = ()
+
+
+def _existing(*paths: str) -> tuple[str, ...]:
+    """The paths this checkout has.
+
+    Modules being renamed are listed under both names, and the tests of an older checkout
+    (a "before" run) may lack the newer test files.
+    """
+    return tuple(path for path in paths if "*" in path or (ROOT / path).exists())
+
+
+PACKAGES = (
+    Package("slk", ("src/dexcore/slk/*",), ("tests/test_slk.py", "tests/test_slk_oracles.py")),
+    Package(
+        "periods",
+        ("src/dexcore/periods.py",),
+        ("tests/test_periods.py", "tests/test_periods_calendar.py"),
+    ),
+    Package(
+        "score", ("src/dexcore/score/*",), ("tests/test_score.py", "tests/test_score_oracles.py")
+    ),
+    Package(
+        "consent",
+        (
+            "src/dexcore/privacy/consent/*",
+            "src/dexcore/rules/personal_data.py",
+        ),
+        ("tests/test_privacy_consent.py", "tests/test_rules.py", "tests/test_consent_oracles.py"),
+    ),
+    Package(
+        "bulk-consent-dtd",
+        ("src/dexcore/io/bulk/*",),
+        ("tests/test_bulk.py", "tests/test_hostile.py", "tests/test_bulk_oracles.py"),
+        # The writer's consent handling and the refusal of DTDs and entities.
+        # (Names as mutmut spells them; ǁ separates a class from its method.)
+        (
+            "dexcore.io.bulk*ǁ_Writerǁrecord__*",
+            "dexcore.io.bulk*ǁ_Writerǁ_complex__*",
+            "dexcore.io.bulk*.x_write_bulk__*",
+            "dexcore.io.bulk*.x_upload_part__*",
+            "dexcore.io.bulk*.x__read_one__*",
+            "dexcore.io.bulk*.x__root_end__*",
+        ),
+    ),
+    Package(
+        "sdc-threshold",
+        ("src/dexcore/privacy/sdc/*",),
+        (
+            "tests/test_privacy_sdc.py",
+            "tests/test_sdc_oracles.py",
+            "tests/test_privacy_differencing.py",
+        ),
+        # The threshold (in protect), the policy, and the choice of secondary cells.
+        (
+            "dexcore.privacy.sdc._protect.x_protect_*",
+            "dexcore.privacy.sdc._cells.*SuppressionPolicy*",
+            "dexcore.privacy.sdc._grid.*ǁ_Gridǁsecondary__*",
+            "dexcore.privacy.sdc._grid.*ǁ_Gridǁ_cheapest__*",
+        ),
+    ),
+    Package(
+        "kpi",
+        ("src/dexcore/kpi/*",),
+        ("tests/test_kpi.py", "tests/test_kpi_partials.py", "tests/test_kpi_oracles.py"),
+    ),
+    Package(
+        "kpi-counting",
+        ("src/dexcore/kpi/*",),
+        ("tests/test_kpi.py", "tests/test_kpi_partials.py", "tests/test_kpi_oracles.py"),
+        # The counting rules the issue found unguarded: sessions in the period, unidentified
+        # clients per case, and the outcome window.
+        (
+            "dexcore.kpi._build.*ǁBuilderǁ_sessions__*",
+            "dexcore.kpi._build.*ǁBuilderǁ_unidentified__*",
+            "dexcore.kpi.partial.x__outcome_tallies__*",
+            "dexcore.kpi.partial.x__paired__*",
+        ),
+    ),
+    Package(
+        "rules", ("src/dexcore/rules/*",), ("tests/test_rules.py", "tests/test_rules_oracles.py")
+    ),
+    Package(
+        "privacy",
+        ("src/dexcore/privacy/*.py",),
+        (
+            "tests/test_privacy_exports.py",
+            "tests/test_privacy_identifiers.py",
+            "tests/test_identifier_oracles.py",
+            "tests/test_privacy_release.py",
+            "tests/test_privacy_differencing.py",
+        ),
+    ),
+)
+BY_NAME = {package.name: package for package in PACKAGES}
+
+# What the tests read besides src/ and tests/ (mutmut copies those two itself).
+_ALSO_COPY = ("examples", "docs", "tools", "pyproject.toml", "README.md", "LICENSE")
+
+
+def prepare(package: Package) -> Path:
+    """A fresh copy of the checkout for ``package``, its pyproject naming what to mutate."""
+    work = BUILD / package.name
+    work.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    for name in ("src", "tests", *_ALSO_COPY):
+        source, target = ROOT / name, work / name
+        if source.is_dir():
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(source, target, ignore=ignore)
+        elif source.exists():
+            shutil.copy2(source, target)
+    pyproject = work / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    settings = (
+        f"only_mutate = {json.dumps(list(package.files))}\n"
+        f"pytest_add_cli_args_test_selection = {json.dumps(list(_existing(*package.tests)))}\n"
+    )
+    pyproject.write_text(text.replace("[tool.mutmut]\n", "[tool.mutmut]\n" + settings, 1))
+    return work
+
+
+def run(package: Package, only: list[str] | None = None) -> dict[str, object]:
+    """Run mutmut on ``package`` (niced, one worker) and tally its results.
+
+    ``only`` names the mutants to test again (the others keep their earlier results).
+    """
+    work = prepare(package)
+    mutmut = Path(sys.executable).with_name("mutmut")
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    environment["DEXCORE_HYPOTHESIS_PROFILE"] = "mutation"
+    names = package.functions if only is None else only
+    command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", "1", *names]
+    # mutmut draws a progress spinner: its output goes to a log, the tally is printed below.
+    with (work / "mutmut.log").open("wb") as log:
+        subprocess.run(command, cwd=work, env=environment, stdout=log, stderr=log, check=False)
+    return tally(package, work, only)
+
+
+def tally(package: Package, work: Path, only: list[str] | None = None) -> dict[str, object]:
+    """Killed, survived, timeouts... of ``package``'s mutants, and the survivors' names.
+
+    With ``only``, of those mutants alone (mutmut forgets the others' results when it
+    makes the mutants again from a fresh copy).
+    """
+    counts: Counter[str] = Counter()
+    survivors: list[str] = []
+    selected = _selector(package) if only is None else set(only).__contains__
+    for meta in sorted((work / "mutants").rglob("*.meta")):
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        for name, code in codes.items():
+            if not selected(name):
+                continue
+            status = "not checked" if code is None else STATUS.get(code, "suspicious")
+            counts[status] += 1
+            if status == "survived":
+                survivors.append(name)
+    return _result(counts, survivors)
+
+
+def retested(earlier: dict[str, object], again: dict[str, object]) -> dict[str, object]:
+    """An earlier run's tally with its survivors replaced by their results when tested again."""
+    before, after = earlier["counts"], again["counts"]
+    assert isinstance(before, dict)
+    assert isinstance(after, dict)
+    counts: Counter[str] = Counter(before)
+    counts["survived"] = 0
+    counts.update(after)
+    survivors = again["survivors"]
+    assert isinstance(survivors, list)
+    return _result(counts, survivors)
+
+
+def _result(counts: Counter[str], survivors: list[str]) -> dict[str, object]:
+    tested = counts["killed"] + counts["survived"] + counts["timeout"]
+    killed = counts["killed"] + counts["timeout"]
+    return {
+        "counts": dict(sorted(counts.items())),
+        "kill_ratio": round(killed / tested, 3) if tested else None,
+        "survivors": sorted(survivors),
+    }
+
+
+def _selector(package: Package) -> Callable[[str], bool]:
+    def selected(name: str) -> bool:
+        return not package.functions or any(fnmatch(name, p) for p in package.functions)
+
+    return selected
+
+
+def _recorded(name: str, label: str) -> dict[str, object]:
+    summary = json.loads(SUMMARY.read_text(encoding="utf-8")) if SUMMARY.exists() else {}
+    found = summary.get(name, {}).get(label, {})
+    assert isinstance(found, dict)
+    return found
+
+
+def survivors(name: str, label: str) -> list[str]:
+    """The survivors of the run of package ``name`` recorded as ``label``."""
+    found = _recorded(name, label).get("survivors", [])
+    assert isinstance(found, list)
+    return [str(mutant) for mutant in found]
+
+
+def record(name: str, result: dict[str, object], label: str) -> None:
+    """Merge one package's result into the summary file, as ``label`` (before/after)."""
+    summary = json.loads(SUMMARY.read_text(encoding="utf-8")) if SUMMARY.exists() else {}
+    summary.setdefault(name, {})[label] = result
+    SUMMARY.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def show(summary: dict[str, dict[str, dict[str, object]]]) -> None:
+    """Print a table of the summary: package, run, counts and kill ratio."""
+    print(f"{'package':18} {'run':7} {'killed':>6} {'survived':>8} {'timeout':>7} {'ratio':>6}")
+    for name, runs in summary.items():
+        for label, result in runs.items():
+            counts = result["counts"]
+            assert isinstance(counts, dict)
+            print(
+                f"{name:18} {label:7} {counts.get('killed', 0):6} "
+                f"{counts.get('survived', 0):8} {counts.get('timeout', 0):7} "
+                f"{result['kill_ratio']!s:>6}"
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the packages named on the command line; print and record their tallies."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("packages", nargs="*", metavar="PACKAGE", help=", ".join(BY_NAME))
+    parser.add_argument("--all", action="store_true", help="every package, in order")
+    parser.add_argument("--list", action="store_true", help="list the packages and stop")
+    parser.add_argument("--label", default="latest", help="record the run as (default: latest)")
+    parser.add_argument(
+        "--retest",
+        metavar="LABEL",
+        help="test again only the survivors of the run recorded as LABEL (after adding tests)",
+    )
+    arguments = parser.parse_args(argv)
+    if arguments.list:
+        for package in PACKAGES:
+            print(f"{package.name}: {', '.join(package.files)} <- {', '.join(package.tests)}")
+        return 0
+    unknown = [name for name in arguments.packages if name not in BY_NAME]
+    if unknown or not (arguments.all or arguments.packages):
+        parser.error(f"name packages from: {', '.join(BY_NAME)}; or --all")
+    chosen = list(PACKAGES) if arguments.all else [BY_NAME[n] for n in arguments.packages]
+    BUILD.mkdir(parents=True, exist_ok=True)
+    for package in chosen:
+        if arguments.retest is None:
+            record(package.name, run(package), arguments.label)
+        elif again := survivors(package.name, arguments.retest):
+            earlier = _recorded(package.name, arguments.retest)
+            record(package.name, retested(earlier, run(package, again)), arguments.label)
+    show(json.loads(SUMMARY.read_text(encoding="utf-8")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
