@@ -1,12 +1,10 @@
 """KPI tables worked by hand on a small dataset built for the purpose.
 
 The rules are those of docs/explanation/score-kpi.md: unidentified clients are counted per case
-as the
-largest session figure in the period, capped by the case's figure (never the sum over the
+as the largest session figure in the period, capped by the case's figure (never the sum over the
 case's sessions); a session counts when it falls in the period, its first and last days
-included; a Goals or Circumstances pair counts in the period its later assessment falls in,
-the period's first day included. Every expected number below is counted by hand.
-"""
+included; a Goals or Circumstances pair counts in the period its later assessment falls in, the
+period's first day included. Every expected number below is counted by hand."""
 
 from __future__ import annotations
 

@@ -1,11 +1,9 @@
 """SCORE pairing worked by hand on ratings built for the purpose.
 
-The rules (docs/explanation/score-kpi.md): per client, scope, score type and domain, the earliest
-and
-the latest rating make a pair; parts of the input merge to the pairs of the whole; a client's
-satisfaction counts once per statement, by their latest rating. Each expectation below is
-counted by hand.
-"""
+The rules (docs/explanation/score-kpi.md): per client, scope, score type and domain, the
+earliest and the latest rating make a pair; parts of the input merge to the pairs of the whole;
+a client's satisfaction counts once per statement, by their latest rating. Each expectation
+below is counted by hand."""
 
 from __future__ import annotations
 
