@@ -800,6 +800,22 @@ def test_quick_path_is_taken_for_plain_files() -> None:
     assert _read_quick(bom, progress=None) is not None
     assert _read_quick(commented, progress=None) is not None
     assert read_bulk(commented) == read_bulk(data)
+    # "!" and "?" in a text (not after "<") keep the quick path.
+    exclaimed = upload(CLIENT.replace("Alice Springs", "Alice Springs!?"))
+    assert _read_quick(exclaimed, progress=None) is not None
+
+
+def test_quick_count_of_open_elements_is_exact_past_the_bytes_bound() -> None:
+    """Counting starts only past _MOST_ELEMENTS bytes, and then counts every "<" once."""
+    from dexcore.io.bulk._names import _MOST_ELEMENTS
+    from dexcore.io.bulk._quick_reader import _Since
+
+    since = _Since()
+    assert not since.too_many(b"<a/>" * (_MOST_ELEMENTS // 4))  # exactly the bound in bytes
+    assert not since.too_many(b"x" * 10)  # past it: all counted, 25,000 "<" so far
+    assert not since.too_many(b"<" * (_MOST_ELEMENTS - _MOST_ELEMENTS // 4))  # the limit
+    assert since.too_many(b"<")  # one more is too many
+    assert since.opened == _MOST_ELEMENTS + 1
 
 
 NOT_QUICK = [
@@ -815,6 +831,9 @@ NOT_QUICK = [
         "nil",
     ),
     (upload(CLIENT.replace("Alice Springs", "Alice=Springs")), "an '=' in a text"),
+    (upload(CLIENT.replace("<Suburb>", "<!-- ! --><Suburb>")), "a comment among the records"),
+    (upload(CLIENT.replace("<Suburb>", "<?app ??><Suburb>")), "an instruction among the records"),
+    (upload(CLIENT.replace("<Suburb>", "<![CDATA[x]]><Suburb>")), "a CDATA section"),
     (upload(CLIENT.replace("1988-04-09", "1988-02-30")), "a bad record"),
     (upload(CLIENT, "<Person><Name>x</Name></Person>"), "an unknown record"),
     (upload(CLIENT.replace("Alice Springs", "Alice & Springs")), "not well-formed"),

@@ -274,3 +274,22 @@ def test_kpi_on_example_upload() -> None:
     assert data["period"] == "2024-H2"
     assert data["sessions_delivered"]["value"] == 5
     assert "2 records of example-upload.xml could not be read" in result.stderr
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_check_leaves_the_collector_as_it_found_it(
+    enabled: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The check pauses the cyclic collector for the whole command, then restores its state."""
+    import gc
+
+    from dexcore.cli import main
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert main(["check", str(UPLOAD), "--today", "2025-01-15"]) == 1
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert "example-upload.xml: 3 errors, 1 warning, 4 notes" in capsys.readouterr().out

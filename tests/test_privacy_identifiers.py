@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from dexcore._idguard import _dates
 from dexcore.errors import DexValueError
 from dexcore.privacy import IdLeak, identifier_leaks, new_client_id
 from dexcore.slk import generate
@@ -207,3 +209,25 @@ def test_a_whole_short_name_is_caught_beside_any_number(name: str, number: int) 
     person = {"given_name": "Zed", "family_name": name}
     assert IdLeak.NAME in identifier_leaks(f"{name.upper()}-{number}", **person)  # type: ignore[arg-type]
     assert IdLeak.NAME not in identifier_leaks(f"Q{name.upper()}Q-{number}", **person)  # type: ignore[arg-type]
+
+
+_ID_TEXT = st.text(alphabet="0123456789-/. _abcjanmar", max_size=16)
+
+
+@given(_ID_TEXT)
+def test_numeric_dates_prefilter_finds_what_the_full_pattern_finds(lowered: str) -> None:
+    """The quick look for "digit, separator, digit" never hides a date the full pattern reads."""
+    filtered = list(_dates._numeric_dates(lowered))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_dates, "_DIGIT_SEP_DIGIT", re.compile(""))  # matches anything
+        unfiltered = list(_dates._numeric_dates(lowered))
+    assert filtered == unfiltered
+
+
+@pytest.mark.parametrize(
+    ("identifier", "dated"),
+    [("1984-03-12", True), ("C 12.3.84", True), ("3_12_1984x", True), ("S0000", False)],
+)
+def test_numeric_dates_with_and_without_separators(identifier: str, dated: bool) -> None:
+    """Dates written with each separator are still read; a plain run of digits is not one."""
+    assert bool(list(_dates._numeric_dates(identifier.lower()))) is dated

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-import secrets
 import unicodedata
 from typing import NamedTuple
 
@@ -329,4 +328,6 @@ def new_client_id(length: int = 12) -> str:
     """
     if not 2 <= length <= 50:
         raise DexValueError("an id is 2 to 50 characters long")
+    import secrets  # noqa: PLC0415 (here only: checking never needs it, and it loads OpenSSL)
+
     return "".join(secrets.choice(_LETTERS if n % 2 == 0 else _DIGITS) for n in range(length))

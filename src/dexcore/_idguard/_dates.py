@@ -55,8 +55,15 @@ def _year(text: str) -> tuple[int, bool] | None:
     return (int(text), len(text) == 2) if len(text) in {2, 4} else None
 
 
+# What every numeric date holds: a digit, a separator, a digit. Most ids have none, and
+# looking for it is much quicker than trying _NUMERIC_DATE at every position (issue #17).
+_DIGIT_SEP_DIGIT = re.compile(rf"\d{_SEP}\d")
+
+
 def _numeric_dates(lowered: str) -> Iterator[Date]:
     """Every reading of each ``a-b-c`` in the id: year first, day first, month first."""
+    if _DIGIT_SEP_DIGIT.search(lowered) is None:
+        return
     for match in _NUMERIC_DATE.finditer(lowered):
         a, b, c = match.groups()
         first, last = _year(a), _year(c)

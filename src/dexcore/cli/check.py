@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from dexcore._gc import gc_paused
 from dexcore._terminal import shown
 from dexcore.cli._common import (
     EXIT_INVALID,
@@ -125,6 +126,15 @@ def _schema_issues(inputs: _Inputs, progress: Progress) -> list[Located]:
 
 def run_check(args: argparse.Namespace) -> int:
     """Run ``dexcore check``."""
+    # The collector paused for the whole command, not only while reading and while checking:
+    # switched back on between the two, its first pass would walk every record read during
+    # the pause (a tenth of a clean check's time). Nothing here makes a reference cycle, and
+    # the records are freed, by reference counting, before the pause ends (see dexcore._gc).
+    with gc_paused():
+        return _run_check(args)
+
+
+def _run_check(args: argparse.Namespace) -> int:
     progress = progress_for(args, args.files)
     try:
         inputs = _inputs(args, progress)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib.resources
 import json
+import pkgutil
 from collections.abc import Mapping
 from typing import Any
 
@@ -173,7 +173,9 @@ def bundled() -> ReferenceData:
     each item marked with its source. Replace or update it with the file
     from your own DEX portal: ``bundled().updated_with(load_reference_xml(path))``.
     """
-    resource = importlib.resources.files("dexcore.reference").joinpath(
-        "data/reference-snapshot.json"
-    )
-    return from_json_dict(json.loads(resource.read_text(encoding="utf-8")))
+    # pkgutil, not importlib.resources: the same loader's data, without importing tempfile,
+    # shutil and the compression modules at the start of every check (issue #17).
+    data = pkgutil.get_data("dexcore.reference", "data/reference-snapshot.json")
+    if data is None:  # pragma: no cover (only a loader that cannot read data files)
+        raise ReferenceDataError("the bundled reference data is missing; reinstall dexcore")
+    return from_json_dict(json.loads(data.decode("utf-8")))
