@@ -194,7 +194,7 @@ def test_pages_made_in_threads_are_the_pages_made_alone(dataset: Dataset) -> Non
     with ThreadPoolExecutor(4) as pool:
         together = list(
             pool.map(
-                lambda p: render_report(gather_report(dataset, H2, publish=p)), [False, True] * 3
+                lambda p: render_report(gather_report(dataset, H2, publish=p)), [False, True] * 2
             )
         )
     assert together == alone * 2
