@@ -27,7 +27,7 @@ table{border-collapse:collapse;width:100%}th,td{padding:.3rem .5rem;text-align:l
 border-bottom:1px solid #e5e5e5}td.n{text-align:right;font-variant-numeric:tabular-nums}
 tr.sub td:first-child{padding-left:1.5rem}
 .banner{padding:.6rem .8rem;border-radius:.3rem;font-weight:600}
-.draft{background:#fdecea;border:1px solid #d55e00}
+.draft{background:#fdecea;border:1px solid #b3261e}
 .protected{background:#e8f1fa;border:1px solid #0072b2}
 .bar{background:#eee;height:1rem;border-radius:.2rem}
 .bar span{display:block;height:100%;background:#0072b2;border-radius:.2rem}
