@@ -11,6 +11,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dexcore.cli import main
 from dexcore.errors import DexValueError
@@ -23,11 +25,13 @@ from dexcore.html_report import (
     render_report,
 )
 from dexcore.io import dataset_from_json
+from dexcore.kpi import standard_kpis
 from dexcore.model import Dataset
 from dexcore.periods import ReportingPeriod
 from dexcore.privacy import Suppressed
 from dexcore.privacy.sdc import SuppressionKind
 from dexcore.rules import RULESETS, Report, check
+from dexcore.testing import strategies
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "example-dataset.json"
@@ -373,3 +377,43 @@ def test_other_commands_do_not_import_the_report() -> None:
         env={"PYTHONPATH": str(ROOT / "src")},
     )  # fmt: skip
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+# -- properties over generated datasets ---------------------------------------------------------
+
+GENERATED = strategies.datasets(max_clients=6, max_cases=3)
+
+
+@given(GENERATED, st.booleans())
+@settings(max_examples=25)
+def test_figures_are_the_kpis_and_publishing_hides_every_small_count(
+    dataset: Dataset, publish: bool
+) -> None:
+    data = gather_report(dataset, H2, checked=check(dataset, RULESETS["dex"], today=DAY),
+                         publish=publish)  # fmt: skip
+    values = shown_values(data)
+    if publish:
+        assert [v for v in values if isinstance(v, int) and 1 <= v <= 4] == []
+        return
+    assert not any(isinstance(v, Suppressed) for v in values)
+    report = standard_kpis(dataset, H2)
+    assert data.clients_assisted == report.clients_assisted
+    assert data.sessions_delivered == report.sessions_delivered
+    goals = data.ratio("goals_achieved")
+    assert (goals.numerator, goals.denominator) == (
+        report.goals_achieved.numerator,
+        report.goals_achieved.denominator,
+    )
+
+
+@given(GENERATED)
+@settings(max_examples=8)
+def test_no_generated_client_shows_on_the_page(dataset: Dataset) -> None:
+    page = render_report(gather_report(dataset, H2))
+    secrets = {
+        value
+        for client in dataset.clients
+        for value in (client.given_name, client.family_name, client.slk, client.client_id)
+        if value and len(value) >= 5
+    }
+    assert [s for s in secrets if s in page] == []
