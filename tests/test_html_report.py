@@ -417,3 +417,23 @@ def test_no_generated_client_shows_on_the_page(dataset: Dataset) -> None:
         if value and len(value) >= 5
     }
     assert [s for s in secrets if s in page] == []
+
+
+def test_two_charts_on_one_page_share_no_id(dataset: Dataset) -> None:
+    peers = peers_from_json(PEERS.read_bytes())
+    page = render_report(gather_report(dataset, H2, peers=peers))
+    assert page.count("<svg") == 2
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) > 10
+    # Every in-page reference points at an id the page has.
+    references = re.findall(r"url\(#([^)]+)\)", page) + re.findall(r'href="#([^"]+)"', page)
+    assert references
+    assert set(references) <= set(ids)
+
+
+def test_no_rank_chart_when_nothing_is_compared(dataset: Dataset) -> None:
+    few = [p for p in peers_from_json(PEERS.read_bytes()) if p.organisation < "PEER-04"]
+    page = render_report(gather_report(dataset, H2, peers=few))
+    assert 'id="peers"' in page
+    assert page.count("<svg") == 1
+    assert "not compared: fewer than 5 peers" in page

@@ -1,7 +1,7 @@
 """The HTML report in a real browser: headless Chromium loads it, offline, without complaint.
 
 Chromium (Debian's ``chromium`` package) renders each page twice: once to dump the DOM it
-built (the chart must be in it) and once to take a screenshot (it must show the chart's
+built (the charts must be in it) and once to take a screenshot (it must show the chart's
 colours). Every message on the browser's console fails the test: the page has no script, so
 a message can only be an error, such as a load the page's Content-Security-Policy refused.
 Without Chromium the test is skipped, except in CI (``CI`` set), where it fails.
@@ -87,19 +87,20 @@ def make_page(tmp_path: Path, name: str, *extra: str) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("name", "options", "sections"),
+    ("name", "options", "sections", "charts"),
     [
-        ("draft.html", ["--peers", str(PEERS)], [*SECTIONS, "peers"]),
-        ("published.html", ["--publish"], SECTIONS),
+        ("draft.html", ["--peers", str(PEERS)], [*SECTIONS, "peers"], 2),
+        ("published.html", ["--publish"], SECTIONS, 1),
     ],
 )  # fmt: skip
 def test_the_report_renders_in_chromium(
-    chromium: str, tmp_path: Path, name: str, options: list[str], sections: list[str]
+    chromium: str, tmp_path: Path, name: str, options: list[str], sections: list[str], charts: int
 ) -> None:
     page = make_page(tmp_path, name, *options)
     dom = browse(chromium, page, tmp_path / "profile-dom", "--dump-dom")
     assert console(dom) == []
-    assert dom.stdout.count("<svg") == 1, "the SCORE chart is missing from the rendered page"
+    assert dom.stdout.count("<svg") == charts, "a chart is missing from the rendered page"
+    assert 'id="score-figure_1"' in dom.stdout
     for section in sections:
         assert f'<section id="{section}">' in dom.stdout
     shot = tmp_path / f"{name}.png"

@@ -6,7 +6,7 @@ numerators and denominators, the SCORE change per domain, the
 unidentified-client share, the provider's place among its peers, and the
 check summary. With ``publish=True`` every count goes through
 :func:`~dexcore.privacy.protect`. :func:`render_report` makes the page: the
-chart is inline SVG drawn by matplotlib (the optional ``report`` extra,
+charts are inline SVG drawn by matplotlib (the optional ``report`` extra,
 ``pip install 'dexcore[report]'``), and nothing is loaded from elsewhere.
 The page shows no client's name, birth date, SLK or id. See
 :doc:`/howto/report`.
@@ -14,7 +14,7 @@ The page shows no client's name, birth date, SLK or id. See
 
 from __future__ import annotations
 
-from dexcore.html_report._chart import require_matplotlib, score_chart
+from dexcore.html_report._chart import peers_chart, require_matplotlib, score_chart
 from dexcore.html_report._figures import (
     CheckFigures,
     DomainFigure,
@@ -37,6 +37,7 @@ __all__ = [
     "ReportData",
     "Shown",
     "gather_report",
+    "peers_chart",
     "peers_from_json",
     "render_report",
     "require_matplotlib",

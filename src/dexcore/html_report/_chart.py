@@ -1,4 +1,4 @@
-"""The SCORE chart: clients improved, unchanged and declined per domain, as inline SVG.
+"""The charts, as inline SVG: SCORE change per domain, and the provider's rank among peers.
 
 matplotlib is an optional extra (``pip install 'dexcore[report]'``), imported
 only when a chart is drawn. The SVG is reproducible: a fixed hash salt for
@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from dexcore.html_report._figures import DomainFigure, Shown
@@ -20,7 +20,7 @@ from dexcore.html_report._figures import DomainFigure, Shown
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["MISSING_MATPLOTLIB", "require_matplotlib", "score_chart"]
+__all__ = ["MISSING_MATPLOTLIB", "peers_chart", "require_matplotlib", "score_chart"]
 
 #: The one line said when the optional extra is missing.
 MISSING_MATPLOTLIB = "the report's charts need matplotlib: pip install 'dexcore[report]'"
@@ -80,18 +80,18 @@ def _draw(axes: Axes, domains: Sequence[DomainFigure]) -> None:
     axes.legend(loc="lower right", frameon=False, ncols=3, bbox_to_anchor=(1, 1))
 
 
-def _svg(text: str) -> str:
-    """The ``<svg>`` element alone: no XML declaration, doctype or comment."""
-    start = text.index("<svg")
-    return re.sub(r"<metadata>.*?</metadata>\s*", "", text[start:], flags=re.DOTALL).strip()
+def _svg(text: str, name: str) -> str:
+    """The ``<svg>`` element alone (no XML declaration, doctype or metadata), ids its own.
 
-
-def score_chart(domains: Sequence[DomainFigure]) -> str:
-    """The SCORE change per domain as an ``<svg>`` element, the same bytes for the same figures.
-
-    Raises:
-        ImportError: matplotlib is not installed (the message names the extra).
+    matplotlib numbers its groups ``figure_1``, ``line2d_1``...: prefixed with the chart's
+    name, two charts on one page share no id.
     """
+    start = text.index("<svg")
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", text[start:], flags=re.DOTALL).strip()
+    return re.sub(r'id="([A-Za-z][\w.]*_\d+)"', rf'id="{name}-\1"', svg)
+
+
+def _chart(name: str, rows: int, draw: Callable[[Axes], None]) -> str:
     require_matplotlib()
     import matplotlib  # noqa: PLC0415 (the optional extra)
     from matplotlib.figure import Figure  # noqa: PLC0415
@@ -102,7 +102,7 @@ def score_chart(domains: Sequence[DomainFigure]) -> str:
         _DRAWING,
         matplotlib.rc_context(
             {
-                "svg.hashsalt": "dexcore-report",
+                "svg.hashsalt": f"dexcore-report-{name}",
                 "svg.fonttype": "none",
                 "font.family": ["sans-serif"],
                 "font.size": 10.0,
@@ -110,7 +110,45 @@ def score_chart(domains: Sequence[DomainFigure]) -> str:
             }
         ),
     ):
-        figure = Figure(figsize=(7.5, 1.0 + 0.55 * max(len(domains), 1)), layout="constrained")
-        _draw(figure.add_subplot(), domains)
+        figure = Figure(figsize=(7.5, 1.0 + 0.55 * max(rows, 1)), layout="constrained")
+        draw(figure.add_subplot())
         figure.savefig(out, format="svg", metadata={"Date": None})
-    return _svg(out.getvalue())
+    return _svg(out.getvalue(), name)
+
+
+def score_chart(domains: Sequence[DomainFigure]) -> str:
+    """The SCORE change per domain as an ``<svg>`` element, the same bytes for the same figures.
+
+    Raises:
+        ImportError: matplotlib is not installed (the message names the extra).
+    """
+    return _chart("score", len(domains), lambda axes: _draw(axes, domains))
+
+
+def _draw_ranks(axes: Axes, ranks: Sequence[tuple[str, float | None]]) -> None:
+    for row, (_, rank) in enumerate(ranks):
+        if rank is None:
+            axes.annotate("not compared", (0, row), xytext=(3, 0), textcoords="offset points",
+                          va="center", fontsize=8, color="#555555")  # fmt: skip
+            continue
+        axes.barh(row, rank, height=0.5, color=_BARS[0][2])
+        axes.annotate(f"{rank:.0f}", (rank, row), xytext=(3, 0), textcoords="offset points",
+                      va="center", fontsize=8)  # fmt: skip
+    axes.axvline(50, color="#333333", linewidth=1, linestyle="--")
+    axes.set_yticks(range(len(ranks)), [label for label, _ in ranks])
+    axes.invert_yaxis()
+    axes.set_xlim(0, 105)
+    axes.set_xlabel("percentile rank (dashed line: the peers' median)")
+    axes.spines[["top", "right"]].set_visible(False)
+
+
+def peers_chart(ranks: Sequence[tuple[str, float | None]]) -> str:
+    """The provider's percentile rank per KPI as an ``<svg>`` element.
+
+    Args:
+        ranks: Per KPI, its label and the rank (0-100), or ``None`` when not compared.
+
+    Raises:
+        ImportError: matplotlib is not installed (the message names the extra).
+    """
+    return _chart("peers", len(ranks), lambda axes: _draw_ranks(axes, ranks))

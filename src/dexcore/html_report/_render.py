@@ -11,7 +11,7 @@ import html
 from collections.abc import Iterable
 
 from dexcore import __version__
-from dexcore.html_report._chart import score_chart
+from dexcore.html_report._chart import peers_chart, score_chart
 from dexcore.html_report._figures import CheckFigures, PeerFigures, RatioFigure, ReportData, Shown
 from dexcore.rules import Severity
 
@@ -164,11 +164,21 @@ def _peers(peers: PeerFigures | None) -> str:
     if peers is None:
         return ""
     rows = "".join(_peer_row(key, peers) for key in peers.comparisons)
+    ranks = [
+        (_PEER_LABELS.get(key, key), None if found is None else found.percentile_rank)
+        for key, found in peers.comparisons.items()
+    ]
+    chart = (
+        f"<figure>{peers_chart(ranks)}<figcaption>The provider's percentile rank on each KPI"
+        " among comparable providers: 50 is the peers' median.</figcaption></figure>"
+        if any(rank is not None for _, rank in ranks)
+        else ""
+    )
     return (
         '<section id="peers"><h2>Among comparable providers</h2>'
         f"<p>{_e(peers.peers)} comparable providers (same program activity and state, a"
         " service type in common). The percentile rank is the share of peers below the"
-        " provider, plus half of those equal.</p><table><thead><tr><th>KPI</th>"
+        f" provider, plus half of those equal.</p>{chart}<table><thead><tr><th>KPI</th>"
         "<th>provider</th><th>percentile rank</th><th>lower quartile</th><th>median</th>"
         f"<th>upper quartile</th><th>peers</th></tr></thead><tbody>{rows}</tbody></table>"
         "</section>"
