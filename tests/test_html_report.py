@@ -385,7 +385,7 @@ GENERATED = strategies.datasets(max_clients=6, max_cases=3)
 
 
 @given(GENERATED, st.booleans())
-@settings(max_examples=25)
+@settings(max_examples=15)
 def test_figures_are_the_kpis_and_publishing_hides_every_small_count(
     dataset: Dataset, publish: bool
 ) -> None:
@@ -407,7 +407,7 @@ def test_figures_are_the_kpis_and_publishing_hides_every_small_count(
 
 
 @given(GENERATED)
-@settings(max_examples=8)
+@settings(max_examples=6)
 def test_no_generated_client_shows_on_the_page(dataset: Dataset) -> None:
     page = render_report(gather_report(dataset, H2))
     secrets = {
