@@ -23,7 +23,7 @@ import time
 from bench_kpi import FULL_CLIENTS, synthetic_dataset
 
 from dexcore.io.frames import PERSONAL_COLUMNS, dataset_from_arrow, dataset_to_arrow
-from dexcore.rules.engine import Issue
+from dexcore.issues import Issue
 
 
 def run_one(scale: float) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""Every command shown in docs/cli.md runs, and prints what the page says it prints.
+"""Every command shown in docs/reference/cli.md runs, and prints what the page says it prints.
 
 In a ``console`` block, a line starting ``$ dexcore`` is a command, run from the
 repository's root; the lines after it are its output. A line that is ``...``
@@ -16,7 +16,7 @@ import pytest
 from dexcore.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = ROOT / "docs" / "cli.md"
+PAGE = ROOT / "docs" / "reference" / "cli.md"
 
 
 def examples() -> list[tuple[str, list[str]]]:
@@ -57,7 +57,9 @@ def test_documented_command(
     assert words[0] == "dexcore"
     main(words[1:])
     output = capsys.readouterr().out
-    assert matches(expected, output), f"docs/cli.md shows other output for: {command}\n{output}"
+    assert matches(expected, output), (
+        f"docs/reference/cli.md shows other output for: {command}\n{output}"
+    )
 
 
 def test_the_matcher_fails_on_a_difference() -> None:

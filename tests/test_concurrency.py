@@ -1,6 +1,6 @@
 """Threads and processes: each call gets its own answer; the collector and caches are left safe.
 
-The guarantees are those of docs/threads.md: a call from several threads gives each the answer
+The guarantees are those of docs/howto/threads.md: a call from several threads gives each the answer
 it would get alone; ``workers=2`` forks a helper only from a single-threaded process, and the
 helper really checks records; the collector's state is restored however passes interleave;
 every cache of values from the data is bounded and emptied by ``dexcore.clear_caches``.
@@ -51,14 +51,14 @@ from dexcore.model import (
 )
 from dexcore.periods import ReportingPeriod
 from dexcore.privacy import IdLeak, identifier_leaks
-from dexcore.rules import DEX, SETS, Finding, RecordRule, Report, RuleSet, _parallel, check
+from dexcore.rules import DEX, SETS, Finding, RecordRule, Report, RuleSet, _parallel, check, checker
 from dexcore.slk import generate
 
 TODAY = dt.date(2025, 1, 15)
 H2 = ReportingPeriod.parse("2024-H2")
 ALL = DEX + SETS
 PARENT = os.getpid()
-CHECK_MODULE = sys.modules["dexcore.rules.check"]
+CHECK_MODULE = checker
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 # Python 3.12+ warns when a multi-threaded process forks; only the test that forces such
 # forks (to attack the hand-over of state to the worker) expects the warning.
@@ -530,8 +530,8 @@ def test_clear_caches_is_safe_while_other_threads_use_them() -> None:
 
 
 def test_the_threads_page_examples_run() -> None:
-    page = (DOCS / "threads.md").read_text(encoding="utf-8")
+    page = (DOCS / "howto" / "threads.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", page, re.DOTALL)
     assert blocks
     for block in blocks:
-        exec(compile(block, "docs/threads.md", "exec"), {})
+        exec(compile(block, "docs/howto/threads.md", "exec"), {})

@@ -51,3 +51,54 @@ def test_docstring_examples_run(name: str) -> None:
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0, f"{result.failed} docstring example(s) failed in {name}"
+
+
+ROOT = DOCS.parent
+#: Text files whose mentions of ``docs/…`` pages must point at pages that exist.
+MENTIONING = ("src", "tests", "tools", "bench", "README.md", "CHANGELOG.md", ".ci")
+
+
+def _text_files() -> list[Path]:
+    found: list[Path] = []
+    for name in MENTIONING:
+        path = ROOT / name
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            found += [p for p in path.rglob("*") if p.is_file() and p.suffix in {".py", ".md", ""}]
+    return found
+
+
+def test_every_docs_page_mentioned_exists() -> None:
+    """A page that moved leaves no stale ``docs/…md`` mention behind (the docs were regrouped)."""
+    stale = sorted(
+        f"{path.relative_to(ROOT)}: {mention}"
+        for path in _text_files()
+        for mention in re.findall(r"docs/[\w/.-]+?\.md", path.read_text(encoding="utf-8"))
+        if not (ROOT / mention).is_file()
+    )
+    assert stale == []
+
+
+def test_every_page_is_in_a_table_of_contents() -> None:
+    """Sphinx warns about orphans; this names the page and the folder it belongs in."""
+    pages = {
+        str(path.relative_to(DOCS).with_suffix(""))
+        for path in DOCS.rglob("*.md")
+        if "_build" not in path.parts and path.name != "index.md"
+    }
+    listed = set(re.findall(r"^([\w/-]+)$", (DOCS / "index.md").read_text("utf-8"), re.MULTILINE))
+    assert sorted(pages - listed) == []
+
+
+def test_the_site_has_the_four_groups() -> None:
+    """Tutorial, how-to guides, reference and explanation, each a folder and a caption."""
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    for caption, folder in [
+        ("Tutorial", "tutorial"),
+        ("How-to guides", "howto"),
+        ("Reference", "reference"),
+        ("Explanation", "explanation"),
+    ]:
+        assert f":caption: {caption}" in index
+        assert any((DOCS / folder).glob("*.md")), folder

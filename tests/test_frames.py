@@ -28,6 +28,7 @@ from dexcore.io.frames import (
     dataset_from_arrow,
     dataset_to_arrow,
 )
+from dexcore.issues import Issue
 from dexcore.model import (
     Assessment,
     AssessmentPhase,
@@ -55,7 +56,6 @@ from dexcore.model import (
     SessionClient,
     State,
 )
-from dexcore.rules.engine import Issue
 from dexcore.testing.strategies import datasets, organisations, outlets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -662,16 +662,18 @@ def test_released_table_summary_is_escaped_cut_and_says_only_np() -> None:
 
 @pytest.mark.parametrize(
     "number",
-    range(len(re.findall("```python\n", (ROOT / "docs" / "frames.md").read_text("utf-8")))),
+    range(
+        len(re.findall("```python\n", (ROOT / "docs" / "howto" / "frames.md").read_text("utf-8")))
+    ),
 )
 def test_the_frames_page_examples_run(number: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each Python example of docs/frames.md runs alone, given ``dataset`` (the bundled one)."""
-    page = (ROOT / "docs" / "frames.md").read_text(encoding="utf-8")
+    """Each Python example of docs/howto/frames.md runs alone, given ``dataset`` (bundled)."""
+    page = (ROOT / "docs" / "howto" / "frames.md").read_text(encoding="utf-8")
     block = re.findall(r"```python\n(.*?)```", page, flags=re.DOTALL)[number]
     monkeypatch.chdir(ROOT)
     namespace: dict[str, Any] = {"dataset": dataset_from_json(EXAMPLE.read_bytes())}
     with contextlib.redirect_stdout(io.StringIO()):
-        exec(compile(block, f"docs/frames.md example {number}", "exec"), namespace)
+        exec(compile(block, f"docs/howto/frames.md example {number}", "exec"), namespace)
     if "problems" in namespace:
         assert namespace["problems"][0].path == "clients[3].birth_date"
 

@@ -891,7 +891,9 @@ def test_two_threads_sharing_a_history_neither_lose_a_table_nor_pass_unguarded()
 
 
 def test_the_synonym_table_in_the_docs_is_the_one_in_the_code() -> None:
-    page = (Path(__file__).resolve().parent.parent / "docs" / "privacy.md").read_text("utf-8")
+    page = (Path(__file__).resolve().parent.parent / "docs" / "howto" / "privacy.md").read_text(
+        "utf-8"
+    )
     rows = re.findall(r"^\| `([a-z ]+)`(?: \(no constraint\))? \| (`.*`) \|$", page, re.MULTILINE)
     documented = {name: tuple(re.findall(r"`([^`]+)`", aliases)) for name, aliases in rows}
     assert documented == dict(NAME_SYNONYMS)

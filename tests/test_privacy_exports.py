@@ -40,8 +40,8 @@ from dexcore.privacy import (
     new_link_key,
     validate_link_key,
 )
-from dexcore.privacy.deidentify import MINIMAL, STANDARD
-from dexcore.privacy.release import AuditEntry
+from dexcore.privacy.disclosure import AuditEntry
+from dexcore.privacy.exports import MINIMAL, STANDARD
 
 ON = dt.date(2025, 1, 15)
 PLACES = {State.ACT: "2611", State.NSW: "2000"}
@@ -283,7 +283,7 @@ def test_whatever_a_second_export_holds_the_attacker_finds_no_class_below_k(
         assert refused.rule in {"export.difference", "export.linkage"}
         assert not unchanged  # nothing refused without need
         return
-    # The difference is guarded between exports that share a client (docs/privacy.md): a
+    # The difference is guarded between exports that share a client (docs/howto/privacy.md): a
     # difference between other people's records singles nobody out.
     if exported(first, one, key) & exported(second, two, second_key):
         assert all(abs(change) >= k for change in differences(one, two).values())

@@ -33,7 +33,7 @@ from dexcore.privacy import (
     k_anonymity,
 )
 from dexcore.privacy.consent import Channel, Consent
-from dexcore.privacy.deidentify import DETAILED, MINIMAL, STANDARD, CoarseningPolicy, Geography
+from dexcore.privacy.exports import DETAILED, MINIMAL, STANDARD, CoarseningPolicy, Geography
 from dexcore.privacy.linkage import new_link_key
 from dexcore.privacy.sdc import BY_OUTLET, count_table
 from dexcore.testing import strategies

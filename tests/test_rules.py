@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -58,6 +57,7 @@ from dexcore.rules import (
     Severity,
     Source,
     check,
+    checker,
     ensure_valid,
 )
 from dexcore.rules.catalogue import catalogue_markdown
@@ -487,9 +487,11 @@ def test_registry_invariants() -> None:
 
 
 def test_catalogue_is_current() -> None:
-    """docs/rules.md is generated from the registry: regenerate it when this fails."""
-    page = (DOCS / "rules.md").read_text(encoding="utf-8")
-    assert page == catalogue_markdown(), "run: python -m dexcore.rules.catalogue > docs/rules.md"
+    """docs/reference/rules.md is generated from the registry: regenerate it when this fails."""
+    page = (DOCS / "reference" / "rules.md").read_text(encoding="utf-8")
+    assert page == catalogue_markdown(), (
+        "run: python -m dexcore.rules.catalogue > docs/reference/rules.md"
+    )
 
 
 def test_ruleset_composition_and_lookup() -> None:
@@ -559,7 +561,7 @@ def test_parallel_check_gives_the_serial_report(
 ) -> None:
     """workers=2 shares the records with a forked process, chunk by chunk; the report must not
     change, however the chunks fall between the two processes."""
-    monkeypatch.setattr(sys.modules["dexcore.rules.check"], "_CHUNK", chunk)
+    monkeypatch.setattr(checker, "_CHUNK", chunk)
     dataset = valid_dataset()
     for code in (
         "client.consent.names-without-consent",

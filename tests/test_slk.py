@@ -69,11 +69,13 @@ METEOR_PATTERN = re.compile(
         # Letters with no ASCII decomposition are dropped, not transliterated.
         ("Øster", "Åse", "TE2SE"),
         ("Strauß", "Jürgen", "TRUUR"),
-        # Digits and other symbols are not letters (docs/slk.md, where implementations disagree).
+        # Digits and other symbols are not letters (docs/explanation/slk.md, where
+        # implementations disagree).
         ("J0nes", "R0bert", "NE2BE"),
         # Lower case, surrounding blanks.
         ("  smith ", " jo ", "MIHO2"),
-        # Missing names (METeOR 349481, 349483) and names with no letters left (docs/slk.md rule 4).
+        # Missing names (METeOR 349481, 349483) and names with no letters left
+        # (docs/explanation/slk.md rule 4).
         (None, "Jo", "999O2"),
         ("Smith", None, "MIH99"),
         ("", "   ", "99999"),
@@ -103,7 +105,10 @@ def test_name_parts(family: str | None, given_name: str | None, name_part: str) 
 def test_one_letter_names_differ_by_policy(
     family: str, given_name: str, dex: str, meteor: str
 ) -> None:
-    """METeOR pads a one-letter name to 222/22; DSS's expression admits neither (docs/slk.md)."""
+    """METeOR pads a one-letter name to 222/22; DSS's expression admits neither.
+
+    See docs/explanation/slk.md.
+    """
     assert generate(family, given_name, DOB, 1, policy=DEX)[:5] == dex
     assert generate(family, given_name, DOB, 1, policy=METEOR)[:5] == meteor
 
@@ -230,7 +235,8 @@ def test_names_must_be_text(value: object) -> None:
 
 
 # (key, valid under DEX, valid under METeOR). Keys from the PMHC MDS SLK validation tests and
-# published examples (docs/sources.md, SLK-581); the DEX verdicts follow DSS's expression.
+# published examples (docs/explanation/sources.md, SLK-581); the DEX verdicts follow DSS's
+# expression.
 VALIDATION = [
     ("TEEOH070619541", True, True),
     ("O22N2070619543", True, True),

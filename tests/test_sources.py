@@ -1,5 +1,8 @@
-"""Every source is cited publicly: the catalogue links each rule's source to docs/sources.md,
-and nothing in the repository points at notes that are not in it."""
+"""Every source is cited publicly.
+
+The catalogue links each rule's source to docs/explanation/sources.md, and nothing in the
+repository points at notes that are not in it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from dexcore.issues import Severity
 from dexcore.rules import RULESETS
 from dexcore.rules.catalogue import catalogue_markdown
 from dexcore.rules.engine import (
@@ -17,13 +21,12 @@ from dexcore.rules.engine import (
     RecordRule,
     RuleInfo,
     RuleSet,
-    Severity,
     Source,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-SOURCES_PAGE = DOCS / "sources.md"
+SOURCES_PAGE = DOCS / "explanation" / "sources.md"
 
 
 def _slug(heading: str) -> str:
@@ -47,7 +50,7 @@ def test_every_rule_source_has_an_entry_in_the_sources_page() -> None:
     sources = _all_sources()
     assert len(sources) >= 15
     missing = sorted(source.document for source in sources if source.anchor not in anchors)
-    assert missing == [], "add the source to docs/sources.md and give it an anchor"
+    assert missing == [], "add the source to docs/explanation/sources.md and give it an anchor"
 
 
 def test_the_anchor_check_notices_a_wrong_anchor() -> None:
@@ -61,10 +64,10 @@ def test_the_catalogue_links_every_source() -> None:
     page = catalogue_markdown()
     lines = [line for line in page.splitlines() if line.startswith("Sources: ")]
     assert lines
-    cite = r"\[[^\]]+\]\(sources\.md#[a-z0-9-]+\) \[(DSS|second-hand|inferred)\]"
+    cite = r"\[[^\]]+\]\(\.\./explanation/sources\.md#[a-z0-9-]+\) \[(DSS|second-hand|inferred)\]"
     for line in lines:
         assert re.fullmatch(rf"Sources: {cite}(; {cite})*\.", line), line
-    links = set(re.findall(r"\(sources\.md#([a-z0-9-]+)\)", page))
+    links = set(re.findall(r"\(\.\./explanation/sources\.md#([a-z0-9-]+)\)", page))
     assert links <= _anchors()
 
 
@@ -86,18 +89,18 @@ def _one_rule_set(source: Source) -> RuleSet:
 def test_a_source_without_an_anchor_is_cited_but_not_linked() -> None:
     page = catalogue_markdown({"T": _one_rule_set(Source(document="Private memo", version="2"))})
     assert "Sources: Private memo, 2 [DSS]." in page
-    assert "sources.md#" not in page.split("## T", 1)[1]
+    assert "explanation/sources.md#" not in page.split("## T", 1)[1]
 
 
 def test_a_source_with_an_anchor_is_linked() -> None:
     source = Source(document="Memo", evidence="inferred", anchor="rules-dexcore-infers")
     page = catalogue_markdown({"T": _one_rule_set(source)})
-    assert "Sources: [Memo](sources.md#rules-dexcore-infers) [inferred]." in page
+    assert "Sources: [Memo](../explanation/sources.md#rules-dexcore-infers) [inferred]." in page
 
 
 def test_the_sources_page_is_in_the_table_of_contents() -> None:
     index = (DOCS / "index.md").read_text(encoding="utf-8")
-    assert re.search(r"^sources$", index, flags=re.MULTILINE)
+    assert re.search(r"^explanation/sources$", index, flags=re.MULTILINE)
 
 
 # Citations of notes that live outside the repository. Built from parts so this file is not a hit.

@@ -10,7 +10,7 @@ committed snapshot, byte for byte, when nothing has changed. The base is DSS's
 provenance is in ``tools/data/README.md``). On top of it go the later codes of
 ``code-additions.csv`` and the service types of ``service-types.csv``, each row
 marked with its source id (the ids are described in :data:`SOURCES` and in
-``docs/sources.md``). Run it again when a source changes and review the JSON
+``docs/explanation/sources.md``). Run it again when a source changes and review the JSON
 diff.
 """
 
@@ -65,7 +65,7 @@ SOURCES = {
 # Tables that did not exist in 2015 and whose whole code list the sources give.
 COMPLETE_NEW_TABLES = {CodeType.CLIENT_ATTENDANCE_PROFILE, CodeType.SERVICE_SETTING}
 
-# Tables known to have codes that no available source lists (see docs/reference-data.md).
+# Tables known to have codes that no available source lists (see docs/howto/reference-data.md).
 INCOMPLETE = {
     CodeType.REASON_FOR_ASSISTANCE,  # the 2018 "Employment" category's code is unconfirmed
     CodeType.REFERRAL_PURPOSE,  # likewise

@@ -17,10 +17,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from dexcore.issues import Report
     from dexcore.kpi import Benchmark, KpiReport, Ratio
     from dexcore.model import Dataset
     from dexcore.privacy.sdc import ReleasedTable
-    from dexcore.rules import Report
 
 #: Most rows of any list in a summary (periods, issue codes, KPIs, table rows).
 MAX_ROWS = 10

@@ -8,6 +8,18 @@ Messages are built only from field names, table names, rule codes and
 limits that dexcore itself defines. They never contain the value that was
 rejected: a rejected value may be a name, a birth date, an address or a
 statistical linkage key, and exception messages end up in logs.
+
+Every exception has a :attr:`~DexError.code`: a stable, machine-readable
+reason such as ``slk.length``, ``xml.bad-value`` or ``consent.no-recipient``,
+for a program to act on without reading the message. The codes of each class
+are listed with it; a class that knows several reasons (bulk reading,
+consent, disclosure) takes the code of the one that applies.
+
+>>> try:
+...     raise InvalidSlkLength()
+... except DexError as error:
+...     print(error.code)
+slk.length
 """
 
 from __future__ import annotations
@@ -32,26 +44,39 @@ __all__ = [
     "InvalidSlkSex",
     "PeriodError",
     "ReferenceDataError",
+    "SlkError",
     "UnknownCodeError",
 ]
 
 
 class DexError(Exception):
-    """Base class of every exception dexcore raises on purpose."""
+    """Base class of every exception dexcore raises on purpose.
+
+    Attributes:
+        code: The machine-readable reason, stable from release to release:
+            ``dex.error`` here; each subclass sets its own.
+    """
+
+    code: str = "dex.error"
 
 
 class DexValueError(DexError, ValueError):
-    """A value, argument or document that dexcore cannot accept."""
+    """A value, argument or document that dexcore cannot accept (code ``dex.bad-value``)."""
+
+    code = "dex.bad-value"
 
 
 class InvalidFieldError(DexValueError):
     """A model object was given a field value that breaks a DEX rule.
 
     Attributes:
+        code: ``model.invalid-field``.
         entity: The model class, such as ``"Client"``.
         field: The Python field name, such as ``"birth_date"``.
         reason: What the value must be, never what it was.
     """
+
+    code = "model.invalid-field"
 
     def __init__(self, entity: str, field: str, reason: str) -> None:
         self.entity = entity
@@ -70,9 +95,12 @@ class UnknownCodeError(DexValueError):
     text), or the first few of a long table and where the rest are listed.
 
     Attributes:
+        code: ``model.unknown-code``.
         table: The code table, such as ``"Gender"``.
         codes: The table's codes, as DSS writes them (empty when unknown).
     """
+
+    code = "model.unknown-code"
 
     def __init__(self, table: str, codes: tuple[str, ...] = ()) -> None:
         self.table = table
@@ -108,11 +136,14 @@ class DexKeyError(DexError, KeyError):
     """A lookup by id or code found nothing.
 
     Attributes:
+        code: ``dex.unknown-key``.
         kind: What was looked up, such as ``"code table"`` or ``"service type"``.
         key: The key, only when it is an identifier that DSS or dexcore
             defines (a table name, a numeric service type id); callers never
             pass a client's id or any other organisation-supplied text.
     """
+
+    code = "dex.unknown-key"
 
     def __init__(self, kind: str, key: str | int | None = None) -> None:
         self.kind = kind
@@ -128,10 +159,13 @@ class ReferenceDataError(DexValueError):
     """A reference-data document could not be read.
 
     Attributes:
+        code: ``reference.unreadable``.
         path: Where in the document, such as
             ``"/DEXReferenceData/ReferenceDataItems[3]/Item[7]/OrderNumber"``.
         line: The line number, when the parser knows it.
     """
+
+    code = "reference.unreadable"
 
     def __init__(self, reason: str, *, path: str = "", line: int | None = None) -> None:
         self.reason = reason
@@ -147,9 +181,12 @@ class DexStructureError(DexValueError):
     """Plain data (dicts, JSON) could not be turned into model objects.
 
     Attributes:
+        code: ``data.structure``.
         errors: One ``(path, reason)`` pair per problem, with paths written
             ``$.sessions[3].session_date``. Reasons never quote the input.
     """
+
+    code = "data.structure"
 
     def __init__(self, target: str, errors: tuple[tuple[str, str], ...]) -> None:
         self.target = target
@@ -181,9 +218,12 @@ class DexValidationError(DexValueError):
     """A dataset broke one or more rules of severity ERROR.
 
     Attributes:
-        report: The full :class:`dexcore.rules.Report`, warnings included.
+        code: ``rules.errors-found``.
+        report: The full :class:`dexcore.issues.Report`, warnings included.
         issues: The report's issues.
     """
+
+    code = "rules.errors-found"
 
     def __init__(self, report: Any) -> None:  # noqa: ANN401 (a Report; typed loosely to keep errors at the bottom layer)
         self.report = report
@@ -198,7 +238,8 @@ class ConsentError(DexValueError):
     """A consent record, or an event on a consent ledger, that cannot be accepted.
 
     Attributes:
-        rule: What was wrong, such as ``consent.no-recipient`` or ``consent.before-given``.
+        code: What was wrong, such as ``consent.no-recipient`` or ``consent.before-given``.
+        rule: The same as :attr:`code` (its name before every error had a ``code``).
         consent_id: The consent's own id as the caller gave it (never the
             subject's; empty when there is none). It is caller text, so the
             message leaves it out.
@@ -206,38 +247,62 @@ class ConsentError(DexValueError):
     """
 
     def __init__(self, rule: str, consent_id: str, reason: str) -> None:
-        self.rule = rule
+        self.code = rule
         self.consent_id = consent_id
         self.reason = reason
         super().__init__(f"consent: {reason} [{rule}]")
+
+    @property
+    def rule(self) -> str:
+        """The same as :attr:`code`."""
+        return self.code
 
 
 class DisclosureRefused(DexValueError):
     """A release, export or table was refused because it would disclose too much.
 
     Attributes:
-        rule: Why, such as ``release.no-lawful-basis``, ``export.k-anonymity`` or
+        code: Why, such as ``release.no-lawful-basis``, ``export.k-anonymity`` or
             ``sdc.differencing``.
+        rule: The same as :attr:`code` (its name before every error had a ``code``).
         reason: The explanation, with counts and thresholds but no personal value.
     """
 
     def __init__(self, rule: str, reason: str) -> None:
-        self.rule = rule
+        self.code = rule
         self.reason = reason
         super().__init__(f"{reason} [{rule}]")
 
+    @property
+    def rule(self) -> str:
+        """The same as :attr:`code`."""
+        return self.code
+
 
 class PeriodError(DexValueError):
-    """A reporting-period label, number or range that cannot be used."""
+    """A reporting-period label, number or range that cannot be used (code ``period.invalid``)."""
+
+    code = "period.invalid"
 
 
-class InvalidSlk(DexValueError):
-    """A statistical linkage key (SLK-581) is not valid.
+class SlkError(DexValueError):
+    """An SLK-581 problem (code ``slk.error``): an invalid key, or inputs that cannot build one.
+
+    Catch it for both; catch :class:`InvalidSlk` for a key and
+    :class:`InvalidSlkInput` for the inputs.
+    """
+
+    code = "slk.error"
+
+
+class InvalidSlk(SlkError):
+    """A statistical linkage key (SLK-581) is not valid (code ``slk.invalid``).
 
     The subclasses say what is wrong. Messages are fixed per class and never
     include the key, which encodes parts of a name and a birth date.
     """
 
+    code = "slk.invalid"
     message = "not a valid SLK-581"
 
     def __init__(self) -> None:
@@ -245,13 +310,17 @@ class InvalidSlk(DexValueError):
 
 
 class InvalidSlkLength(InvalidSlk):
-    """The key is not 14 characters long."""
+    """The key is not 14 characters long (code ``slk.length``)."""
+
+    code = "slk.length"
 
     message = "an SLK-581 has exactly 14 characters"
 
 
 class InvalidSlkFormat(InvalidSlk):
-    """The name part or the layout of the key is not allowed."""
+    """The name part or the layout of the key is not allowed (code ``slk.format``)."""
+
+    code = "slk.format"
 
     message = (
         "an SLK-581 is 3 family-name characters, 2 given-name characters, "
@@ -260,24 +329,34 @@ class InvalidSlkFormat(InvalidSlk):
 
 
 class InvalidSlkDate(InvalidSlk):
-    """The date part is not a real date, or is outside the policy's years."""
+    """The date part is not a real date, or is outside the policy's years (code ``slk.date``)."""
+
+    code = "slk.date"
 
     message = "the date part of the SLK-581 is not a real date in the allowed years"
 
 
 class InvalidSlkSex(InvalidSlk):
-    """The last character is not a sex code (1, 2, 3 or 9)."""
+    """The last character is not a sex code: 1, 2, 3 or 9 (code ``slk.sex``)."""
+
+    code = "slk.sex"
 
     message = "the last character of an SLK-581 must be 1, 2, 3 or 9"
 
 
-class InvalidSlkInput(DexValueError):
+class InvalidSlkInput(SlkError):
     """A value given to build an SLK-581 cannot be used.
 
+    Not a kind of :class:`InvalidSlk`: no key was given, so code that catches
+    an invalid key is not handed a problem with the inputs.
+
     Attributes:
+        code: ``slk.invalid-input``.
         field: ``family_name``, ``given_name``, ``birth_date`` or ``sex``.
         reason: What the value must be, never what it was.
     """
+
+    code = "slk.invalid-input"
 
     def __init__(self, field: str, reason: str) -> None:
         self.field = field

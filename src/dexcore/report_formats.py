@@ -27,7 +27,7 @@ import attrs
 
 from dexcore import __version__
 from dexcore._terminal import shown
-from dexcore.rules import Issue, Severity
+from dexcore.issues import Issue, Severity
 
 __all__ = ["Located", "json_report", "junit_report", "sarif_report"]
 

@@ -14,10 +14,10 @@ from dexcore.cli._common import Progress, Unreadable, say
 from dexcore.errors import DexError
 from dexcore.io import dataset_from_json
 from dexcore.io.bulk import BulkUpload, load_bulk, read_bulk
+from dexcore.issues import Issue
+from dexcore.issues import Unreadable as RuleUnreadable
 from dexcore.model import Dataset
 from dexcore.report_formats import Located
-from dexcore.rules import Issue
-from dexcore.rules import Unreadable as RuleUnreadable
 
 __all__ = ["Loaded", "load_files", "open_file", "warn_unread"]
 

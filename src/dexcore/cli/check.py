@@ -27,9 +27,10 @@ from dexcore.cli._load import Loaded, load_files
 from dexcore.cli.known import read_known
 from dexcore.errors import DexError
 from dexcore.io.xsd import DexSchema, load_schema
+from dexcore.issues import Issue, KnownRecords, Report, Severity
 from dexcore.reference import ReferenceData, bundled, load_reference_xml
 from dexcore.report_formats import Located, json_report, junit_report, sarif_report
-from dexcore.rules import RULESETS, Issue, KnownRecords, Report, Severity, check
+from dexcore.rules import RULESETS, check
 
 __all__ = ["add_check"]
 

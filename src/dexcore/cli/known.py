@@ -7,8 +7,8 @@ from pathlib import Path
 
 from dexcore.cli._common import Progress, Unreadable
 from dexcore.cli._load import load_files, open_file
+from dexcore.issues import KnownRecords
 from dexcore.model import Dataset
-from dexcore.rules import KnownRecords
 
 __all__ = ["read_known"]
 

@@ -3,7 +3,7 @@
 Each group of related counts is one :class:`~dexcore.privacy.CountTable`
 with its margins (a KPI's parts and its denominator; the SCORE changes by
 domain; the issues by code and severity), and :func:`~dexcore.privacy.protect`
-decides which of its values may be shown (see :doc:`/privacy`). The page
+decides which of its values may be shown (see :doc:`/howto/privacy`). The page
 shows only values read from the released tables, or worked out from
 values it shows, so it tells a reader nothing the released tables do not.
 """

@@ -16,9 +16,8 @@ import attrs
 from dexcore._files import open_binary
 from dexcore.io._places import Places, element_lines, file_terms, xml_path
 from dexcore.io._schema import COLLECTIONS
+from dexcore.issues import Issue, KnownRecords, Unreadable
 from dexcore.model import Dataset
-from dexcore.rules.check import KnownRecords, Unreadable
-from dexcore.rules.engine import Issue
 
 __all__ = ["BulkUpload"]
 

@@ -40,6 +40,7 @@ from defusedxml.ElementTree import DefusedXMLParser, ParseError
 from dexcore._files import DEFAULT_READ_LIMIT as _READ_LIMIT
 from dexcore._files import FileTooLarge, open_binary, refuse_larger
 from dexcore._gc import gc_paused
+from dexcore._idguard import identifier_leaks
 from dexcore.errors import (
     BulkReadError,
     DexValueError,
@@ -58,10 +59,8 @@ from dexcore.io._schema import (
     Shape,
 )
 from dexcore.io._upload import BulkUpload
+from dexcore.issues import Issue, RecordRef, Severity, Unreadable
 from dexcore.model import Dataset, Outlet
-from dexcore.privacy.identifiers import identifier_leaks
-from dexcore.rules.check import Unreadable
-from dexcore.rules.engine import Issue, RecordRef, Severity
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

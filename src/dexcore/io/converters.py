@@ -62,6 +62,8 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 class _WrongTypeError(DexValueError):
     """A plain value of the wrong kind (its message names the kind expected)."""
 
+    code = "data.wrong-type"
+
 
 def _structure_date(value: object, _type: object) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):

@@ -21,7 +21,7 @@ from defusedxml.ElementTree import ParseError, fromstring, tostring
 
 from dexcore._files import DEFAULT_READ_LIMIT, FileTooLarge, read_limited
 from dexcore.errors import BulkReadError, DexValueError
-from dexcore.rules.engine import Issue, RecordRef, Severity
+from dexcore.issues import Issue, RecordRef, Severity
 
 __all__ = ["DexSchema", "load_schema", "repair_pattern"]
 

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from dexcore.kpi.benchmark import (
+from dexcore.kpi.peers import (
     Benchmark,
     KpiComparison,
     PeerResult,

@@ -176,7 +176,7 @@ class KpiPartial:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """The versioned plain-data form (JSON-ready; see :doc:`/score-kpi`).
+        """The versioned plain-data form (JSON-ready; see :doc:`/explanation/score-kpi`).
 
         It holds client ids, or SLKs under the SLK identity: protect it as
         you would the input.

@@ -4,7 +4,7 @@ A SCORE assessment rates domains from 1 to 5 (higher is better) at a
 session. Client assessments (Circumstances, Goals, Satisfaction) are keyed by
 client, case and session; session assessments (Group/Community) by case and
 session (DSS bulk-upload schema, elements ``ClientAssessment`` and
-``SessionAssessment``; DSS DEX reference data; see ``docs/sources.md``).
+``SessionAssessment``; DSS DEX reference data; see ``docs/explanation/sources.md``).
 
 On the wire each rating is one code: the domain code with the digit
 appended, such as ``HOUSING3``. :meth:`DomainScore.parse` and

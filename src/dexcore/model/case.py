@@ -2,7 +2,7 @@
 
 A case sits under one outlet activity and holds the clients it serves and
 the sessions delivered to them (DSS bulk-upload schema, element ``Case``;
-Data Exchange Protocols v13 §4.2; see ``docs/sources.md``). It can run
+Data Exchange Protocols v13 §4.2; see ``docs/explanation/sources.md``). It can run
 over several reporting periods.
 """
 

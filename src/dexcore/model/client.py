@@ -2,7 +2,7 @@
 
 A client is a person who receives a service or attends to support someone
 who does (DSS bulk-upload schema, element ``Client``; Data Exchange
-Protocols; see ``docs/sources.md``). Personal fields — names,
+Protocols; see ``docs/explanation/sources.md``). Personal fields — names,
 birth date, street lines, the SLK and free-text gender details — are left
 out of ``repr`` so that no traceback or log line shows them.
 """

@@ -14,7 +14,7 @@ More information:
 
 * DSS DEX reference data export, 2015 (``DEXReferenceData``), the source of
   every table here unless a member says otherwise.
-* ``docs/reference-data.md`` for the later additions, and ``docs/sources.md``
+* ``docs/howto/reference-data.md`` for the later additions, and ``docs/explanation/sources.md``
   for the documents they come from.
 """
 

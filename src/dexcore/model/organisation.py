@@ -3,7 +3,7 @@
 An organisation is funded for program activities and delivers them from
 outlets; an outlet × an activity is an outlet activity, and every case sits
 under one outlet activity (Data Exchange Protocols v13 §4.5; DSS
-bulk-upload schema, element ``Outlet``; see ``docs/sources.md``).
+bulk-upload schema, element ``Outlet``; see ``docs/explanation/sources.md``).
 """
 
 from __future__ import annotations

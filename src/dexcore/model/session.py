@@ -3,7 +3,7 @@
 A session has one date and exactly one service type; it lists the clients
 who attended (as clients or support persons) and a count of unidentified
 clients (DSS bulk-upload schema, element ``Session``; Data Exchange
-Protocols v11 §5.2.2; see ``docs/sources.md``).
+Protocols v11 §5.2.2; see ``docs/explanation/sources.md``).
 """
 
 from __future__ import annotations

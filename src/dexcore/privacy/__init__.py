@@ -3,14 +3,14 @@
 * :mod:`dexcore.privacy.consent`: consent per person, organisation, agency,
   purpose and timeframe in an append-only :class:`ConsentLedger`, and the DEX flags
   derived from it.
-* :mod:`dexcore.privacy.deidentify`: :func:`deidentify` (what DSS holds
+* :mod:`dexcore.privacy.exports`: :func:`deidentify` (what DSS holds
   without consent) and :func:`export_unit_records` (coarsened, k-anonymous
   unit records).
 * :mod:`dexcore.privacy.linkage`: linkage keys, and the history that checks
   each export against earlier exports to the same audience.
 * :mod:`dexcore.privacy.sdc`: disclosure control for count tables:
   suppression, rounding, population groups, differencing.
-* :mod:`dexcore.privacy.release`: the four access levels, typed lawful bases
+* :mod:`dexcore.privacy.disclosure`: the four access levels, typed lawful bases
   and an audit entry for every decision (:class:`ReleaseDesk`).
 * :mod:`dexcore.privacy.identifiers`: guarding client and case ids against
   identity leaks, and generating safe ones.
@@ -28,18 +28,7 @@ from dexcore.privacy.consent import (
     DisclosureDecision,
     Purpose,
 )
-from dexcore.privacy.deidentify import (
-    CoarseningPolicy,
-    KAnonymity,
-    UnitRecord,
-    UnitRecordExport,
-    deidentify,
-    export_unit_records,
-    k_anonymity,
-)
-from dexcore.privacy.identifiers import IdLeak, identifier_leaks, new_client_id
-from dexcore.privacy.linkage import ExportHistory, new_link_key, validate_link_key
-from dexcore.privacy.release import (
+from dexcore.privacy.disclosure import (
     AuditEntry,
     ConsentBasis,
     IdentifiedRelease,
@@ -51,6 +40,17 @@ from dexcore.privacy.release import (
     RequiredByLaw,
     Research,
 )
+from dexcore.privacy.exports import (
+    CoarseningPolicy,
+    KAnonymity,
+    UnitRecord,
+    UnitRecordExport,
+    deidentify,
+    export_unit_records,
+    k_anonymity,
+)
+from dexcore.privacy.identifiers import IdLeak, identifier_leaks, new_client_id
+from dexcore.privacy.linkage import ExportHistory, new_link_key, validate_link_key
 from dexcore.privacy.sdc import (
     CountTable,
     ReleasedTable,

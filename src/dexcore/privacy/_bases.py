@@ -1,6 +1,6 @@
 """The lawful bases for releasing identified unit records (APP 6), as typed values.
 
-Public through :mod:`dexcore.privacy.release`.
+Public through :mod:`dexcore.privacy.disclosure`.
 """
 
 from __future__ import annotations
@@ -176,5 +176,5 @@ def basis_problem(basis: LawfulBasis | None) -> str | None:
     if isinstance(basis, Research):
         return _research_problem(basis)
     if not isinstance(basis, _BASES):
-        return "the basis must be one of the lawful bases in dexcore.privacy.release"
+        return "the basis must be one of the lawful bases in dexcore.privacy.disclosure"
     return None

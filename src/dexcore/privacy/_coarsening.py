@@ -1,6 +1,6 @@
 """Coarsening policies for unit-record exports: which quasi-identifiers are kept, and how coarse.
 
-Public through :mod:`dexcore.privacy.deidentify`.
+Public through :mod:`dexcore.privacy.exports`.
 """
 
 from __future__ import annotations

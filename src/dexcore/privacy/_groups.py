@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dexcore.kpi.standard import DEFAULT_PRIORITY_GROUPS, PriorityGroup
 from dexcore.model import Client
+from dexcore.model.priority import DEFAULT_PRIORITY_GROUPS, PriorityGroup
 
 #: The labels, in the order tables show them.
 GROUP_LABELS = ("yes", "no", "not stated")

@@ -15,7 +15,7 @@ same audience:
 An :class:`ExportHistory` (one per audience) holds what was exported and
 admits a new export only when neither attack isolates fewer than ``k``
 records; a :class:`~dexcore.privacy.ReleaseDesk` keeps one. What is and is
-not guaranteed is set out in the project's docs, :doc:`/privacy`
+not guaranteed is set out in the project's docs, :doc:`/howto/privacy`
 ("Exports to the same audience").
 
 Linkage keys are secrets: the link is a keyed hash of the SLK, whose space
@@ -46,7 +46,7 @@ import attrs
 from dexcore.errors import DexValueError, DisclosureRefused
 
 if TYPE_CHECKING:
-    from dexcore.privacy.deidentify import UnitRecordExport
+    from dexcore.privacy.exports import UnitRecordExport
 
 __all__ = ["MIN_LINK_KEY_BYTES", "ExportHistory", "new_link_key", "validate_link_key"]
 
@@ -246,7 +246,7 @@ class ExportHistory:
 
         Raises:
             DisclosureRefused: ``export.history-policy``, ``export.difference``
-                or ``export.linkage`` (see :doc:`/privacy`); nothing is added.
+                or ``export.linkage`` (see :doc:`/howto/privacy`); nothing is added.
             DexValueError: ``k`` is not a whole number of at least 2.
         """
         if isinstance(k, bool) or not isinstance(k, int) or k < 2:

@@ -13,26 +13,18 @@ False
 
 from __future__ import annotations
 
-from dexcore.rules.check import (
-    CheckContext,
-    KnownRecords,
-    Report,
-    Unreadable,
-    check,
-    ensure_valid,
-)
+from dexcore.issues import Issue, KnownRecords, RecordRef, Report, Severity, Unreadable
+from dexcore.rules.checker import check, ensure_valid
+from dexcore.rules.context import CheckContext
 from dexcore.rules.engine import (
     Accumulator,
     AggregateRule,
     Entity,
     Finding,
-    Issue,
-    RecordRef,
     RecordRule,
     Rule,
     RuleInfo,
     RuleSet,
-    Severity,
     Source,
 )
 from dexcore.rules.sets import DEX, DEX_CORE, RULESETS, SETS

@@ -6,7 +6,8 @@ import inspect
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from dexcore.rules.engine import Entity, Finding, RecordRule, RuleInfo, Severity, Source
+from dexcore.issues import Severity
+from dexcore.rules.engine import Entity, Finding, RecordRule, RuleInfo, Source
 
 # -- sources -----------------------------------------------------------------------------------
 

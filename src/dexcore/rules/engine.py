@@ -1,54 +1,37 @@
-"""The rule engine: issues, rule descriptions, rule sets, and one pass over a dataset.
+"""The rule engine's vocabulary: rule descriptions, record and aggregate rules, rule sets.
 
 A rule is a typed object with a stable dotted code, a severity, a summary,
-a description and its source. :func:`check` walks each collection of a
-:class:`~dexcore.model.Dataset` once and calls every rule registered for
-that kind of record; it never raises for bad data, it reports. Each finding
-becomes an :class:`Issue` that names the rule, the record and a path such as
-``$.sessions[41].session_date``, with a message that names fields and codes
-but never a personal value.
+a description and its source. :func:`dexcore.rules.check` walks each
+collection of a :class:`~dexcore.model.Dataset` once and calls every rule
+registered for that kind of record; it never raises for bad data, it
+reports. Each finding becomes an :class:`~dexcore.issues.Issue` that names
+the rule, the record and a path such as ``$.sessions[41].session_date``, with
+a message that names fields and codes but never a personal value.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import json
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 import attrs
 
 from dexcore.errors import DexKeyError, DexValueError
+from dexcore.issues import RecordRef, Severity
 
 __all__ = [
     "Accumulator",
     "AggregateRule",
     "Entity",
     "Finding",
-    "Issue",
-    "RecordRef",
     "RecordRule",
     "Rule",
     "RuleInfo",
     "RuleSet",
-    "Severity",
     "Source",
 ]
-
-
-class Severity(enum.StrEnum):
-    """How serious an issue is."""
-
-    ERROR = "error"  #: DEX would reject the record, or the law forbids it.
-    WARNING = "warning"  #: DEX accepts it, but it is probably wrong.
-    INFO = "info"  #: Worth knowing; nothing to fix.
-
-    @property
-    def rank(self) -> int:
-        """0 for errors, 1 for warnings, 2 for information (for sorting)."""
-        return list(Severity).index(self)
 
 
 class Entity(enum.StrEnum):
@@ -85,7 +68,7 @@ class Source:
         evidence: ``DSS`` when read in a DSS-authored source, ``second-hand``
             when a third party quotes DSS, ``inferred`` when dexcore infers it.
         anchor: The document's entry in the project's list of sources
-            (``docs/sources.md``), such as ``data-exchange-protocols``; the
+            (``docs/explanation/sources.md``), such as ``data-exchange-protocols``; the
             rule catalogue links the source there. Empty for none.
     """
 
@@ -136,27 +119,6 @@ class RuleInfo:
 
 
 @attrs.frozen(kw_only=True)
-class RecordRef:
-    """The record an issue concerns.
-
-    Attributes:
-        kind: ``client``, ``case``, ``session``, ``client_assessment``,
-            ``session_assessment``, ``outlet`` or ``dataset``.
-        index: Its position in its collection, from 0 (``None`` for the dataset).
-        id: Its organisation-supplied id, when it has one and the id does
-            not itself reveal who the client is.
-    """
-
-    kind: str
-    index: int | None = None
-    id: str | None = None
-
-    def __str__(self) -> str:
-        where = "" if self.index is None else f" #{self.index}"
-        return f"{self.kind}{where}" + ("" if self.id is None else f" ({self.id})")
-
-
-@attrs.frozen(kw_only=True)
 class Finding:
     """What a rule reports about one record, before the engine adds code, record and path.
 
@@ -168,35 +130,6 @@ class Finding:
 
     message: str
     field: str = ""
-
-
-@attrs.frozen(kw_only=True)
-class Issue:
-    """One problem found by a rule.
-
-    Attributes:
-        code: The rule's code.
-        severity: The rule's severity.
-        message: What is wrong, for a case worker; no personal value.
-        record: The record it concerns.
-        path: Where, such as ``$.sessions[41].session_date``.
-    """
-
-    code: str
-    severity: Severity
-    message: str
-    record: RecordRef
-    path: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """The stable JSON form: ``code``, ``severity``, ``message``, ``record``, ``path``."""
-        return {
-            "code": self.code,
-            "severity": self.severity.value,
-            "message": self.message,
-            "record": {"kind": self.record.kind, "index": self.record.index, "id": self.record.id},
-            "path": self.path,
-        }
 
 
 #: A per-record check: yields findings for one record.
@@ -322,14 +255,3 @@ class RuleSet:
             r for r in self.rules if isinstance(r, AggregateRule) and r.info.entity is entity
         ]
         return records, aggregates
-
-
-def severity_counts(issues: Iterable[Issue]) -> Mapping[Severity, int]:
-    """Number of issues per severity, every severity present."""
-    counts = Counter(issue.severity for issue in issues)
-    return {severity: counts.get(severity, 0) for severity in Severity}
-
-
-def to_json_text(data: Mapping[str, Any]) -> str:
-    """JSON with sorted keys, for stable golden files."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)

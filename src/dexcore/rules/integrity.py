@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from dexcore.issues import RecordRef, Severity
 from dexcore.model import (
     Assessment,
     Case,
@@ -31,15 +32,13 @@ from dexcore.rules._common import (
     XSD,
     record_rule,
 )
-from dexcore.rules.check import CheckContext, record_ref
+from dexcore.rules.context import CheckContext, record_ref
 from dexcore.rules.engine import (
     AggregateRule,
     Entity,
     Finding,
-    RecordRef,
     RecordRule,
     RuleInfo,
-    Severity,
     Source,
 )
 

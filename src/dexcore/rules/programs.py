@@ -17,18 +17,17 @@ from collections.abc import Iterator
 
 import attrs
 
+from dexcore.issues import RecordRef, Severity
 from dexcore.model import ParticipationType, ProgramActivity, Session
 from dexcore.periods import ReportingPeriod
 from dexcore.rules._common import SETS_FACTSHEET, record_rule
-from dexcore.rules.check import CheckContext
+from dexcore.rules.context import CheckContext
 from dexcore.rules.engine import (
     AggregateRule,
     Entity,
     Finding,
-    RecordRef,
     RecordRule,
     RuleInfo,
-    Severity,
 )
 
 __all__ = ["COMMUNITY_LIMIT", "COMMUNITY_SERVICE_TYPES", "INDIVIDUAL_LIMIT", "RULES"]

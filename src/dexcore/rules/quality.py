@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from dexcore.errors import codes_clause
+from dexcore.issues import RecordRef, Severity
 from dexcore.model import AtsiOrigin, Case, Client, Gender, Session
 from dexcore.reference import CodeType
 from dexcore.rules._common import (
@@ -26,15 +27,13 @@ from dexcore.rules._common import (
     VENDOR_KB,
     record_rule,
 )
-from dexcore.rules.check import CheckContext
+from dexcore.rules.context import CheckContext
 from dexcore.rules.engine import (
     AggregateRule,
     Entity,
     Finding,
-    RecordRef,
     RecordRule,
     RuleInfo,
-    Severity,
 )
 
 __all__ = ["RULES"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dexcore.rules import consent, integrity, programs, quality, timing
+from dexcore.rules import integrity, personal_data, programs, quality, timing
 from dexcore.rules.engine import RuleSet
 
 __all__ = ["DEX", "DEX_CORE", "RULESETS", "SETS"]
@@ -17,7 +17,7 @@ __all__ = ["DEX", "DEX_CORE", "RULESETS", "SETS"]
 DEX_CORE = RuleSet(
     name="dex",
     version="DEX bulk upload 1.10 and Data Exchange Protocols v13 (March 2026)",
-    rules=(*consent.RULES, *integrity.RULES, *quality.RULES, *timing.RULES),
+    rules=(*personal_data.RULES, *integrity.RULES, *quality.RULES, *timing.RULES),
 )
 
 #: The default rule set of :func:`dexcore.rules.check`.

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dexcore.issues import Severity
 from dexcore.model import Session
 from dexcore.rules._common import CLOSE_OFF, PROTOCOLS_V11, record_rule
-from dexcore.rules.check import CheckContext
-from dexcore.rules.engine import Entity, Finding, RecordRule, Severity
+from dexcore.rules.context import CheckContext
+from dexcore.rules.engine import (
+    Entity,
+    Finding,
+    RecordRule,
+)
 
 __all__ = ["RULES"]
 

@@ -19,6 +19,7 @@ from dexcore.errors import (
     InvalidSlkInput,
     InvalidSlkLength,
     InvalidSlkSex,
+    SlkError,
 )
 from dexcore.slk.core import (
     SlkParts,
@@ -42,6 +43,7 @@ __all__ = [
     "InvalidSlkInput",
     "InvalidSlkLength",
     "InvalidSlkSex",
+    "SlkError",
     "SlkParts",
     "SlkPolicy",
     "SlkRow",

@@ -2,7 +2,7 @@
 
 An SLK-581 is ``FFFGGDDMMYYYYS``: letters 2, 3 and 5 of the family name,
 letters 2 and 3 of the first given name, the birth date and the sex digit
-(AIHW METeOR 349510; the rules are listed in ``docs/slk.md``). Names are
+(AIHW METeOR 349510; the rules are listed in ``docs/explanation/slk.md``). Names are
 NFKD-normalised, combining marks
 dropped, upper-cased, and everything that is not A–Z deleted before letter
 positions are counted; a position past the end of a name is ``2``; a name
@@ -21,8 +21,8 @@ More information:
 * AIHW METeOR 349510, 686238 and 750410 (SLK-581 cluster), 349481 and 349483
   (letters of family and given name), 624484 (worked examples).
 * DSS Data Exchange web services specification §5.4 (regular expression,
-  quoted second-hand); ``docs/slk.md`` for where sources disagree and what
-  dexcore chose; ``docs/sources.md`` for the addresses.
+  quoted second-hand); ``docs/explanation/slk.md`` for where sources disagree and what
+  dexcore chose; ``docs/explanation/sources.md`` for the addresses.
 
 >>> generate("Brown", "Elizabeth", dt.date(1970, 1, 1), "female")
 'RONLI010119702'
@@ -37,12 +37,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
+from dexcore._text import latin_letters
 from dexcore.errors import (
     InvalidSlk,
     InvalidSlkDate,
@@ -102,25 +102,21 @@ _NAME_PATTERNS = {
     ),
 }
 
-# Deletes every ASCII character but A-Z (applied after upper-casing).
-_KEEP_A_TO_Z = {i: None for i in range(128) if not ord("A") <= i <= ord("Z")}
-
 
 def _letters(name: str | None, field: str) -> str:
-    """Rule 1 (docs/slk.md): the letters A–Z of ``name``, upper-case, after NFKD, marks dropped."""
+    """Rule 1 (docs/explanation/slk.md): the letters A–Z of ``name``, upper-case.
+
+    Counted after NFKD with the marks dropped (:func:`dexcore._text.latin_letters`).
+    """
     if name is None:
         return ""
     if not isinstance(name, str):
         raise InvalidSlkInput(field, "must be text or None")
-    if not name.isascii():
-        # NFKD splits é into e + a combining accent; encoding to ASCII then drops the
-        # accent and every letter with no ASCII decomposition (ø, ß, æ, ł, other scripts).
-        name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return name.upper().translate(_KEEP_A_TO_Z)
+    return latin_letters(name)
 
 
 def _family_part(name: str | None, policy: SlkPolicy) -> str:
-    """Rules 2-4 (docs/slk.md): letters 2, 3 and 5, padded with 2; 999 when missing."""
+    """Rules 2-4 (docs/explanation/slk.md): letters 2, 3 and 5, padded with 2; 999 when missing."""
     letters = _letters(name, "family_name")
     if not letters or (len(letters) == 1 and policy.one_letter_names_missing):
         return "999"
@@ -129,7 +125,7 @@ def _family_part(name: str | None, policy: SlkPolicy) -> str:
 
 
 def _given_part(name: str | None, policy: SlkPolicy) -> str:
-    """Rules 2-4 (docs/slk.md): letters 2 and 3, padded with 2; 99 when missing."""
+    """Rules 2-4 (docs/explanation/slk.md): letters 2 and 3, padded with 2; 99 when missing."""
     letters = _letters(name, "given_name")
     if not letters or (len(letters) == 1 and policy.one_letter_names_missing):
         return "99"
@@ -145,7 +141,7 @@ def _iso_date(text: str) -> dt.date:
 
 
 def _date_part(birth_date: dt.date | str, policy: SlkPolicy) -> str:
-    """Rule 5 (docs/slk.md): ``DDMMYYYY`` of a real date within the policy's years."""
+    """Rule 5 (docs/explanation/slk.md): ``DDMMYYYY`` of a real date within the policy's years."""
     if isinstance(birth_date, str):
         birth_date = _iso_date(birth_date)
     if not isinstance(birth_date, dt.date) or isinstance(birth_date, dt.datetime):

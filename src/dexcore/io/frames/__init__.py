@@ -18,7 +18,7 @@ that never repeats the value; a record is read whole or not at all.
 
 :func:`report_to_arrow`, :func:`kpis_to_arrow`, :func:`benchmark_to_arrow`
 and :func:`released_to_arrow` give check reports, KPI reports, benchmarks
-and released tables as tidy tables. See :doc:`/frames`.
+and released tables as tidy tables. See :doc:`/howto/frames`.
 """
 
 from __future__ import annotations

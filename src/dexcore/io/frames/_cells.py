@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from dexcore.io.frames._kinds import BadCell
 from dexcore.io.frames._schema import Column
-from dexcore.rules.engine import Issue, RecordRef, Severity
+from dexcore.issues import Issue, RecordRef, Severity
 
 #: Columns a frame library adds by itself (pandas keeps a non-default index this way).
 _IGNORED_PREFIX = "__index_level_"

@@ -13,8 +13,8 @@ from dexcore.errors import DexStructureError, DexValueError
 from dexcore.io.frames._cells import issue
 from dexcore.io.frames._read import read_dataset
 from dexcore.io.frames._schema import PERSONAL, TABLES, Column
+from dexcore.issues import Issue
 from dexcore.model import Dataset
-from dexcore.rules.engine import Issue
 
 #: The tables :func:`dataset_to_arrow` gives, in order.
 TABLE_NAMES: tuple[str, ...] = tuple(TABLES)

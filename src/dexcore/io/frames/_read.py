@@ -20,6 +20,7 @@ from dexcore.errors import DexError, InvalidFieldError
 from dexcore.io.frames import _schema as s
 from dexcore.io.frames._cells import RECORD_OF, decode, issue
 from dexcore.io.frames._scores import read_scores
+from dexcore.issues import Issue
 from dexcore.model import (
     Case,
     CaseClient,
@@ -37,7 +38,6 @@ from dexcore.model import (
     SessionAssessment,
     SessionClient,
 )
-from dexcore.rules.engine import Issue
 
 Values = Mapping[str, Any]
 Report = Callable[[Issue], None]

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 if TYPE_CHECKING:
+    from dexcore.issues import Report
     from dexcore.kpi import Benchmark, KpiReport, Ratio
     from dexcore.privacy.sdc import ReleasedTable
-    from dexcore.rules import Report
 
 #: The status of a published count, and of a hidden one (every hidden count prints ``n.p.``).
 PUBLISHED, HIDDEN = "published", "n.p."

@@ -15,8 +15,8 @@ from typing import Any
 
 from dexcore.errors import InvalidFieldError
 from dexcore.io.frames._cells import issue
+from dexcore.issues import Issue
 from dexcore.model import Assessment, ClientAssessment, DomainScore
-from dexcore.rules.engine import Issue
 
 _PARTS = ("score_type", "phase", "assessed_by")
 

@@ -42,7 +42,7 @@ More information:
 * Kantara Initiative, *Consent Receipt Specification*, version 1.1 (2018).
 * ISO/IEC TS 27560:2023, *Privacy technologies: consent record information
   structure* (ISO/IEC JTC 1/SC 27, August 2023).
-* The project's guide: ``docs/privacy.md``, "A consent ledger".
+* The project's guide: ``docs/howto/privacy.md``, "A consent ledger".
 
 >>> import datetime as dt
 >>> ledger = ConsentLedger()

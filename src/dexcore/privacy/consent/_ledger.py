@@ -33,7 +33,7 @@ from dexcore.privacy.consent._record import (
     is_day,
 )
 from dexcore.privacy.consent._recording import check_end, check_grant
-from dexcore.privacy.deidentify import deidentify_client
+from dexcore.privacy.exports import deidentify_client
 
 __all__ = ["ConsentLedger"]
 
@@ -198,11 +198,7 @@ class ConsentLedger:
             return (
                 ConsentStatus.WITHDRAWN if isinstance(ended, Withdrawn) else ConsentStatus.EXPIRED
             )
-        if on < consent.valid_from:
-            return ConsentStatus.PENDING
-        if consent.valid_until is not None and on > consent.valid_until:
-            return ConsentStatus.EXPIRED
-        return ConsentStatus.ACTIVE
+        return consent.status_by_dates(on)
 
     def _of_client(self, subject: str, organisation: str, cutoff: int) -> list[Consent]:
         """Every consent about this client of this organisation, in any case."""

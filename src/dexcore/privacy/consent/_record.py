@@ -225,7 +225,22 @@ class Consent:
 
     def in_force_by_dates(self, on: dt.date) -> bool:
         """Whether ``on`` lies between ``valid_from`` and ``valid_until`` (ignoring events)."""
-        return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
+        return self.status_by_dates(on) is ConsentStatus.ACTIVE
+
+    def status_by_dates(self, on: dt.date) -> ConsentStatus:
+        """Where ``on`` lies in the consent's own dates, ignoring events.
+
+        The one definition of the consent's date window: :attr:`~ConsentStatus.PENDING`
+        before ``valid_from``, :attr:`~ConsentStatus.EXPIRED` after ``valid_until``,
+        :attr:`~ConsentStatus.ACTIVE` between them (both days included). A ledger
+        puts a recorded withdrawal or end event before this
+        (:meth:`ConsentLedger.status <dexcore.privacy.consent.ConsentLedger.status>`).
+        """
+        if on < self.valid_from:
+            return ConsentStatus.PENDING
+        if self.valid_until is not None and on > self.valid_until:
+            return ConsentStatus.EXPIRED
+        return ConsentStatus.ACTIVE
 
 
 #: The identifier fields, kept in the canonical form of :func:`canonical_id`.

@@ -2,7 +2,7 @@
 
 A count table about clients can only be published through :func:`protect`,
 which returns a :class:`ReleasedTable` carrying the policy that produced it.
-The guarantees are stated, and their limits listed, in ``docs/privacy.md``.
+The guarantees are stated, and their limits listed, in ``docs/howto/privacy.md``.
 
 * **Distinct clients, never sessions.** A :class:`CountTable` is built from
   ``(client, row, column)`` contributions by :func:`count_clients` or

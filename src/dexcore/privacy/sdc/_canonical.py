@@ -9,7 +9,7 @@ dropped (``012`` is ``12``); then the synonyms of :data:`NAME_SYNONYMS` and
 :data:`LABEL_SYNONYMS`. Time values are read as sets of days (see
 :func:`time_readings`). The rule throughout: when unsure whether two
 spellings mean the same, read them as the same, which only ever makes the
-guard stricter. The tables are documented in ``docs/privacy.md``
+guard stricter. The tables are documented in ``docs/howto/privacy.md``
 ("Differencing").
 """
 

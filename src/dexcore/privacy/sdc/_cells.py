@@ -59,7 +59,7 @@ class SuppressionPolicy:
 
     After the small counts are hidden, :func:`~dexcore.privacy.sdc.protect`
     audits the table as an attacker would (see the protection audit in
-    ``docs/privacy.md``) and hides further cells until the feasible range
+    ``docs/howto/privacy.md``) and hides further cells until the feasible range
     of every hidden count, given everything published, is at least
     :attr:`protection_range` wide.
 

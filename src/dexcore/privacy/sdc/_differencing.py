@@ -5,7 +5,7 @@ population within the other's, can subtract them; so can a reader holding a
 parent and several of its children. ABS, "Confidentiality in ABS data:
 differencing" (https://www.abs.gov.au/about/data-services/data-confidentiality-guide)
 describes the attack; the rules followed here, and what they leave out, are
-in ``docs/privacy.md`` ("Differencing").
+in ``docs/howto/privacy.md`` ("Differencing").
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ class Population:
     canonical form, so ``Gender``, ``gender`` and ``sex`` are one filter,
     ``year``, ``period`` and ``financial year`` are all time, and
     ``2024-H1`` lies within ``2024`` (see "Differencing" in
-    ``docs/privacy.md``). When a spelling could mean the same, it is read as
+    ``docs/howto/privacy.md``). When a spelling could mean the same, it is read as
     the same, so that :class:`ReleaseHistory` errs towards comparing.
 
     >>> Population({"Year": "2024", "half": "H1"}).within(Population({"period": "2024"}))

@@ -103,7 +103,7 @@ def protect(
     are hidden, then further values until the protection audit shows that
     no one holding the published table, its margins and the policy can
     narrow any hidden count to a range narrower than the policy's
-    protection range (see "The protection audit" in ``docs/privacy.md``).
+    protection range (see "The protection audit" in ``docs/howto/privacy.md``).
     Under a :class:`RoundingPolicy`, every count is rounded and the audit
     refuses the table if the rounded margins pin any count exactly. No table
     leaves this function unaudited.

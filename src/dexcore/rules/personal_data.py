@@ -7,9 +7,10 @@ and birth dates.
 
 from __future__ import annotations
 
+from dexcore._idguard import IdLeak, identifier_leaks
 from dexcore.errors import InvalidSlk, InvalidSlkInput
+from dexcore.issues import Severity
 from dexcore.model import Case, Client, Session
-from dexcore.privacy import IdLeak, identifier_leaks
 from dexcore.rules._common import (
     CONSENT_PAGE,
     EXPORTERS,
@@ -20,8 +21,12 @@ from dexcore.rules._common import (
     VENDOR_KB,
     record_rule,
 )
-from dexcore.rules.check import CheckContext
-from dexcore.rules.engine import Entity, Finding, RecordRule, Severity
+from dexcore.rules.context import CheckContext
+from dexcore.rules.engine import (
+    Entity,
+    Finding,
+    RecordRule,
+)
 from dexcore.slk import SlkPolicy, generate, validate
 
 __all__ = ["RULES"]

@@ -24,7 +24,7 @@ More information:
 * OAIC, *De-identification and the Privacy Act* (2018),
   https://www.oaic.gov.au/privacy/privacy-guidance-for-organisations-and-government-agencies/handling-personal-information/de-identification-and-the-privacy-act
 * OAIC and CSIRO Data61, *The De-Identification Decision-Making Framework* (2017).
-* The project's docs: :doc:`/privacy`.
+* The project's docs: :doc:`/howto/privacy`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Birth dates as an id may write them: digit runs, separators, month names.
 
-Used by :mod:`dexcore.privacy.identifiers`: an id is parsed once into the
+Used by the id guard (:mod:`dexcore.privacy.identifiers`): an id is parsed once into the
 dates it spells, whatever client it is then compared with.
 """
 

@@ -8,7 +8,7 @@ least one service type — and gives, per KPI, the percentile rank and the
 peers' median and quartiles. Below a minimum peer-group size no comparison
 is shown: a small group says little and can identify a provider (with one
 peer, its "median" is that provider's own result). The minimum is 5, the
-"fewer than 5" rule dexcore applies to counts (see :doc:`/privacy`); a
+"fewer than 5" rule dexcore applies to counts (see :doc:`/howto/privacy`); a
 caller may raise it, never lower it.
 """
 

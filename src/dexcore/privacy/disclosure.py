@@ -1,7 +1,7 @@
 """Release decisions: four access levels, typed lawful bases, and an audit entry for every decision.
 
 Four access levels, from open data to named records, each with the control
-it needs (see :doc:`/privacy`, "Release decisions"):
+it needs (see :doc:`/howto/privacy`, "Release decisions"):
 
 * :attr:`ReleaseLevel.PUBLIC` and :attr:`ReleaseLevel.SUMMARY`: aggregates
   only, always through :func:`dexcore.privacy.sdc.protect`;
@@ -65,7 +65,7 @@ from dexcore.privacy._bases import (
     describe_basis,
 )
 from dexcore.privacy.consent import ConsentLedger, DataCategory, Purpose
-from dexcore.privacy.deidentify import (
+from dexcore.privacy.exports import (
     STANDARD,
     CoarseningPolicy,
     UnitRecordExport,

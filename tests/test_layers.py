@@ -1,0 +1,68 @@
+"""The package's face and its layers: what each import loads, and what the docstring lists."""
+
+from __future__ import annotations
+
+import os
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import dexcore
+import dexcore.io
+import dexcore.io.bulk
+
+SRC = str(Path(dexcore.__file__).resolve().parent.parent)
+
+
+def loaded_after(statement: str) -> set[str]:
+    """The dexcore modules a fresh interpreter has loaded after ``statement``."""
+    code = f"{statement}; import sys; print(' '.join(m for m in sys.modules if 'dexcore' in m))"
+    environment = {**os.environ, "PYTHONPATH": SRC}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True
+    )
+    return set(done.stdout.split())
+
+
+def test_the_bulk_reader_loads_no_rule_privacy_or_kpi_module() -> None:
+    loaded = loaded_after("import dexcore.io.bulk")
+    assert "dexcore.io.bulk" in loaded
+    above = {m for m in loaded if m.startswith(("dexcore.rules", "dexcore.privacy", "dexcore.kpi"))}
+    assert above == set()
+
+
+def test_importing_io_alone_does_not_load_the_xml_reader() -> None:
+    loaded = loaded_after("import dexcore.io")
+    assert "dexcore.io.converters" in loaded
+    assert "dexcore.io.bulk" not in loaded
+
+
+@pytest.mark.parametrize("name", sorted(dexcore.io.__all__))
+def test_every_name_of_io_is_the_one_of_its_module(name: str) -> None:
+    value = getattr(dexcore.io, name)
+    if name in dexcore.io.bulk.__all__:
+        assert value is getattr(dexcore.io.bulk, name)
+    assert name in dir(dexcore.io)
+
+
+def test_io_refuses_a_name_it_does_not_have() -> None:
+    with pytest.raises(AttributeError, match="read_bulks"):
+        dexcore.io.read_bulks  # noqa: B018 (the attribute access is the test)
+
+
+def test_every_public_bulk_name_is_exported_by_io() -> None:
+    assert set(dexcore.io.bulk.__all__) <= set(dexcore.io.__all__)
+
+
+def test_the_package_docstring_lists_every_public_subpackage_and_module() -> None:
+    public = {
+        info.name
+        for info in pkgutil.iter_modules(dexcore.__path__)
+        if not info.name.startswith("_")
+    }
+    assert public >= {"model", "rules", "io", "issues", "errors"}
+    for name in public:
+        assert f":mod:`dexcore.{name}`" in (dexcore.__doc__ or ""), name
