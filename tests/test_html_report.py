@@ -74,7 +74,7 @@ def shown_values(data: ReportData) -> list[Shown]:
 
 
 def test_the_kpis_are_those_of_dexcore_kpi(dataset: Dataset) -> None:
-    """The figures `dexcore kpi` prints for the example's 2024-H2 (docs/cli.md)."""
+    """The figures `dexcore kpi` prints for the example's 2024-H2 (docs/reference/cli.md)."""
     data = gather_report(dataset, H2)
     assert (data.clients_assisted, data.unidentified_clients, data.all_clients) == (15, 32, 47)
     assert (data.sessions_delivered, data.attendances) == (6, 48)
