@@ -187,7 +187,7 @@ def test_check_example_upload_text() -> None:
     assert "xml.placeholder-value  client (C00018)" in out
     assert "/DEXFileUpload/Clients/Client[18]/CountryOfBirthCode" in out
     assert "xml.bad-value  session (S002)" in out
-    assert "line 881: SessionDate is written YYYY-MM-DD but is not a date that exists" in out
+    assert "(line 881)\n        SessionDate is written YYYY-MM-DD but is not a date" in out
     assert "client.consent.names-without-consent  client #6 (C00007)" in out
     # In the file's own terms: the element and its own line, not the record's.
     lines = UPLOAD.read_text(encoding="utf-8").splitlines()

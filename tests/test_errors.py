@@ -40,6 +40,12 @@ CLASS_CODES = {
     "InvalidSlkDate": "slk.date",
     "InvalidSlkSex": "slk.sex",
     "InvalidSlkInput": "slk.invalid-input",
+    "ServiceError": "webservice.error",
+    "ServiceFailed": "webservice.failed",
+    "ServiceFault": "webservice.fault",
+    "ServiceUnavailable": "webservice.unavailable",
+    "ServiceContractError": "webservice.contract",
+    "ServiceCredentialsMissing": "webservice.no-credentials",
 }
 # These take the code of the problem that applies, per instance.
 PER_INSTANCE = {"BulkReadError", "ConsentError", "DisclosureRefused"}

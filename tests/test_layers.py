@@ -13,6 +13,7 @@ import pytest
 import dexcore
 import dexcore.io
 import dexcore.io.bulk
+import dexcore.io.converters
 
 SRC = str(Path(dexcore.__file__).resolve().parent.parent)
 
@@ -34,10 +35,20 @@ def test_the_bulk_reader_loads_no_rule_privacy_or_kpi_module() -> None:
     assert above == set()
 
 
-def test_importing_io_alone_does_not_load_the_xml_reader() -> None:
+def test_importing_io_alone_loads_neither_the_xml_reader_nor_the_converters() -> None:
     loaded = loaded_after("import dexcore.io")
+    assert "dexcore.io" in loaded
+    assert "dexcore.io.converters" not in loaded
+    assert "dexcore.io.bulk" not in loaded
+
+
+def test_each_exported_name_loads_its_own_module_only() -> None:
+    loaded = loaded_after("from dexcore.io import dataset_to_json")
     assert "dexcore.io.converters" in loaded
     assert "dexcore.io.bulk" not in loaded
+    loaded = loaded_after("from dexcore.io import read_bulk")
+    assert "dexcore.io.bulk" in loaded
+    assert "dexcore.io.converters" not in loaded
 
 
 @pytest.mark.parametrize("name", sorted(dexcore.io.__all__))
@@ -45,6 +56,8 @@ def test_every_name_of_io_is_the_one_of_its_module(name: str) -> None:
     value = getattr(dexcore.io, name)
     if name in dexcore.io.bulk.__all__:
         assert value is getattr(dexcore.io.bulk, name)
+    else:
+        assert value is getattr(dexcore.io.converters, name)
     assert name in dir(dexcore.io)
 
 
@@ -66,3 +79,16 @@ def test_the_package_docstring_lists_every_public_subpackage_and_module() -> Non
     assert public >= {"model", "rules", "io", "issues", "errors"}
     for name in public:
         assert f":mod:`dexcore.{name}`" in (dexcore.__doc__ or ""), name
+
+
+def test_every_top_level_module_has_a_place_in_the_layer_contract() -> None:
+    """A new subpackage must be placed in a layer, or the contract would not constrain it."""
+    import tomllib
+
+    config = tomllib.loads((Path(SRC).parent / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    layers = next(c["layers"] for c in contracts if c["containers"] == ["dexcore"])
+    placed = {name.strip() for layer in layers for name in layer.split("|")}
+    modules = {info.name for info in pkgutil.iter_modules(dexcore.__path__)}
+    assert len(modules) > 10
+    assert sorted(modules - placed) == []

@@ -15,6 +15,7 @@ architecture page of the documentation):
 * :mod:`dexcore.rules`: the rule engine and the DEX rule sets: ``check``, ``ensure_valid``.
 * :mod:`dexcore.kpi`: the standard KPIs, mergeable partial results, benchmarks against peers.
 * :mod:`dexcore.privacy`: consent, de-identified exports, disclosure control, release decisions.
+* :mod:`dexcore.webservice`: a thin client for DEX's SOAP web services (extra ``webservice``).
 * :mod:`dexcore.report_formats`: a check's issues as JSON, SARIF and JUnit XML, for CI systems.
 * :mod:`dexcore.html_report`: the KPIs as one self-contained HTML page, protected to publish.
 * :mod:`dexcore.testing`: hypothesis strategies and a pytest plugin for your own tests.

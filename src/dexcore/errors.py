@@ -44,6 +44,12 @@ __all__ = [
     "InvalidSlkSex",
     "PeriodError",
     "ReferenceDataError",
+    "ServiceContractError",
+    "ServiceCredentialsMissing",
+    "ServiceError",
+    "ServiceFailed",
+    "ServiceFault",
+    "ServiceUnavailable",
     "SlkError",
     "UnknownCodeError",
 ]
@@ -362,3 +368,119 @@ class InvalidSlkInput(SlkError):
         self.field = field
         self.reason = reason
         super().__init__(f"cannot build an SLK-581: {field} {reason}")
+
+
+class ServiceError(DexError):
+    """DEX's web service did not accept a call (:mod:`dexcore.webservice`).
+
+    Messages name the operation, a stable code and DSS's own codes; never a
+    value that was sent, and never DSS's message text, which may quote one.
+
+    Attributes:
+        code: What went wrong, such as ``webservice.failed``; stable.
+        operation: The service operation, such as ``"AddClient"``.
+    """
+
+    code = "webservice.error"
+
+    def __init__(self, operation: str, reason: str) -> None:
+        self.operation = operation
+        self.reason = reason
+        super().__init__(f"{operation}: {reason} [{self.code}]")
+
+
+class ServiceFailed(ServiceError, ValueError):
+    """The service answered with ``TransactionStatusCode`` ``Failed``.
+
+    Never retried: DEX read the message and refused it.
+
+    Attributes:
+        message_codes: DSS's codes for the refusal, in the order given (the
+            values of the response's message elements whose names end in
+            ``Code``). DSS's message texts are dropped, as they may quote a
+            value that was sent.
+        texts_dropped: How many message texts were dropped.
+    """
+
+    code = "webservice.failed"
+
+    def __init__(
+        self, operation: str, message_codes: tuple[str, ...], texts_dropped: int = 0
+    ) -> None:
+        self.message_codes = message_codes
+        self.texts_dropped = texts_dropped
+        codes = ", ".join(message_codes) if message_codes else "none given"
+        super().__init__(
+            operation,
+            f"DEX answered Failed (DSS message codes: {codes};"
+            f" {texts_dropped} message text(s) not shown, as they may quote sent values)",
+        )
+
+
+class ServiceFault(ServiceError, ValueError):
+    """The service answered with a SOAP fault.
+
+    Attributes:
+        fault_code: The fault's code (a qualified name such as
+            ``soap:Client``), or ``""``. The fault string is dropped, as it
+            may quote a value that was sent.
+    """
+
+    code = "webservice.fault"
+
+    def __init__(self, operation: str, fault_code: str) -> None:
+        self.fault_code = fault_code
+        shown = fault_code or "no code"
+        super().__init__(
+            operation, f"DEX answered with a SOAP fault ({shown}; its text is not shown)"
+        )
+
+
+class ServiceUnavailable(ServiceError, ConnectionError):
+    """The service could not be reached, or answered with an HTTP error and no SOAP reply.
+
+    Attributes:
+        attempts: How many times the call was sent.
+        status: The HTTP status, when the service answered with one.
+    """
+
+    code = "webservice.unavailable"
+
+    def __init__(self, operation: str, attempts: int, status: int | None = None) -> None:
+        self.attempts = attempts
+        self.status = status
+        what = "no answer" if status is None else f"HTTP status {status} without a SOAP reply"
+        super().__init__(operation, f"{what} after {attempts} attempt(s)")
+
+
+class ServiceContractError(ServiceError, ValueError):
+    """The WSDL does not declare what the call needs, or the call does not fit the WSDL.
+
+    Attributes:
+        path: The element concerned, such as ``"AddClient.Client.BirthDate"``.
+    """
+
+    code = "webservice.contract"
+
+    def __init__(self, operation: str, path: str, reason: str) -> None:
+        self.path = path
+        super().__init__(operation, f"{path}: {reason}")
+
+
+class ServiceCredentialsMissing(ServiceError, LookupError):
+    """No credentials were found for a call that needs them.
+
+    Attributes:
+        names: The environment variables looked for (their names, never values).
+    """
+
+    code = "webservice.no-credentials"
+
+    def __init__(self, operation: str, names: tuple[str, ...]) -> None:
+        self.names = names
+        super().__init__(
+            operation,
+            "no DEX system-account credentials: set "
+            + " and ".join(names)
+            + ", or pass a credentials callback",
+        )

@@ -12,7 +12,10 @@ report.html`` makes the KPIs one self-contained HTML page (with
 builds (from options, or from a CSV file so names stay out of the shell's
 history) or validates a linkage key;
 ``dexcore period DATE`` says which reporting period a date falls in and where
-that period stands, and ``dexcore period 2024-H2`` describes a period.
+that period stands, and ``dexcore period 2024-H2`` describes a period;
+``dexcore submit FILE --dry-run`` shows what sending the file through DEX's
+web services would send (ids and element names, no values), and without
+``--dry-run`` sends it, given a WSDL and the system account's credentials.
 Nothing personal is printed unless the command was asked to produce it
 (``slk`` prints the key it was asked to build).
 
@@ -37,18 +40,22 @@ from collections.abc import Sequence
 
 from dexcore import __version__
 from dexcore.cli._common import EXIT_UNREADABLE, Parser, say
-from dexcore.cli.check import add_check
-from dexcore.cli.kpi import add_kpi
-from dexcore.cli.period import add_period
-from dexcore.cli.report import add_report
-from dexcore.cli.slk import add_slk
-from dexcore.cli.summary import add_summary
 from dexcore.errors import DexError
 
 __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
+    # Imported here, not above: ``import dexcore.cli`` stays light, and each command
+    # module imports what its own run needs only when it runs.
+    from dexcore.cli.check import add_check
+    from dexcore.cli.kpi import add_kpi
+    from dexcore.cli.period import add_period
+    from dexcore.cli.report import add_report
+    from dexcore.cli.slk import add_slk
+    from dexcore.cli.submit import add_submit
+    from dexcore.cli.summary import add_summary
+
     parser = Parser(prog="dexcore", description="Typed tools for the Data Exchange (DEX).")
     parser.add_argument("--version", action="version", version=f"dexcore {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -58,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     add_report(commands)
     add_slk(commands)
     add_period(commands)
+    add_submit(commands)
     return parser
 
 

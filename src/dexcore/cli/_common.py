@@ -6,12 +6,14 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import NoReturn, TypeAlias
+from typing import TYPE_CHECKING, NoReturn, TypeAlias
 
 from dexcore._files import DEFAULT_READ_LIMIT
 from dexcore._terminal import parse_size, shown
 from dexcore.errors import DexError
-from dexcore.periods import ReportingPeriod
+
+if TYPE_CHECKING:
+    from dexcore.periods import ReportingPeriod
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 # Files larger than this get a progress indication on a terminal.
@@ -73,6 +75,8 @@ def progress_for(args: argparse.Namespace, files: list[str]) -> Progress:
 
 def period_arg(text: str) -> ReportingPeriod:
     """A reporting period such as ``2024-H1``, for argparse."""
+    from dexcore.periods import ReportingPeriod
+
     try:
         return ReportingPeriod.parse(text)
     except DexError:

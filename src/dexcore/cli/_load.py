@@ -12,14 +12,13 @@ import attrs
 from dexcore._files import FileTooLarge, open_binary, read_limited, read_unless_regular
 from dexcore.cli._common import Progress, Unreadable, say
 from dexcore.errors import DexError
-from dexcore.io import dataset_from_json
 from dexcore.io.bulk import BulkUpload, load_bulk, read_bulk
 from dexcore.issues import Issue
 from dexcore.issues import Unreadable as RuleUnreadable
 from dexcore.model import Dataset
 from dexcore.report_formats import Located
 
-__all__ = ["Loaded", "load_files", "open_file", "warn_unread"]
+__all__ = ["Loaded", "load_files", "open_file", "problem_line", "warn_unread"]
 
 _COLLECTIONS = (
     ("client", "clients"),
@@ -30,7 +29,13 @@ _COLLECTIONS = (
     ("outlet", "outlets"),
 )
 # A reader's message for a record it could not read starts with the line it is on.
-_PROBLEM_LINE = re.compile(r"(?:file \d+, )?line (\d+):")
+_PROBLEM_LINE = re.compile(r"(?:file \d+, )?line (\d+): ?")
+
+
+def problem_line(message: str) -> tuple[int, str] | None:
+    """The line a reader's message starts with (``line 423: …``) and the message after it."""
+    match = _PROBLEM_LINE.match(message)
+    return None if match is None else (int(match.group(1)), message[match.end() :])
 
 
 @attrs.frozen
@@ -59,8 +64,8 @@ class Loaded:
         found = []
         for name, part in zip(self.files, self.parts, strict=True):
             for issue in part.problems:
-                match = _PROBLEM_LINE.match(issue.message)
-                line = int(match.group(1)) if match else None
+                told = problem_line(issue.message)
+                line = None if told is None else told[0]
                 found.append(Located(issue=issue, file=name, line=line))
         return found
 
@@ -158,7 +163,9 @@ def open_file(path: Path, limit: int | None) -> tuple[Path | bytes, bool]:
 
 def _read_xml(source: Path | bytes, progress: Progress, *, lines: bool, limit: int | None) -> _One:
     if lines:
-        upload = load_bulk(source, progress=progress.reading, max_size=limit)
+        # The quick way where the file allows: lines are found afterwards for the records
+        # that issues name (BulkUpload.lines_of), so a clean file is read at full speed.
+        upload = load_bulk(source, progress=progress.reading, max_size=limit, quick=True)
         return _One(upload.dataset, upload.problems, upload, source)
     problems: list[Issue] = []
     dataset = read_bulk(source, problems=problems, progress=progress.reading, max_size=limit)
@@ -178,6 +185,8 @@ def _load_one(file: str, progress: Progress, *, lines: bool, limit: int | None) 
             ) from None
         finally:
             progress.done()
+    from dexcore.io import dataset_from_json  # cattrs: only for dexcore's JSON form
+
     try:
         return _One(dataset_from_json(source if isinstance(source, bytes) else b""))
     except DexError as error:

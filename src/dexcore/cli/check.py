@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -23,14 +24,16 @@ from dexcore.cli._common import (
     say,
     today,
 )
-from dexcore.cli._load import Loaded, load_files
+from dexcore.cli._load import Loaded, load_files, problem_line
 from dexcore.cli.known import read_known
 from dexcore.errors import DexError
-from dexcore.io.xsd import DexSchema, load_schema
 from dexcore.issues import Issue, KnownRecords, Report, Severity
 from dexcore.reference import ReferenceData, bundled, load_reference_xml
 from dexcore.report_formats import Located, json_report, junit_report, sarif_report
 from dexcore.rules import RULESETS, check
+
+if TYPE_CHECKING:
+    from dexcore.io.xsd import DexSchema
 
 __all__ = ["add_check"]
 
@@ -87,6 +90,8 @@ def _inputs(args: argparse.Namespace, progress: Progress) -> _Inputs:
     schema = reference = None
     try:
         if args.xsd is not None:
+            from dexcore.io.xsd import load_schema
+
             schema = load_schema(args.xsd, max_size=args.max_size)
     except DexError as error:
         raise Unreadable(f"dexcore: cannot use the schema: {error}") from None
@@ -162,10 +167,22 @@ def _issue_lines(item: Located, several: bool) -> str:
     if several and item.file is not None:
         at = f"{Path(item.file).name}" + (f" {at}" if at else "")
     at = f"  ({at})" if at else ""
-    record, where, message = shown(issue.record), shown(issue.path), shown(issue.message)
+    record, where, message = shown(issue.record), shown(issue.path), shown(_message(item))
     return (
         f"{issue.severity.value.upper():<7} {issue.code}  {record}  {where}{at}\n        {message}"
     )
+
+
+def _message(item: Located) -> str:
+    """The issue's message, less the line a reader's message starts with when it is shown beside.
+
+    A record that cannot be read has its line in its message (``line 423: …``), which
+    the text form already gives after the path (``(line 423)``): said once is enough.
+    """
+    told = problem_line(item.issue.message)
+    if told is not None and told[0] == item.line:
+        return told[1]
+    return item.issue.message
 
 
 def _plural(count: int, one: str, many: str) -> str:

@@ -8,7 +8,7 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dexcore._terminal import shown
 from dexcore.cli._common import (
@@ -23,9 +23,11 @@ from dexcore.cli._common import (
 )
 from dexcore.cli._load import load_files, warn_unread
 from dexcore.errors import DexError
-from dexcore.kpi import KpiReport, Ratio, Selection, standard_kpis
 from dexcore.model import Dataset, ScoreType
 from dexcore.periods import ReportingPeriod
+
+if TYPE_CHECKING:
+    from dexcore.kpi import KpiReport, Ratio
 
 __all__ = ["add_kpi", "periods_arg"]
 
@@ -81,6 +83,8 @@ def add_kpi(commands: Commands) -> None:
 
 def run_kpi(args: argparse.Namespace) -> int:
     """Run ``dexcore kpi``."""
+    from dexcore.kpi import Selection, standard_kpis
+
     progress = progress_for(args, args.files)
     try:
         loaded = load_files(args.files, progress, limit=args.max_size)

@@ -15,8 +15,6 @@ import re
 import sys
 from pathlib import Path
 
-from dateutil import parser as dateparser
-
 from dexcore._files import DEFAULT_READ_LIMIT, FileTooLarge, read_limited
 from dexcore._terminal import shown
 from dexcore.cli._common import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, Commands, add_max_size, say
@@ -54,6 +52,8 @@ def birth_date(text: str, *, day_first: bool) -> str | dt.date:
         if not day_first:
             raise _Refused("the birth date is written day first; give --day-first to read it so")
         try:
+            from dateutil import parser as dateparser
+
             return dateparser.parse(text, dayfirst=True, yearfirst=False).date()
         except (ValueError, OverflowError):
             raise _Refused("the birth date is not a real calendar date") from None

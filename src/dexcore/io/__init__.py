@@ -5,11 +5,13 @@
 * :mod:`dexcore.io.bulk`: the XML files organisations upload to DEX
   (:func:`~dexcore.io.bulk.read_bulk`, :func:`~dexcore.io.bulk.load_bulk`,
   :func:`~dexcore.io.bulk.write_bulk`, :func:`~dexcore.io.bulk.upload_part`).
-  Its public names are exported here too, and imported on first use, so that
-  ``import dexcore.io`` stays light for JSON work.
 * :mod:`dexcore.io.xsd`: validation against a ``DEXFileUpload.xsd`` you supply
   (the ``xsd`` extra).
 * :mod:`dexcore.io.frames`: Apache Arrow tables (the ``frames`` extra).
+
+The names of the converters and of the bulk module are exported here too, and
+imported on first use: ``import dexcore.io`` stays light, and reading bulk XML
+does not load cattrs.
 
 >>> import dexcore.io
 >>> from dexcore.io import read_bulk
@@ -21,15 +23,6 @@ from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
-
-from dexcore.io.converters import (
-    configure_converter,
-    dataset_from_json,
-    dataset_to_json,
-    make_converter,
-    structure,
-    unstructure,
-)
 
 if TYPE_CHECKING:
     from dexcore.io.bulk import (
@@ -43,6 +36,43 @@ if TYPE_CHECKING:
         upload_part,
         write_bulk,
     )
+    from dexcore.io.converters import (
+        configure_converter,
+        dataset_from_json,
+        dataset_to_json,
+        make_converter,
+        structure,
+        unstructure,
+    )
+
+#: Each exported name and the module that defines it.
+_HOMES = {
+    **dict.fromkeys(
+        [
+            "configure_converter",
+            "dataset_from_json",
+            "dataset_to_json",
+            "make_converter",
+            "structure",
+            "unstructure",
+        ],
+        "dexcore.io.converters",
+    ),
+    **dict.fromkeys(
+        [
+            "DEFAULT_MAX_BYTES",
+            "DEFAULT_READ_LIMIT",
+            "PLACEHOLDERS",
+            "BulkSource",
+            "BulkUpload",
+            "load_bulk",
+            "read_bulk",
+            "upload_part",
+            "write_bulk",
+        ],
+        "dexcore.io.bulk",
+    ),
+}
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -62,16 +92,16 @@ __all__ = [
     "write_bulk",
 ]
 
-# The exported names not defined above are dexcore.io.bulk's, imported when first asked for.
-_BULK = frozenset(name for name in __all__ if name not in globals())
 
-
-def __getattr__(name: str) -> Any:  # noqa: ANN401 (any exported name)
-    """The bulk-upload names, from :mod:`dexcore.io.bulk` on first use."""
-    if name in _BULK:
-        return getattr(importlib.import_module("dexcore.io.bulk"), name)
-    raise AttributeError(f"module 'dexcore.io' has no attribute {name!r}")
+def __getattr__(name: str) -> Any:  # noqa: ANN401 (each name has the type its module gives it)
+    """The exported name ``name``, imported from its module on first use (PEP 562)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_BULK})
+    return sorted({*globals(), *__all__})

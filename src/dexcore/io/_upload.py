@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Collection as Many
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -36,7 +37,9 @@ class BulkUpload:
         lines: The line each record of :attr:`dataset` starts on (in its
             own file, when several were read), keyed by
             ``(kind, index)`` as in :class:`~dexcore.rules.RecordRef`, so
-            that rule issues can point into the file.
+            that rule issues can point into the file. A file read the quick
+            way (``load_bulk(..., quick=True)``) has none here:
+            :meth:`lines_of` finds them.
         files: How many files were read.
         unreadable: The ids of the clients, cases and sessions that could
             not be read (see :meth:`known_records`).
@@ -85,34 +88,42 @@ class BulkUpload:
         The file is read again (once, with no record built) to find the
         elements that rules name, when it was given as a path or as bytes; a
         file object is not read twice, and its issues get the line of their
-        record, as :meth:`line_of` gives. A problem of :attr:`problems` has
+        record, as :meth:`line_of` gives (found in the same pass for a file
+        read the quick way). A problem of :attr:`problems` has
         the line of the element at fault; an issue about the whole dataset
         has ``None``.
         """
         lines = [self._problem_lines.get(issue, self.line_of(issue)) for issue in issues]
-        wanted: dict[int, dict[str, list[int]]] = {}
+        # Per file: the elements asked for, then the records whose lines were not kept.
+        wanted: dict[int, tuple[dict[str, list[int]], dict[str, list[int]]]] = {}
         for n, issue in enumerate(issues):
             place = self.place_of(issue)
             path = self.xml_path_of(issue)
             if place is not None and path is not None and not issue.path.startswith("/"):
-                wanted.setdefault(place[0], {}).setdefault(path, []).append(n)
-        for file, paths in wanted.items():
-            for path, line in self._element_lines(file, paths).items():
-                for n in paths[path]:
-                    lines[n] = line
+                elements, records = wanted.setdefault(place[0], ({}, {}))
+                elements.setdefault(path, []).append(n)
+                if lines[n] is None:  # read the quick way (see load_bulk)
+                    record = xml_path(issue.record.kind, place[1], "")
+                    records.setdefault(record or path, []).append(n)
+        for file, (elements, records) in wanted.items():
+            found = self._element_lines(file, elements.keys() | records.keys())
+            for paths in (records, elements):  # an element's own line, or else its record's
+                for path, numbers in paths.items():
+                    for n in numbers:
+                        lines[n] = found.get(path, lines[n])
         return lines
 
-    def _element_lines(self, file: int, paths: Mapping[str, list[int]]) -> dict[str, int]:
+    def _element_lines(self, file: int, paths: Many[str]) -> dict[str, int]:
         source = self._sources[file - 1] if file <= len(self._sources) else None
         if source is None:
             return {}
         try:
             if isinstance(source, (bytes, bytearray)):
-                return element_lines(io.BytesIO(source), paths.keys())
+                return element_lines(io.BytesIO(source), paths)
             with open_binary(source) as stream:
-                return element_lines(stream, paths.keys())
+                return element_lines(stream, paths)
         except OSError:
-            return {}  # gone since it was read: the record's line stands
+            return {}  # gone since it was read: the lines kept while reading, if any, stand
 
     def known_records(self, known: KnownRecords | None = None) -> KnownRecords:
         """``known`` (or no record known in DEX) with this upload's unreadable records.

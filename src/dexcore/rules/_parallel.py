@@ -17,17 +17,20 @@ dies or falls silent, the parent checks the chunks it had claimed.
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 import threading
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import attrs
 
 from dexcore._gc import gc_paused
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+    import multiprocessing.process
+    from multiprocessing.connection import Connection
 
 __all__ = ["Shared", "can_fork", "share"]
 
@@ -57,6 +60,9 @@ def can_fork() -> bool:
     daemonic process (which may not have children), and only while this
     process has no other thread.
     """
+    # Imported here: a check with one worker (the usual) never loads multiprocessing.
+    import multiprocessing  # noqa: PLC0415
+
     return (
         _LINUX
         and "fork" in multiprocessing.get_all_start_methods()
@@ -146,6 +152,8 @@ def share(
     Returns:
         Both processes' results. Call only when :func:`can_fork` is true.
     """
+    import multiprocessing  # noqa: PLC0415 (see can_fork)
+
     context = multiprocessing.get_context("fork")
     claims = _Claims(context)
     receive, send = context.Pipe(duplex=False)
