@@ -74,7 +74,7 @@ def add_report(commands: Commands) -> None:
 
 
 def _peers(args: argparse.Namespace) -> tuple[PeerResult, ...] | None:
-    from dexcore.html_report import peers_from_json  # noqa: PLC0415 (only when it runs)
+    from dexcore.html_report import peers_from_json  # only when the command runs
 
     if args.peers is None:
         return None
@@ -92,8 +92,8 @@ def _peers(args: argparse.Namespace) -> tuple[PeerResult, ...] | None:
 
 def _page(args: argparse.Namespace) -> str:
     """The page; raises Unreadable with the one line to say."""
-    from dexcore.html_report import gather_report, render_report  # noqa: PLC0415
-    from dexcore.rules import RULESETS, Report, check  # noqa: PLC0415
+    from dexcore.html_report import gather_report, render_report
+    from dexcore.rules import RULESETS, Report, check
 
     peers = _peers(args)
     progress = progress_for(args, args.files)
@@ -127,7 +127,7 @@ def _page(args: argparse.Namespace) -> str:
 
 def run_report(args: argparse.Namespace) -> int:
     """Run ``dexcore report``."""
-    from dexcore.html_report import require_matplotlib  # noqa: PLC0415
+    from dexcore.html_report import require_matplotlib
 
     try:
         require_matplotlib()
