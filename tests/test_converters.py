@@ -34,6 +34,7 @@ from dexcore.model import (
     Gender,
     Organisation,
     Outlet,
+    Positions,
     ProgramActivity,
     Referral,
     ResidentialAddress,
@@ -62,6 +63,7 @@ ROUND_TRIPS: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
     (Outlet, strategies.outlets()),
     (Organisation, strategies.organisations()),
     (Dataset, strategies.datasets(max_clients=4, max_cases=2)),
+    (Positions, st.builds(Positions, clients=st.lists(st.integers(-1, 99)).map(tuple))),
 ]
 
 

@@ -92,3 +92,17 @@ def test_every_top_level_module_has_a_place_in_the_layer_contract() -> None:
     modules = {info.name for info in pkgutil.iter_modules(dexcore.__path__)}
     assert len(modules) > 10
     assert sorted(modules - placed) == []
+
+
+def test_no_module_is_over_500_lines_without_saying_why() -> None:
+    """Small rooms: a long module says in its docstring why it is one room ("on purpose")."""
+    import ast
+
+    long = []
+    for path in sorted(Path(SRC, "dexcore").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 500 and "on purpose" not in (
+            ast.get_docstring(ast.parse(text)) or ""
+        ):
+            long.append(str(path.relative_to(SRC)))
+    assert long == []

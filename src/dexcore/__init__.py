@@ -18,16 +18,28 @@ architecture page of the documentation):
 * :mod:`dexcore.webservice`: a thin client for DEX's SOAP web services (extra ``webservice``).
 * :mod:`dexcore.report_formats`: a check's issues as JSON, SARIF and JUnit XML, for CI systems.
 * :mod:`dexcore.html_report`: the KPIs as one self-contained HTML page, protected to publish.
-* :mod:`dexcore.testing`: hypothesis strategies and a pytest plugin for your own tests.
+* :mod:`dexcore.testing`: hypothesis strategies and plugin, a conformance kit and pytest fixtures.
 * :mod:`dexcore.cli`: the ``dexcore`` command line.
+* :mod:`dexcore.distributed`: the KPIs of many organisations or parts on Dask (extra ``dask``).
 
 :func:`clear_caches` empties the bounded caches of values met in the data
 (see the "Threads, processes and caches" guide).
+
+dexcore logs to the logger ``dexcore`` (and its children, named after the
+modules), at ``DEBUG`` and ``INFO``, what it skipped and why: records a
+reader left out, rules that had nothing to check, caches emptied. A
+``NullHandler`` keeps it silent until your application configures logging.
+Messages name rule codes, record kinds and counts, never a personal value
+or a client's id.
 """
 
 from __future__ import annotations
 
+import logging
+
 from dexcore._caches import clear_caches
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __version__ = "0.1.0.dev0"
 

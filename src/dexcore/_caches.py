@@ -12,6 +12,7 @@ personal, such as the bundled reference snapshot, are not registered.
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 __all__ = ["clear_caches", "registered", "remembered"]
 
 T = TypeVar("T")
+_LOG = logging.getLogger(__name__)
 
 _REGISTRY: list[functools._lru_cache_wrapper[Any]] = []
 _LOCK = threading.Lock()
@@ -66,5 +68,7 @@ def clear_caches() -> None:
         >>> import dexcore
         >>> dexcore.clear_caches()
     """
-    for cache in registered():
+    caches = registered()
+    for cache in caches:
         cache.cache_clear()
+    _LOG.debug("emptied %d caches of values met in the data", len(caches))

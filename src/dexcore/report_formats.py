@@ -1,4 +1,4 @@
-"""A check's issues in the forms CI systems read: JSON, SARIF 2.1.0 and JUnit XML.
+"""A check's issues in the forms people and CI systems read: text, JSON, SARIF 2.1.0, JUnit XML.
 
 Each issue is first given its place (:class:`Located`): the file it came
 from, the line, and the path (an XML element path for records that could
@@ -19,8 +19,10 @@ message, code, record id and path, which never carry personal values.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -29,7 +31,14 @@ from dexcore import __version__
 from dexcore._terminal import shown
 from dexcore.issues import Issue, Severity
 
-__all__ = ["Located", "json_report", "junit_report", "sarif_report"]
+__all__ = [
+    "Located",
+    "json_report",
+    "junit_report",
+    "problem_line",
+    "sarif_report",
+    "text_report",
+]
 
 _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -188,3 +197,70 @@ def junit_report(located: Sequence[Located], files: Sequence[str]) -> str:
     root.set("failures", str(sum(int(s.get("failures", "0")) for s in root)))
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
+
+
+def _issue_lines(item: Located, several: bool) -> str:
+    issue: Issue = item.issue
+    at = "" if item.line is None else f"line {item.line}"
+    if several and item.file is not None:
+        at = f"{Path(item.file).name}" + (f" {at}" if at else "")
+    at = f"  ({at})" if at else ""
+    record, where, message = shown(issue.record), shown(issue.path), shown(_message(item))
+    return (
+        f"{issue.severity.value.upper():<7} {issue.code}  {record}  {where}{at}\n        {message}"
+    )
+
+
+_PROBLEM_LINE = re.compile(r"(?:file \d+, )?line (\d+): ?")
+
+
+def problem_line(message: str) -> tuple[int, str] | None:
+    """The line a reader's message starts with (``line 423: …``) and the message after it."""
+    match = _PROBLEM_LINE.match(message)
+    return None if match is None else (int(match.group(1)), message[match.end() :])
+
+
+def _message(item: Located) -> str:
+    """The issue's message, less the line a reader's message starts with when it is shown beside.
+
+    A record that cannot be read has its line in its message (``line 423: …``), which
+    the text form already gives after the path (``(line 423)``): said once is enough.
+    """
+    told = problem_line(item.issue.message)
+    if told is not None and told[0] == item.line:
+        return told[1]
+    return item.issue.message
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def text_report(
+    located: Sequence[Located], *, files: Sequence[str], ruleset: str, today: str
+) -> str:
+    """The text form ``dexcore check`` prints: each issue, then the counts by severity and code.
+
+    Args:
+        located: The issues, each with its file and line.
+        files: The names of the files checked (their base names head the counts).
+        ruleset: The rule set's name and version, as :attr:`~dexcore.rules.Report.ruleset`.
+        today: The day the check was made for, ``YYYY-MM-DD``.
+    """
+    lines = [_issue_lines(item, len(files) > 1) for item in located]
+    counts = dict.fromkeys(Severity, 0)
+    by_code: dict[str, int] = {}
+    for item in located:
+        counts[item.issue.severity] += 1
+        by_code[item.issue.code] = by_code.get(item.issue.code, 0) + 1
+    name = ", ".join(Path(file).name for file in files)
+    lines.append("")
+    lines.append(
+        f"{shown(name)}: {_plural(counts[Severity.ERROR], 'error', 'errors')},"
+        f" {_plural(counts[Severity.WARNING], 'warning', 'warnings')},"
+        f" {_plural(counts[Severity.INFO], 'note', 'notes')} (rules: {ruleset};"
+        f" checked as of {today})"
+    )
+    ordered = sorted(by_code.items(), key=lambda item: (-item[1], item[0]))
+    lines.extend(f"  {n:>5}  {shown(code)}" for code, n in ordered)
+    return "\n".join(lines)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,9 +15,9 @@ from dexcore.io.bulk import BulkUpload, load_bulk, read_bulk
 from dexcore.issues import Issue
 from dexcore.issues import Unreadable as RuleUnreadable
 from dexcore.model import Dataset
-from dexcore.report_formats import Located
+from dexcore.report_formats import Located, problem_line
 
-__all__ = ["Loaded", "load_files", "open_file", "problem_line", "warn_unread"]
+__all__ = ["Loaded", "load_files", "open_file", "warn_unread"]
 
 _COLLECTIONS = (
     ("client", "clients"),
@@ -28,16 +27,9 @@ _COLLECTIONS = (
     ("session_assessment", "session_assessments"),
     ("outlet", "outlets"),
 )
+
+
 # A reader's message for a record it could not read starts with the line it is on.
-_PROBLEM_LINE = re.compile(r"(?:file \d+, )?line (\d+): ?")
-
-
-def problem_line(message: str) -> tuple[int, str] | None:
-    """The line a reader's message starts with (``line 423: …``) and the message after it."""
-    match = _PROBLEM_LINE.match(message)
-    return None if match is None else (int(match.group(1)), message[match.end() :])
-
-
 @attrs.frozen
 class _One:
     """One file read: its dataset, what could not be read, and the reader's lines."""

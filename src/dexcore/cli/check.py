@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,12 +23,18 @@ from dexcore.cli._common import (
     say,
     today,
 )
-from dexcore.cli._load import Loaded, load_files, problem_line
+from dexcore.cli._load import Loaded, load_files
 from dexcore.cli.known import read_known
 from dexcore.errors import DexError
-from dexcore.issues import Issue, KnownRecords, Report, Severity
+from dexcore.issues import KnownRecords, Report, Severity
 from dexcore.reference import ReferenceData, bundled, load_reference_xml
-from dexcore.report_formats import Located, json_report, junit_report, sarif_report
+from dexcore.report_formats import (
+    Located,
+    json_report,
+    junit_report,
+    sarif_report,
+    text_report,
+)
 from dexcore.rules import RULESETS, check
 
 if TYPE_CHECKING:
@@ -158,53 +163,6 @@ def _formatted(args: argparse.Namespace, report: Report, located: list[Located])
         return sarif_report(located, summaries)
     if args.format == "junit":
         return junit_report(located, args.files)
-    return "\n".join(report_lines(args.files, report, located))
-
-
-def _issue_lines(item: Located, several: bool) -> str:
-    issue: Issue = item.issue
-    at = "" if item.line is None else f"line {item.line}"
-    if several and item.file is not None:
-        at = f"{Path(item.file).name}" + (f" {at}" if at else "")
-    at = f"  ({at})" if at else ""
-    record, where, message = shown(issue.record), shown(issue.path), shown(_message(item))
-    return (
-        f"{issue.severity.value.upper():<7} {issue.code}  {record}  {where}{at}\n        {message}"
+    return text_report(
+        located, files=args.files, ruleset=report.ruleset, today=report.today.isoformat()
     )
-
-
-def _message(item: Located) -> str:
-    """The issue's message, less the line a reader's message starts with when it is shown beside.
-
-    A record that cannot be read has its line in its message (``line 423: …``), which
-    the text form already gives after the path (``(line 423)``): said once is enough.
-    """
-    told = problem_line(item.issue.message)
-    if told is not None and told[0] == item.line:
-        return told[1]
-    return item.issue.message
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-def report_lines(files: Sequence[str], report: Report, located: list[Located]) -> list[str]:
-    """The text form: each issue, then the counts by severity and by code."""
-    lines = [_issue_lines(item, len(files) > 1) for item in located]
-    counts = dict.fromkeys(Severity, 0)
-    by_code: dict[str, int] = {}
-    for item in located:
-        counts[item.issue.severity] += 1
-        by_code[item.issue.code] = by_code.get(item.issue.code, 0) + 1
-    name = ", ".join(Path(file).name for file in files)
-    lines.append("")
-    lines.append(
-        f"{shown(name)}: {_plural(counts[Severity.ERROR], 'error', 'errors')},"
-        f" {_plural(counts[Severity.WARNING], 'warning', 'warnings')},"
-        f" {_plural(counts[Severity.INFO], 'note', 'notes')} (rules: {report.ruleset};"
-        f" checked as of {report.today.isoformat()})"
-    )
-    ordered = sorted(by_code.items(), key=lambda item: (-item[1], item[0]))
-    lines.extend(f"  {n:>5}  {shown(code)}" for code, n in ordered)
-    return lines

@@ -46,9 +46,11 @@ from dexcore.model.organisation import (
     ResidentialAddress,
 )
 from dexcore.model.partition import part_of_case, partition_by_case
+from dexcore.model.positions import COPY, Positions, positions_in
 from dexcore.model.session import Referral, Session, SessionClient
 
 __all__ = [
+    "COPY",
     "AccommodationType",
     "Assessment",
     "AssessmentPhase",
@@ -74,6 +76,7 @@ __all__ = [
     "ParentingAgreement",
     "ParentingAgreementOutcome",
     "ParticipationType",
+    "Positions",
     "ProgramActivity",
     "PropertyAgreementOutcome",
     "ReasonForAssistance",
@@ -89,6 +92,7 @@ __all__ = [
     "State",
     "part_of_case",
     "partition_by_case",
+    "positions_in",
 ]
 
 # Pretty printers (hypothesis's falsifying examples, IPython) otherwise walk the attrs

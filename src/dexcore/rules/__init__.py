@@ -27,6 +27,7 @@ from dexcore.rules.engine import (
     RuleSet,
     Source,
 )
+from dexcore.rules.partial import CheckPartial, OrganisationCheck, check_part, finish_check
 from dexcore.rules.sets import DEX, DEX_CORE, RULESETS, SETS
 
 __all__ = [
@@ -37,10 +38,12 @@ __all__ = [
     "Accumulator",
     "AggregateRule",
     "CheckContext",
+    "CheckPartial",
     "Entity",
     "Finding",
     "Issue",
     "KnownRecords",
+    "OrganisationCheck",
     "RecordRef",
     "RecordRule",
     "Report",
@@ -51,5 +54,7 @@ __all__ = [
     "Source",
     "Unreadable",
     "check",
+    "check_part",
     "ensure_valid",
+    "finish_check",
 ]

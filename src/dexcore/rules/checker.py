@@ -11,41 +11,19 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-import attrs
-
 from dexcore._gc import gc_paused
 from dexcore.errors import DexValidationError, DexValueError
-from dexcore.issues import Issue, KnownRecords, RecordRef, Report, Severity
+from dexcore.issues import Issue, KnownRecords, RecordRef, Report
 from dexcore.model import Dataset
 from dexcore.reference import ReferenceData, bundled
 from dexcore.rules import _parallel
+from dexcore.rules._issues import finding_issue, redact, rule_failed
+from dexcore.rules._logging import log_checked, log_skipped
 from dexcore.rules.context import CheckContext, record_ref
 from dexcore.rules.engine import Accumulator, Entity, Finding, RuleInfo, RuleSet
 from dexcore.rules.sets import DEX
 
 __all__ = ["check", "ensure_valid"]
-
-
-def _issue(info: RuleInfo, ref: RecordRef, finding: Finding) -> Issue:
-    path = "$" if ref.index is None else f"$.{info.entity.value}[{ref.index}]"
-    return Issue(
-        code=info.code,
-        severity=info.severity,
-        message=finding.message,
-        record=ref,
-        path=path + finding.field,
-    )
-
-
-def _failed(info: RuleInfo, ref: RecordRef) -> Issue:
-    # A bug in a rule must not hide the rest of the report, nor show a traceback.
-    return Issue(
-        code="engine.rule-failed",
-        severity=Severity.ERROR,
-        message=f"rule {info.code} could not check this record; please report it to dexcore",
-        record=ref,
-        path="$" if ref.index is None else f"$.{info.entity.value}[{ref.index}]",
-    )
 
 
 _Check = tuple[RuleInfo, Callable[[Any, Any], Iterable[Finding]]]
@@ -88,14 +66,14 @@ def _run(
         for info, rule_check in checks:
             try:
                 for finding in rule_check(record, context):
-                    append(_issue(info, record_ref(entity, record, index), finding))
+                    append(finding_issue(info, record_ref(entity, record, index), finding))
             except Exception:  # noqa: BLE001 (reported as an issue, see _failed)
-                append(_failed(info, record_ref(entity, record, index)))
+                append(rule_failed(info, record_ref(entity, record, index)))
         for info, visit in visits:
             try:
                 visit(record, index)
             except Exception:  # noqa: BLE001
-                append(_failed(info, record_ref(entity, record, index)))
+                append(rule_failed(info, record_ref(entity, record, index)))
     return issues
 
 
@@ -109,9 +87,9 @@ def _finish(accumulators: list[tuple[RuleInfo, Accumulator]]) -> list[Issue]:
     for info, accumulator in accumulators:
         try:
             for where, finding in accumulator.finish():
-                issues.append(_issue(info, where or RecordRef(kind="dataset"), finding))
+                issues.append(finding_issue(info, where or RecordRef(kind="dataset"), finding))
         except Exception:  # noqa: BLE001
-            issues.append(_failed(info, RecordRef(kind="dataset")))
+            issues.append(rule_failed(info, RecordRef(kind="dataset")))
     return issues
 
 
@@ -179,24 +157,6 @@ def _walk_all(ruleset: RuleSet, context: CheckContext, *, parallel: bool) -> lis
     return issues
 
 
-def _redact(issues: list[Issue], redacting: frozenset[str]) -> tuple[Issue, ...]:
-    """Drop the id from every issue about a record whose id was found to reveal a client.
-
-    By value too: a session's id is also the id of its SCORE records' issues.
-    """
-    found = [issue.record for issue in issues if issue.code in redacting]
-    if not found:
-        return tuple(issues)
-    leaking = {(record.kind, record.index) for record in found}
-    ids = {record.id for record in found if record.id is not None}
-    return tuple(
-        attrs.evolve(issue, record=attrs.evolve(issue.record, id=None))
-        if (issue.record.kind, issue.record.index) in leaking or issue.record.id in ids
-        else issue
-        for issue in issues
-    )
-
-
 def check(
     dataset: Dataset,
     ruleset: RuleSet | None = None,
@@ -240,8 +200,10 @@ def check(
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise DexValueError("check: workers must be a whole number, 1 or more")
     parallel = workers > 1 and bool(dataset.sessions) and _parallel.can_fork()
+    log_skipped(rules, context, workers=workers, parallel=parallel)
     with gc_paused():
-        issues = _redact(_walk_all(rules, context, parallel=parallel), redacting)
+        issues = redact(_walk_all(rules, context, parallel=parallel), redacting)
+    log_checked(rules, sum(dataset.counts().values()), issues)
     return Report(
         issues=issues,
         ruleset=f"{rules.name} ({rules.version})",

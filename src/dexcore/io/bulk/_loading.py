@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeGuard
 
 from dexcore._gc import gc_paused
@@ -16,6 +17,8 @@ from dexcore.io.bulk._reader import _Reader
 from dexcore.io.bulk._source import DEFAULT_READ_LIMIT, BulkSource, _sources
 from dexcore.issues import Issue, Unreadable
 from dexcore.model import Dataset
+
+_LOG = logging.getLogger("dexcore.io.bulk")  # the public module, not this private one
 
 
 def load_bulk(
@@ -96,6 +99,8 @@ def _read_all(
             if quick[number - 1]:
                 reader = _read_quick(one, progress=progress, limit=max_size)
             if reader is None:
+                if quick[number - 1]:
+                    _LOG.debug("file %d is read by the full reader (not plain enough)", number)
                 reader = _read_one(
                     one, collect=collect, file_label=label, progress=progress, limit=max_size
                 )
@@ -111,6 +116,7 @@ def _read_all(
             unreadable[kind] |= ids
         problems.extend(reader.problems)
         problem_lines.update(reader.problem_lines)
+    _log_read(records, dropped, len(sources))
     dataset = Dataset(
         outlets=tuple(records["outlets"]),
         clients=tuple(records["clients"]),
@@ -133,6 +139,25 @@ def _read_all(
         problem_lines=problem_lines,
         sources=tuple(one if _rereadable(one) else None for one in sources),
     )
+
+
+def _log_read(
+    records: Mapping[str, list[Any]], dropped: Mapping[str, list[Any]], files: int
+) -> None:
+    """Say how many records were read and how many of each kind were left out (no values)."""
+    read = sum(len(found) for found in records.values())
+    left_out = {kind: len(found) for kind, found in dropped.items() if found}
+    if left_out:
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(left_out.items()))
+        _LOG.info(
+            "read %d records from %d file(s); %d more could not be read and are left out (%s)",
+            read,
+            files,
+            sum(left_out.values()),
+            kinds,
+        )
+    else:
+        _LOG.debug("read %d records from %d file(s)", read, files)
 
 
 def read_bulk(

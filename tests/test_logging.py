@@ -1,0 +1,143 @@
+"""The ``dexcore`` logger: silent by default; says what it skipped and why, no personal value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dexcore
+from dexcore.io.bulk import read_bulk, write_bulk
+from dexcore.model import Dataset
+from dexcore.rules import Issue, check
+from dexcore.testing import sample_uploads
+from dexcore.testing.strategies import datasets
+
+TODAY = dt.date(2025, 1, 15)
+SAMPLES = {upload.name: upload for upload in sample_uploads()}
+
+
+class Collecting(logging.Handler):
+    """Keeps every record it is given (hypothesis's examples cannot share caplog)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def personal_values(dataset: Dataset) -> set[str]:
+    """Names, SLKs, birth dates, street lines and client ids of ``dataset`` (long enough to
+    be told apart from the words of a message)."""
+    found: set[str] = set()
+    for client in dataset.clients:
+        address = client.residential_address
+        found |= {
+            client.client_id,
+            client.birth_date.isoformat(),
+            *(v for v in (client.given_name, client.family_name, client.slk) if v),
+            *(v for v in (address.address_line1, address.address_line2) if v),
+        }
+    return {value.strip() for value in found if len(value.strip()) >= 5}
+
+
+def logged(caplog: pytest.LogCaptureFixture) -> str:
+    return "\n".join(record.getMessage() for record in caplog.records)
+
+
+def test_the_logger_is_silent_until_the_application_configures_logging() -> None:
+    logger = logging.getLogger("dexcore")
+    assert any(isinstance(handler, logging.NullHandler) for handler in logger.handlers)
+    assert logger.propagate
+    assert dexcore.__name__ == logger.name
+
+
+def test_a_reader_says_how_many_records_of_each_kind_it_left_out(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    upload = SAMPLES["invalid-unreadable-and-late.xml"]
+    caplog.set_level(logging.DEBUG, logger="dexcore")
+    problems: list[Issue] = []
+    read_bulk(upload.path, problems=problems)
+    assert len(problems) == 1
+    assert "5 records from 1 file(s); 1 more could not be read and are left out (client 1)" in (
+        logged(caplog)
+    )
+    assert {r.name for r in caplog.records} >= {"dexcore.io.bulk"}
+    left_out = [r for r in caplog.records if "left out" in r.getMessage()]
+    assert [r.levelno for r in left_out] == [logging.INFO]
+
+
+def test_a_clean_read_is_logged_at_debug_only(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="dexcore")
+    read_bulk(SAMPLES["valid-minimal.xml"].path, problems=[])
+    assert caplog.records == []
+    caplog.set_level(logging.DEBUG, logger="dexcore")
+    read_bulk(SAMPLES["valid-minimal.xml"].path, problems=[])
+    assert "read 6 records from 1 file(s)" in logged(caplog)
+
+
+def test_a_check_says_which_rules_had_nothing_to_check(caplog: pytest.LogCaptureFixture) -> None:
+    dataset = read_bulk(SAMPLES["valid-minimal.xml"].path)
+    caplog.set_level(logging.DEBUG, logger="dexcore")
+    check(dataset, today=TODAY, workers=2)
+    text = logged(caplog)
+    assert "session.service-type.not-for-activity checks nothing" in text
+    assert "session.service-type.unknown checks nothing" in text
+    assert "checked 6 records against" in text
+    assert "no issue" in text
+    caplog.clear()
+    check(Dataset(), today=TODAY, workers=2)
+    assert "checking in this process although 2 workers were asked" in logged(caplog)
+    assert "service-type" not in logged(caplog)  # no session: nothing was skipped
+
+
+def test_clearing_the_caches_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="dexcore")
+    dexcore.clear_caches()
+    assert any(r.name == "dexcore._caches" and "emptied" in r.getMessage() for r in caplog.records)
+
+
+def test_no_log_line_holds_a_personal_value_of_the_samples(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="dexcore")
+    for upload in SAMPLES.values():
+        problems: list[Issue] = []
+        dataset = read_bulk(upload.path, problems=problems)
+        check(dataset, today=upload.today, workers=2)
+        values = personal_values(dataset) | {"Ixabel", "Norvelu", "1992-02-30", "V00002"}
+        assert caplog.records  # the attack has something to look at
+        text = logged(caplog)
+        assert [value for value in values if value in text] == []
+
+
+@settings(max_examples=5)
+@given(datasets(max_clients=4, max_cases=2), st.booleans())
+def test_no_log_line_holds_a_personal_value_of_any_dataset(dataset: Dataset, broken: bool) -> None:
+    """Written, read back (with one client unreadable, when ``broken``), checked, caches cleared."""
+    handler = Collecting()
+    records = handler.records
+    logger = logging.getLogger("dexcore")
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.DEBUG)
+    try:
+        parts = list(write_bulk(dataset))
+        if broken:  # an impossible birth date: the first client cannot be read
+            parts[0] = re.sub(rb"<BirthDate>[^<]*<", b"<BirthDate>2001-02-30<", parts[0], count=1)
+        check(read_bulk(parts, problems=[]), today=TODAY, workers=2)
+        dexcore.clear_caches()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    text = "\n".join(f"{r.getMessage()} {r.args!r}" for r in records)
+    assert records
+    assert ("could not be read" in text) == broken
+    assert [value for value in personal_values(dataset) if value in text] == []
