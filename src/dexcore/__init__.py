@@ -17,6 +17,7 @@ architecture page of the documentation):
 * :mod:`dexcore.privacy`: consent, de-identified exports, disclosure control, release decisions.
 * :mod:`dexcore.webservice`: a thin client for DEX's SOAP web services (extra ``webservice``).
 * :mod:`dexcore.report_formats`: a check's issues as JSON, SARIF and JUnit XML, for CI systems.
+* :mod:`dexcore.html_report`: the KPIs as one self-contained HTML page, protected to publish.
 * :mod:`dexcore.testing`: hypothesis strategies and plugin, a conformance kit and pytest fixtures.
 * :mod:`dexcore.cli`: the ``dexcore`` command line.
 * :mod:`dexcore.distributed`: the KPIs of many organisations or parts on Dask (extra ``dask``).

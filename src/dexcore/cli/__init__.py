@@ -6,8 +6,11 @@ rule and prints each issue with its code, record, path, file and line, as
 text, JSON, SARIF 2.1.0 or JUnit XML; ``dexcore kpi FILE... --period
 2024-H1`` gives the five standard KPIs (``--period 2024-25``: the two
 periods of a financial year); ``dexcore summary FILE`` says what a file
-holds, period by period; ``dexcore slk`` builds (from options, or from a CSV
-file so names stay out of the shell's history) or validates a linkage key;
+holds, period by period; ``dexcore report FILE... --period 2024-H2 -o
+report.html`` makes the KPIs one self-contained HTML page (with
+``--publish``, every count protected for publication); ``dexcore slk``
+builds (from options, or from a CSV file so names stay out of the shell's
+history) or validates a linkage key;
 ``dexcore period DATE`` says which reporting period a date falls in and where
 that period stands, and ``dexcore period 2024-H2`` describes a period;
 ``dexcore submit FILE --dry-run`` shows what sending the file through DEX's
@@ -48,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     from dexcore.cli.check import add_check
     from dexcore.cli.kpi import add_kpi
     from dexcore.cli.period import add_period
+    from dexcore.cli.report import add_report
     from dexcore.cli.slk import add_slk
     from dexcore.cli.submit import add_submit
     from dexcore.cli.summary import add_summary
@@ -58,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     add_check(commands)
     add_kpi(commands)
     add_summary(commands)
+    add_report(commands)
     add_slk(commands)
     add_period(commands)
     add_submit(commands)
