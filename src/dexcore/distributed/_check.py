@@ -19,7 +19,7 @@ import dask.bag
 from dask.delayed import Delayed, delayed
 from distributed import Client
 
-from dexcore.distributed._kpi import Parts, checked_parts, checked_split
+from dexcore.distributed._kpi import Parts, checked_parts, checked_split, merge_tree
 from dexcore.distributed._parts import Part, PartSource, load_part
 from dexcore.issues import Report
 from dexcore.model import Dataset
@@ -99,17 +99,7 @@ def check_graph(
                                          dask_key_name=f"dexcore-check-part-{token}-{n}")
         for n, (items, label) in enumerate(inputs)
     ]  # fmt: skip
-    depth = 0
-    while len(level) > 1:
-        level = [
-            delayed(_merged, pure=True)(
-                *level[j : j + split_every],
-                dask_key_name=f"dexcore-check-merge-{token}-{depth}-{j // split_every}",
-            )
-            for j in range(0, len(level), split_every)
-        ]
-        depth += 1
-    return level[0]
+    return merge_tree(level, _merged, split_every, f"dexcore-check-merge-{token}")
 
 
 def check_parts(

@@ -16,7 +16,7 @@ import functools
 import operator
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import dask.bag
 from dask.base import compute
@@ -178,17 +178,28 @@ def _shard_counts(mapped: list[Delayed], n: int, split_every: int, token: str) -
         )
         for j, m in enumerate(mapped)
     ]
+    merged = merge_tree(level, _merged, split_every, f"dexcore-kpi-merge-{token}-{n}")
+    counts: Delayed = delayed(_finish, pure=True)(
+        merged, dask_key_name=f"dexcore-kpi-counts-{token}-{n}"
+    )
+    return counts
+
+
+def merge_tree(
+    level: list[Delayed], merge: Callable[..., object], split_every: int, prefix: str
+) -> Delayed:
+    """``level`` merged ``split_every`` at a time, level by level, into one delayed value.
+
+    Each merge task's key is ``prefix``, its depth and its place in that depth.
+    """
     depth = 0
     while len(level) > 1:
         level = [
-            delayed(_merged, pure=True)(
+            delayed(merge, pure=True)(
                 *level[j : j + split_every],
-                dask_key_name=f"dexcore-kpi-merge-{token}-{n}-{depth}-{j // split_every}",
+                dask_key_name=f"{prefix}-{depth}-{j // split_every}",
             )
             for j in range(0, len(level), split_every)
         ]
         depth += 1
-    counts: Delayed = delayed(_finish, pure=True)(
-        level[0], dask_key_name=f"dexcore-kpi-counts-{token}-{n}"
-    )
-    return counts
+    return level[0]
