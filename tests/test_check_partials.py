@@ -509,6 +509,8 @@ def test_plain_form_round_trip_and_version() -> None:
         (("organisations", 0, 1, "keys", "clients", 0, 0), ["C1", "extra"]),
         (("organisations", 0, 1, "issues", 0, "severity"), "fatal"),
         (("organisations", 0, 1, "identified"), [["2024-H9", 0, []]]),
+        # A tampered key is the caller's text: the path names its place, not the key.
+        (("organisations", 0, 1, "not_stated"), {"SECRET-KEY": "SECRET"}),
     ],
 )
 def test_malformed_plain_forms_name_the_path_not_the_value(

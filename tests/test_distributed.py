@@ -520,3 +520,19 @@ def test_check_parts_keys_parts_without_a_name_by_their_place(example: Dataset) 
     nameless = attrs.evolve(example, organisation=None)
     partial = check_parts([functools.partial(lambda d: d, nameless)], "here", today=TODAY)
     assert set(partial.organisations) == {"here, item 0"}
+
+
+def test_a_function_part_that_holds_a_dataset_is_refused(example: Dataset) -> None:
+    """A dataset bound into a function part would be pickled into the graph all the same."""
+    bound = functools.partial(load_part, example)
+
+    def closure() -> Dataset:
+        return example
+
+    for part in (bound, closure):
+        with pytest.raises(DexValueError, match=r"\[distributed\.dataset-in-graph\]"):
+            check_graph([part], today=TODAY)
+        with pytest.raises(DexValueError, match=r"\[distributed\.dataset-in-graph\]"):
+            kpi_counts_graph([part], H2)
+    built = functools.partial(organisation, 3, 2)  # builds its dataset where it runs
+    assert len(dict(check_graph([built], today=TODAY).dask)) > 0

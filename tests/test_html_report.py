@@ -293,9 +293,12 @@ def test_a_figure_hidden_on_the_page_is_not_compared(dataset: Dataset) -> None:
         (b'{"organisation": "X"}', "$ must be a list"),
         (b'[{"organisation": "X", "program_activity": "P", "state": 31337}]', "$[0].state"),
         (b'[{"organisation": "X", "program_activity": "P", "state": "S", "kpis": {"a": "31337"}}]',
-         "$[0].kpis.a"),
+         "$[0].kpis[0]"),
         (b'[{"organisation": "X", "program_activity": "P", "state": "S", "kpis": {"a": NaN}}]',
-         "$[0].kpis.a"),
+         "$[0].kpis[0]"),
+        # The key itself is the caller's text: it is named by its place too.
+        (b'[{"organisation": "X", "program_activity": "P", "state": "S", "kpis": {"31337": "x"}}]',
+         "$[0].kpis[0]"),
     ],
 )  # fmt: skip
 def test_bad_peer_figures_are_named_by_place_not_value(document: bytes, where: str) -> None:

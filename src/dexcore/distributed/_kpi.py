@@ -148,7 +148,7 @@ def checked_parts(parts: Sequence[object]) -> list[PartSource]:
         )
     found: list[PartSource] = []
     for part in parts:
-        if isinstance(part, Dataset):
+        if isinstance(part, Dataset) or _carries_dataset(part):
             raise DexValueError(
                 "distributed: a dataset in the list would travel inside the task graph; pass "
                 "file names, Part descriptions or a bag loaded on the workers "
@@ -203,3 +203,23 @@ def merge_tree(
         ]
         depth += 1
     return level[0]
+
+
+def _carries_dataset(part: object) -> bool:
+    """Whether a function part holds a dataset that would be pickled into the graph with it.
+
+    Looks at a :func:`functools.partial`'s arguments and a function's closure and
+    defaults: a dataset there travels through the scheduler as surely as one in the list.
+    """
+    held: list[object] = []
+    if isinstance(part, functools.partial):
+        held += [*part.args, *part.keywords.values()]
+        part = part.func
+    for cell in getattr(part, "__closure__", None) or ():
+        try:
+            held.append(cell.cell_contents)
+        except ValueError:  # a cell not yet filled holds nothing
+            continue
+    held += list(getattr(part, "__defaults__", None) or ())
+    held += list((getattr(part, "__kwdefaults__", None) or {}).values())
+    return any(isinstance(value, Dataset) for value in held)

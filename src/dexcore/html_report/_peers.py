@@ -67,7 +67,7 @@ def _entry(entry: object, where: str) -> PeerResult:
         program_activity=_text(entry, "program_activity", where),
         state=_text(entry, "state", where),
         service_types=_types(entry.get("service_types", []), f"{where}.service_types"),
-        kpis={k: _number(v, f"{where}.kpis.{k}") for k, v in sorted(kpis.items())},
+        kpis={k: _number(v, f"{where}.kpis[{i}]") for i, (k, v) in enumerate(sorted(kpis.items()))},
     )
 
 

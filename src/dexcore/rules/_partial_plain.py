@@ -226,7 +226,8 @@ def _counts(value: object, path: str, names: tuple[str, ...] | None) -> dict[str
         value = _obj(value, path, names)
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
         raise _Malformed(path, "must map names to whole numbers")
-    return {k: _whole(n, f"{path}.{k}") for k, n in value.items()}
+    # A place, not the key: a key from a foreign or tampered file may be anything.
+    return {k: _whole(n, f"{path}[{i}]") for i, (k, n) in enumerate(value.items())}
 
 
 def _label(value: object, path: str) -> str:
