@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from dexcore.io import dataset_from_json
-from dexcore.kpi import kpi_partial, kpi_report, standard_kpis
+from dexcore.kpi import ClientIdentity, KpiPolicies, kpi_partial, kpi_report, standard_kpis
 from dexcore.model import Dataset
 from dexcore.periods import ReportingPeriod
 
@@ -168,3 +168,50 @@ def test_one_session_on_each_edge_of_the_period(day: dt.date, counted: bool) -> 
     assert (report.sessions_delivered, report.unidentified_clients) == (
         (1, 7) if counted else (0, 0)
     )
+
+
+def _one_case(clients: list[dict[str, Any]], limit: int, *sessions: dict[str, Any]) -> Dataset:
+    """The example's outlets and organisation, ``clients``, one case GRP and ``sessions``."""
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data = {k: example[k] for k in ("outlets", "organisation")}
+    data["clients"] = clients
+    data["cases"] = [_case("GRP", limit, *(c["client_id"] for c in clients))]
+    data["sessions"] = list(sessions)
+    return dataset_from_json(json.dumps(data).encode())
+
+
+def test_unidentified_is_the_largest_figure_whatever_the_order() -> None:
+    """Sessions of one case with 12 then 7 unidentified (the case allows 20): 12, not the last
+    session's 7; and 7 then 12 gives 12 as well."""
+    client = json.loads(EXAMPLE.read_text(encoding="utf-8"))["clients"][0]
+    for first, second in ((12, 7), (7, 12)):
+        dataset = _one_case(
+            [client],
+            20,
+            _session("U1", "GRP", "2024-10-01", first, "C00001"),
+            _session("U2", "GRP", "2024-10-02", second, "C00001"),
+        )
+        assert standard_kpis(dataset, H2).unidentified_clients == 12
+
+
+@pytest.mark.parametrize("in_group_first", [True, False])
+def test_one_person_under_two_ids_keeps_the_stronger_group_answer(in_group_first: bool) -> None:
+    """C00001 (not Aboriginal) and C00009, the same person (same names, birth date, gender and
+    SLK) recorded as Aboriginal, each attend one session in H2.
+
+    Counted by SLK they are one client, in the ATSI group (in the group beats not in it),
+    whichever record attends first; counted by organisation and id they are two clients, one
+    of them in the group."""
+    plain = json.loads(EXAMPLE.read_text(encoding="utf-8"))["clients"][0]
+    marked = {**plain, "client_id": "C00009", "atsi_origin": "ABORIGINAL"}
+    attend = [
+        _session("A1", "GRP", "2024-07-02", 0, "C00009"),
+        _session("A2", "GRP", "2024-07-03", 0, "C00001"),
+    ]
+    dataset = _one_case([plain, marked], 0, *(attend if in_group_first else attend[::-1]))
+    by_slk = standard_kpis(dataset, H2, policies=KpiPolicies(clients=ClientIdentity.SLK))
+    atsi = by_slk.priority_groups["atsi"]
+    assert (by_slk.clients_assisted, atsi.numerator, atsi.denominator) == (1, 1, 1)
+    by_id = standard_kpis(dataset, H2)
+    atsi = by_id.priority_groups["atsi"]
+    assert (by_id.clients_assisted, atsi.numerator, atsi.denominator) == (2, 1, 2)
