@@ -95,3 +95,48 @@ def test_each_case_id_is_judged_on_its_own(leaking_first: bool) -> None:
     dataset = attrs.evolve(dataset, cases=cases)
     expected = "$.cases[0].case_id" if leaking_first else "$.cases[1].case_id"
     assert _found(dataset, "case.id.reveals-identity") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("collection", "field", "value", "warning"),
+    [
+        ("clients", "client_id", "C-SARAH-7", "client.id.looks-like-name"),
+        ("cases", "case_id", "SARAH-1", "case.id.looks-like-name"),
+        ("sessions", "session_id", "S-SARAH-1", None),
+    ],
+)
+def test_a_common_name_that_is_not_the_client_s_is_no_error(
+    collection: str, field: str, value: str, warning: str | None
+) -> None:
+    """Sarah is a common given name but none of C1's details: no three letters of it (SAR, ARA,
+    RAH) are in Quivera or Zandorfel. A warning for client and case ids (there is no such
+    warning for session ids), never the reveals-identity error."""
+    dataset = change(valid_dataset(), collection, 0, **{field: value})
+    if collection == "cases":
+        dataset = change(dataset, "sessions", 0, case_id=value)
+    codes = {issue.code for issue in check(dataset, ALL, today=TODAY).issues}
+    assert not any(code.endswith(".id.reveals-identity") for code in codes)
+    assert (warning in codes) if warning else not any("looks-like-name" in c for c in codes)
+
+
+@pytest.mark.parametrize(
+    ("slk", "part"),
+    [
+        ("ANOXY230819712", "name letters differ"),  # the given name's letters, UI
+        ("ZZOUI230819712", "name letters differ"),  # the family name's letters, AN
+        ("ANOUI230819722", "birth date differs"),  # 1972: the year's last digit
+        ("ANOUI240819712", "birth date differs"),  # the 24th: the day
+        ("ANOUI230819711", "sex digit differs"),  # 1 (male) for 2 (female)
+    ],
+)
+def test_slk_mismatch_names_the_part_that_differs(slk: str, part: str) -> None:
+    """C1's SLK is ANOUI230819712 (worked above); each valid SLK here differs in one part."""
+    dataset = change(valid_dataset(), "clients", 0, slk=slk)
+    found = [
+        (issue.path, issue.message)
+        for issue in check(dataset, ALL, today=TODAY).issues
+        if issue.code == "client.slk.mismatch"
+    ]
+    assert found == [
+        ("$.clients[0].slk", f"the SLK does not match the client's details (its {part})")
+    ]
