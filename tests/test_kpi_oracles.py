@@ -20,6 +20,7 @@ from dexcore.io import dataset_from_json
 from dexcore.kpi import ClientIdentity, KpiPolicies, kpi_partial, kpi_report, standard_kpis
 from dexcore.model import Dataset
 from dexcore.periods import ReportingPeriod
+from dexcore.score import PairingPolicy, PairingScope
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example-dataset.json"
 H1, H2 = ReportingPeriod.parse("2024-H1"), ReportingPeriod.parse("2024-H2")
@@ -215,3 +216,36 @@ def test_one_person_under_two_ids_keeps_the_stronger_group_answer(in_group_first
     by_id = standard_kpis(dataset, H2)
     atsi = by_id.priority_groups["atsi"]
     assert (by_id.clients_assisted, atsi.numerator, atsi.denominator) == (2, 1, 2)
+
+
+def test_a_pair_across_two_parts_keeps_its_earliest_and_latest_rating() -> None:
+    """Paired across the organisation, C00001 rates SKILLS 3 on 1 July and 1 on 5 July (case
+    GRP), then 2 on 10 July (case GRP2): the pair is 3 then 2, a fall, so Goals are 0 of 1.
+
+    Worked out on the whole dataset, and on the two cases as separate parts merged either
+    way round: a merge that took a part's latest rating for its earliest would pair 1 with
+    2 and count a rise."""
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    client = example["clients"][0]
+
+    def part(*cases: str) -> Dataset:
+        data = {k: example[k] for k in ("outlets", "organisation")}
+        data["clients"] = [client]
+        data["cases"] = [_case(c, 0, "C00001") for c in cases]
+        sessions = [("P1", "GRP", "2024-07-01", 3), ("P2", "GRP", "2024-07-05", 1)]
+        sessions.append(("P3", "GRP2", "2024-07-10", 2))
+        data["sessions"] = [_session(s, c, d, 0, "C00001") for s, c, d, _ in sessions if c in cases]
+        data["client_assessments"] = [
+            _goals("C00001", c, s, "PRE" if s == "P1" else "POST", r)
+            for s, c, _, r in sessions
+            if c in cases
+        ]
+        return dataset_from_json(json.dumps(data).encode())
+
+    policies = KpiPolicies(pairing=PairingPolicy(scope=PairingScope.ORGANISATION))
+    whole = standard_kpis(part("GRP", "GRP2"), H2, policies=policies).goals_achieved
+    assert (whole.numerator, whole.denominator) == (0, 1)
+    one, other = (kpi_partial(part(c), H2, policies=policies) for c in ("GRP", "GRP2"))
+    for merged in (one.merge(other), other.merge(one)):
+        goals = kpi_report(merged, policies=policies).goals_achieved
+        assert (goals.numerator, goals.denominator) == (0, 1)
