@@ -224,7 +224,7 @@ def test_a_pair_across_two_parts_keeps_its_earliest_and_latest_rating() -> None:
 
     Worked out on the whole dataset, and on the two cases as separate parts merged either
     way round: a merge that took a part's latest rating for its earliest would pair 1 with
-    2 and count a rise."""
+    2 and count a rise. The merged key has seen three ratings."""
     example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     client = example["clients"][0]
 
@@ -249,3 +249,6 @@ def test_a_pair_across_two_parts_keeps_its_earliest_and_latest_rating() -> None:
     for merged in (one.merge(other), other.merge(one)):
         goals = kpi_report(merged, policies=policies).goals_achieved
         assert (goals.numerator, goals.denominator) == (0, 1)
+        # The plain form keeps how many ratings the key had: 2 in GRP and 1 in GRP2, so 3.
+        [[_client, [key]]] = merged.to_dict()["scores"]
+        assert key[4] == 3
