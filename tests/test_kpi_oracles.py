@@ -16,8 +16,18 @@ from typing import Any
 
 import pytest
 
+from dexcore.errors import DexValueError
 from dexcore.io import dataset_from_json
-from dexcore.kpi import ClientIdentity, KpiPolicies, kpi_partial, kpi_report, standard_kpis
+from dexcore.kpi import (
+    ClientIdentity,
+    KpiComparison,
+    KpiPolicies,
+    PeerResult,
+    benchmark,
+    kpi_partial,
+    kpi_report,
+    standard_kpis,
+)
 from dexcore.model import Dataset
 from dexcore.periods import ReportingPeriod
 from dexcore.score import PairingPolicy, PairingScope
@@ -252,3 +262,48 @@ def test_a_pair_across_two_parts_keeps_its_earliest_and_latest_rating() -> None:
         # The plain form keeps how many ratings the key had: 2 in GRP and 1 in GRP2, so 3.
         [[_client, [key]]] = merged.to_dict()["scores"]
         assert key[4] == 3
+
+
+def test_benchmark_worked_by_hand() -> None:
+    """ORG0 has 50; its five peers 10, 20, 30, 40 and 60 (ORG9 is in another state).
+
+    Four of five peers are below 50 and none equal: rank 80. The quartiles by the inclusive
+    method, positions 1, 2 and 3 of 0..4 in the sorted values: 20, 30 and 40."""
+
+    def result(organisation: str, state: str, goals: float) -> PeerResult:
+        return PeerResult(
+            organisation=organisation,
+            program_activity="SETS",
+            state=state,
+            service_types=frozenset({10}),
+            kpis={"goals": goals},
+        )
+
+    target = result("ORG0", "NSW", 50.0)
+    peers = [
+        result(f"ORG{n}", "NSW", v) for n, v in enumerate((10.0, 20.0, 30.0, 40.0, 60.0), start=1)
+    ]
+    away = result("ORG9", "VIC", 0.0)
+    found = benchmark(target, [target, *peers, away], min_peers=5)
+    assert (found.organisation, found.peers, found.min_peers) == (
+        "ORG0",
+        ("ORG1", "ORG2", "ORG3", "ORG4", "ORG5"),
+        5,
+    )
+    assert found.comparisons["goals"] == KpiComparison(
+        kpi="goals",
+        value=50.0,
+        percentile_rank=80.0,
+        median=30.0,
+        lower_quartile=20.0,
+        upper_quartile=40.0,
+        peers=5,
+    )
+    assert benchmark(target, peers, min_peers=6).comparisons == {"goals": None}
+    assert benchmark(target, peers, min_peers=6).min_peers == 6
+    with pytest.raises(DexValueError) as raised:
+        benchmark(target, peers, min_peers=4)
+    assert str(raised.value) == (
+        "benchmark: min_peers must be a whole number of at least 5; a smaller peer group can "
+        "show one provider's own result [benchmark.min-peers]"
+    )
