@@ -16,11 +16,12 @@ from typing import Any
 
 import pytest
 
-from dexcore.errors import DexValueError
+from dexcore.errors import DexStructureError, DexValueError
 from dexcore.io import dataset_from_json
 from dexcore.kpi import (
     ClientIdentity,
     KpiComparison,
+    KpiPartial,
     KpiPolicies,
     PeerResult,
     benchmark,
@@ -307,3 +308,63 @@ def test_benchmark_worked_by_hand() -> None:
         "benchmark: min_peers must be a whole number of at least 5; a smaller peer group can "
         "show one provider's own result [benchmark.min-peers]"
     )
+
+
+_FIRST = "$.scores[0][1][0][5]"  # C00001's first Goals rating in H2's plain form
+_ORG_OR_SLK = 'must be ["org", organisation, client id] or ["slk", SLK]'
+
+
+def _corrupt(data: dict[str, Any], where: str, value: object) -> None:
+    """Set the item at ``where`` (``unidentified[0][1]``, ``scores[0][1][0][5][0]``...); an
+    ``append`` last step appends a copy of the item before it, ``cut`` drops its last part."""
+    steps = where.replace("]", "").split("[")
+    holder: Any = data
+    for step in steps[:-1]:
+        holder = holder[int(step) if step.isdigit() else step]
+    last = int(steps[-1]) if steps[-1].isdigit() else steps[-1]
+    if value == "append":
+        holder.append(copy.deepcopy(holder[-1]))
+    elif value == "cut":
+        holder[last] = holder[last][:-1]
+    else:
+        holder[last] = value
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "path", "reason"),
+    [
+        ("unidentified", "x", "$.unidentified", "must be a list"),
+        ("unidentified[1]", "cut", "$.unidentified[1]", "must be a list of 3 items"),
+        ("unidentified[0][0]", 7, "$.unidentified[0][0]", "must be a string"),
+        ("unidentified[0][1]", 7, "$.unidentified[0][1]", "must be a string"),
+        ("unidentified[0][2]", 1000, "$.unidentified[0][2]", "must be at most 999"),
+        ("unidentified[1]", "append", "$.unidentified[2]", "must not repeat a key"),
+        ("assisted", "x", "$.assisted", "must be a list"),
+        ("assisted[0]", "cut", "$.assisted[0]", "must be a list of 2 items"),
+        ("assisted[0][1]", "0120", "$.assisted[0][1]", "must be 3 characters, each 0, 1 or 2"),
+        ("assisted[0][1]", "01X", "$.assisted[0][1]", "must be 3 characters, each 0, 1 or 2"),
+        ("assisted[0][0]", "x", "$.assisted[0][0]", "must be a list"),
+        ("assisted[0][0]", ["org", "x"], "$.assisted[0][0]", _ORG_OR_SLK),
+        ("assisted[3]", "append", "$.assisted[4]", "must not repeat a key"),
+        ("scores[0][1][0][5]", "cut", _FIRST, "must be a list of 5 items"),
+        (
+            "scores[0][1][0][5][0]",
+            "2024-13-01",
+            f"{_FIRST}[0]",
+            "must be a date written YYYY-MM-DD",
+        ),
+        ("scores[0][1][0][5][1]", "MID", f"{_FIRST}[1]", "must be a string (PRE or POST)"),
+        ("scores[0][1][0][5][2]", 7, f"{_FIRST}[2]", "must be a string"),
+        ("scores[0][1][0][5][3]", 7, f"{_FIRST}[3]", "must be a string"),
+    ],
+)
+def test_a_malformed_partial_names_the_place_and_the_rule(
+    table: Dataset, where: str, value: object, path: str, reason: str
+) -> None:
+    """H2's partial has 2 unidentified entries (GRP, GRP2), 4 clients assisted (3 groups each)
+    and C00001's Goals pair first among the scores; each change breaks one item of it."""
+    data = kpi_partial(table, H2).to_dict()
+    _corrupt(data, where, value)
+    with pytest.raises(DexStructureError) as raised:
+        KpiPartial.from_dict(data)
+    assert raised.value.errors == ((path, reason),)
