@@ -315,8 +315,9 @@ _ORG_OR_SLK = 'must be ["org", organisation, client id] or ["slk", SLK]'
 
 
 def _corrupt(data: dict[str, Any], where: str, value: object) -> None:
-    """Set the item at ``where`` (``unidentified[0][1]``, ``scores[0][1][0][5][0]``...); an
-    ``append`` last step appends a copy of the item before it, ``cut`` drops its last part."""
+    """Set the item at ``where`` (``unidentified[0][1]``, ``scores[0][1][0][5][0]``...) to
+    ``value``; ``"append"`` appends to the list holding that item a copy of the list's last
+    item, and ``"cut"`` drops the item's own last part."""
     steps = where.replace("]", "").split("[")
     holder: Any = data
     for step in steps[:-1]:
@@ -356,6 +357,25 @@ def _corrupt(data: dict[str, Any], where: str, value: object) -> None:
         ("scores[0][1][0][5][1]", "MID", f"{_FIRST}[1]", "must be a string (PRE or POST)"),
         ("scores[0][1][0][5][2]", 7, f"{_FIRST}[2]", "must be a string"),
         ("scores[0][1][0][5][3]", 7, f"{_FIRST}[3]", "must be a string"),
+        ("scores[0][1][0][5][4]", 6, f"{_FIRST}[4]", "must be at most 5"),
+        ("scores[0][1][0][6]", "cut", "$.scores[0][1][0][6]", "must be a list of 5 items"),
+        ("scores", "x", "$.scores", "must be a list"),
+        ("scores[0]", "cut", "$.scores[0]", "must be a list of 2 items"),
+        ("scores[0][0]", "x", "$.scores[0][0]", "must be a list"),
+        ("scores[0][1]", "x", "$.scores[0][1]", "must be a list"),
+        ("scores[0][1][0]", "cut", "$.scores[0][1][0]", "must be a list of 7 items"),
+        ("scores[0][1][0][0]", 7, "$.scores[0][1][0][0]", "must be a string"),
+        ("scores[0][1][0][1]", 7, "$.scores[0][1][0][1]", "must be a string"),
+        (
+            "scores[0][1][0][2]",
+            "SKILLS",
+            "$.scores[0][1][0][2]",
+            "must be a string (GOALS or CIRCUMSTANCES)",
+        ),
+        ("scores[0][1][0][3]", 7, "$.scores[0][1][0][3]", "must be a string"),
+        ("scores[0][1][0][4]", 0, "$.scores[0][1][0][4]", "must be a whole number of at least 1"),
+        ("scores[0][1][0]", "append", "$.scores[0][1][1]", "must not repeat a key"),
+        ("scores[1]", "append", "$.scores[2]", "must not repeat a key"),
     ],
 )
 def test_a_malformed_partial_names_the_place_and_the_rule(
