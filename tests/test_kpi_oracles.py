@@ -16,10 +16,22 @@ from typing import Any
 
 import pytest
 
+from dexcore.errors import DexStructureError, DexValueError
 from dexcore.io import dataset_from_json
-from dexcore.kpi import kpi_partial, kpi_report, standard_kpis
+from dexcore.kpi import (
+    ClientIdentity,
+    KpiComparison,
+    KpiPartial,
+    KpiPolicies,
+    PeerResult,
+    benchmark,
+    kpi_partial,
+    kpi_report,
+    standard_kpis,
+)
 from dexcore.model import Dataset
 from dexcore.periods import ReportingPeriod
+from dexcore.score import PairingPolicy, PairingScope
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example-dataset.json"
 H1, H2 = ReportingPeriod.parse("2024-H1"), ReportingPeriod.parse("2024-H2")
@@ -168,3 +180,211 @@ def test_one_session_on_each_edge_of_the_period(day: dt.date, counted: bool) -> 
     assert (report.sessions_delivered, report.unidentified_clients) == (
         (1, 7) if counted else (0, 0)
     )
+
+
+def _one_case(clients: list[dict[str, Any]], limit: int, *sessions: dict[str, Any]) -> Dataset:
+    """The example's outlets and organisation, ``clients``, one case GRP and ``sessions``."""
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data = {k: example[k] for k in ("outlets", "organisation")}
+    data["clients"] = clients
+    data["cases"] = [_case("GRP", limit, *(c["client_id"] for c in clients))]
+    data["sessions"] = list(sessions)
+    return dataset_from_json(json.dumps(data).encode())
+
+
+def test_unidentified_is_the_largest_figure_whatever_the_order() -> None:
+    """Sessions of one case with 12 then 7 unidentified (the case allows 20): 12, not the last
+    session's 7; and 7 then 12 gives 12 as well."""
+    client = json.loads(EXAMPLE.read_text(encoding="utf-8"))["clients"][0]
+    for first, second in ((12, 7), (7, 12)):
+        dataset = _one_case(
+            [client],
+            20,
+            _session("U1", "GRP", "2024-10-01", first, "C00001"),
+            _session("U2", "GRP", "2024-10-02", second, "C00001"),
+        )
+        assert standard_kpis(dataset, H2).unidentified_clients == 12
+
+
+@pytest.mark.parametrize("in_group_first", [True, False])
+def test_one_person_under_two_ids_keeps_the_stronger_group_answer(in_group_first: bool) -> None:
+    """C00001 (not Aboriginal) and C00009, the same person (same names, birth date, gender and
+    SLK) recorded as Aboriginal, each attend one session in H2.
+
+    Counted by SLK they are one client, in the ATSI group (in the group beats not in it),
+    whichever record attends first; counted by organisation and id they are two clients, one
+    of them in the group."""
+    plain = json.loads(EXAMPLE.read_text(encoding="utf-8"))["clients"][0]
+    marked = {**plain, "client_id": "C00009", "atsi_origin": "ABORIGINAL"}
+    attend = [
+        _session("A1", "GRP", "2024-07-02", 0, "C00009"),
+        _session("A2", "GRP", "2024-07-03", 0, "C00001"),
+    ]
+    dataset = _one_case([plain, marked], 0, *(attend if in_group_first else attend[::-1]))
+    by_slk = standard_kpis(dataset, H2, policies=KpiPolicies(clients=ClientIdentity.SLK))
+    atsi = by_slk.priority_groups["atsi"]
+    assert (by_slk.clients_assisted, atsi.numerator, atsi.denominator) == (1, 1, 1)
+    by_id = standard_kpis(dataset, H2)
+    atsi = by_id.priority_groups["atsi"]
+    assert (by_id.clients_assisted, atsi.numerator, atsi.denominator) == (2, 1, 2)
+
+
+def test_a_pair_across_two_parts_keeps_its_earliest_and_latest_rating() -> None:
+    """Paired across the organisation, C00001 rates SKILLS 3 on 1 July and 1 on 5 July (case
+    GRP), then 2 on 10 July (case GRP2): the pair is 3 then 2, a fall, so Goals are 0 of 1.
+
+    Worked out on the whole dataset, and on the two cases as separate parts merged either
+    way round: a merge that took a part's latest rating for its earliest would pair 1 with
+    2 and count a rise. The merged key has seen three ratings."""
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    client = example["clients"][0]
+
+    def part(*cases: str) -> Dataset:
+        data = {k: example[k] for k in ("outlets", "organisation")}
+        data["clients"] = [client]
+        data["cases"] = [_case(c, 0, "C00001") for c in cases]
+        sessions = [("P1", "GRP", "2024-07-01", 3), ("P2", "GRP", "2024-07-05", 1)]
+        sessions.append(("P3", "GRP2", "2024-07-10", 2))
+        data["sessions"] = [_session(s, c, d, 0, "C00001") for s, c, d, _ in sessions if c in cases]
+        data["client_assessments"] = [
+            _goals("C00001", c, s, "PRE" if s == "P1" else "POST", r)
+            for s, c, _, r in sessions
+            if c in cases
+        ]
+        return dataset_from_json(json.dumps(data).encode())
+
+    policies = KpiPolicies(pairing=PairingPolicy(scope=PairingScope.ORGANISATION))
+    whole = standard_kpis(part("GRP", "GRP2"), H2, policies=policies).goals_achieved
+    assert (whole.numerator, whole.denominator) == (0, 1)
+    one, other = (kpi_partial(part(c), H2, policies=policies) for c in ("GRP", "GRP2"))
+    for merged in (one.merge(other), other.merge(one)):
+        goals = kpi_report(merged, policies=policies).goals_achieved
+        assert (goals.numerator, goals.denominator) == (0, 1)
+        # The plain form keeps how many ratings the key had: 2 in GRP and 1 in GRP2, so 3.
+        [[_client, [key]]] = merged.to_dict()["scores"]
+        assert key[4] == 3
+
+
+def test_benchmark_worked_by_hand() -> None:
+    """ORG0 has 50; its five peers 10, 20, 30, 40 and 60 (ORG9 is in another state).
+
+    Four of five peers are below 50 and none equal: rank 80. The quartiles by the inclusive
+    method, positions 1, 2 and 3 of 0..4 in the sorted values: 20, 30 and 40."""
+
+    def result(organisation: str, state: str, goals: float) -> PeerResult:
+        return PeerResult(
+            organisation=organisation,
+            program_activity="SETS",
+            state=state,
+            service_types=frozenset({10}),
+            kpis={"goals": goals},
+        )
+
+    target = result("ORG0", "NSW", 50.0)
+    peers = [
+        result(f"ORG{n}", "NSW", v) for n, v in enumerate((10.0, 20.0, 30.0, 40.0, 60.0), start=1)
+    ]
+    away = result("ORG9", "VIC", 0.0)
+    found = benchmark(target, [target, *peers, away], min_peers=5)
+    assert (found.organisation, found.peers, found.min_peers) == (
+        "ORG0",
+        ("ORG1", "ORG2", "ORG3", "ORG4", "ORG5"),
+        5,
+    )
+    assert found.comparisons["goals"] == KpiComparison(
+        kpi="goals",
+        value=50.0,
+        percentile_rank=80.0,
+        median=30.0,
+        lower_quartile=20.0,
+        upper_quartile=40.0,
+        peers=5,
+    )
+    assert benchmark(target, peers, min_peers=6).comparisons == {"goals": None}
+    assert benchmark(target, peers, min_peers=6).min_peers == 6
+    with pytest.raises(DexValueError) as raised:
+        benchmark(target, peers, min_peers=4)
+    assert str(raised.value) == (
+        "benchmark: min_peers must be a whole number of at least 5; a smaller peer group can "
+        "show one provider's own result [benchmark.min-peers]"
+    )
+
+
+_FIRST = "$.scores[0][1][0][5]"  # C00001's first Goals rating in H2's plain form
+_ORG_OR_SLK = 'must be ["org", organisation, client id] or ["slk", SLK]'
+
+
+def _corrupt(data: dict[str, Any], where: str, value: object) -> None:
+    """Set the item at ``where`` (``unidentified[0][1]``, ``scores[0][1][0][5][0]``...) to
+    ``value``; ``"append"`` appends to the list holding that item a copy of the list's last
+    item, and ``"cut"`` drops the item's own last part."""
+    steps = where.replace("]", "").split("[")
+    holder: Any = data
+    for step in steps[:-1]:
+        holder = holder[int(step) if step.isdigit() else step]
+    last = int(steps[-1]) if steps[-1].isdigit() else steps[-1]
+    if value == "append":
+        holder.append(copy.deepcopy(holder[-1]))
+    elif value == "cut":
+        holder[last] = holder[last][:-1]
+    else:
+        holder[last] = value
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "path", "reason"),
+    [
+        ("unidentified", "x", "$.unidentified", "must be a list"),
+        ("unidentified[1]", "cut", "$.unidentified[1]", "must be a list of 3 items"),
+        ("unidentified[0][0]", 7, "$.unidentified[0][0]", "must be a string"),
+        ("unidentified[0][1]", 7, "$.unidentified[0][1]", "must be a string"),
+        ("unidentified[0][2]", 1000, "$.unidentified[0][2]", "must be at most 999"),
+        ("unidentified[1]", "append", "$.unidentified[2]", "must not repeat a key"),
+        ("assisted", "x", "$.assisted", "must be a list"),
+        ("assisted[0]", "cut", "$.assisted[0]", "must be a list of 2 items"),
+        ("assisted[0][1]", "0120", "$.assisted[0][1]", "must be 3 characters, each 0, 1 or 2"),
+        ("assisted[0][1]", "01X", "$.assisted[0][1]", "must be 3 characters, each 0, 1 or 2"),
+        ("assisted[0][0]", "x", "$.assisted[0][0]", "must be a list"),
+        ("assisted[0][0]", ["org", "x"], "$.assisted[0][0]", _ORG_OR_SLK),
+        ("assisted[3]", "append", "$.assisted[4]", "must not repeat a key"),
+        ("scores[0][1][0][5]", "cut", _FIRST, "must be a list of 5 items"),
+        (
+            "scores[0][1][0][5][0]",
+            "2024-13-01",
+            f"{_FIRST}[0]",
+            "must be a date written YYYY-MM-DD",
+        ),
+        ("scores[0][1][0][5][1]", "MID", f"{_FIRST}[1]", "must be a string (PRE or POST)"),
+        ("scores[0][1][0][5][2]", 7, f"{_FIRST}[2]", "must be a string"),
+        ("scores[0][1][0][5][3]", 7, f"{_FIRST}[3]", "must be a string"),
+        ("scores[0][1][0][5][4]", 6, f"{_FIRST}[4]", "must be at most 5"),
+        ("scores[0][1][0][6]", "cut", "$.scores[0][1][0][6]", "must be a list of 5 items"),
+        ("scores", "x", "$.scores", "must be a list"),
+        ("scores[0]", "cut", "$.scores[0]", "must be a list of 2 items"),
+        ("scores[0][0]", "x", "$.scores[0][0]", "must be a list"),
+        ("scores[0][1]", "x", "$.scores[0][1]", "must be a list"),
+        ("scores[0][1][0]", "cut", "$.scores[0][1][0]", "must be a list of 7 items"),
+        ("scores[0][1][0][0]", 7, "$.scores[0][1][0][0]", "must be a string"),
+        ("scores[0][1][0][1]", 7, "$.scores[0][1][0][1]", "must be a string"),
+        (
+            "scores[0][1][0][2]",
+            "SKILLS",
+            "$.scores[0][1][0][2]",
+            "must be a string (GOALS or CIRCUMSTANCES)",
+        ),
+        ("scores[0][1][0][3]", 7, "$.scores[0][1][0][3]", "must be a string"),
+        ("scores[0][1][0][4]", 0, "$.scores[0][1][0][4]", "must be a whole number of at least 1"),
+        ("scores[0][1][0]", "append", "$.scores[0][1][1]", "must not repeat a key"),
+        ("scores[1]", "append", "$.scores[2]", "must not repeat a key"),
+    ],
+)
+def test_a_malformed_partial_names_the_place_and_the_rule(
+    table: Dataset, where: str, value: object, path: str, reason: str
+) -> None:
+    """H2's partial has 2 unidentified entries (GRP, GRP2), 4 clients assisted (3 groups each)
+    and C00001's Goals pair first among the scores; each change breaks one item of it."""
+    data = kpi_partial(table, H2).to_dict()
+    _corrupt(data, where, value)
+    with pytest.raises(DexStructureError) as raised:
+        KpiPartial.from_dict(data)
+    assert raised.value.errors == ((path, reason),)

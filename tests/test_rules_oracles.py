@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import attrs
+import pytest
 
+from dexcore.model import Case, CaseClient, Dataset, SessionClient
 from dexcore.rules import check
-from test_rules import ALL, TODAY, add, first_case, first_session, valid_dataset
+from test_rules import ALL, TODAY, add, change, first_case, first_session, valid_dataset
 
 
 def test_session_ids_repeat_only_within_a_case() -> None:
@@ -25,3 +27,116 @@ def test_session_ids_repeat_only_within_a_case() -> None:
         if issue.code == "session.id.duplicate"
     ]
     assert found == ["$.sessions[2].session_id"]
+
+
+# The identifying-id rules, worked from the client details of test_rules: C1 is Quivera
+# Zandorfel, born 23 August 1971, female, and consents; C2 has the same birth date and SLK but,
+# without consent, no names. The SLK-581 worked by hand: family name letters 2, 3 and 5 (ANO),
+# given name letters 2 and 3 (UI), the date (23081971), the sex digit (2): ANOUI230819712.
+# Case K1 holds C1 and C2; session S1 of K1 is attended by C1 and C2.
+
+
+def _found(dataset: Dataset, code: str) -> list[str]:
+    return [issue.path for issue in check(dataset, ALL, today=TODAY).issues if issue.code == code]
+
+
+def test_client_id_holding_the_given_name_alone() -> None:
+    """Four letters of the given name (QUIV of Quivera), nothing of the family name."""
+    dataset = change(valid_dataset(), "clients", 0, client_id="QUIV-88")
+    assert _found(dataset, "client.id.reveals-identity") == ["$.clients[0].client_id"]
+
+
+@pytest.mark.parametrize(
+    "case_id",
+    [
+        "QUIV-1",  # the given name of C1 alone
+        "K-230871",  # the birth date, day month year
+        "ANOUI-7",  # the SLK's name letters, which C2 sends in place of names
+    ],
+)
+def test_case_id_is_checked_against_each_detail_of_its_clients(case_id: str) -> None:
+    dataset = change(valid_dataset(), "cases", 0, case_id=case_id)
+    dataset = change(dataset, "sessions", 0, case_id=case_id)
+    assert _found(dataset, "case.id.reveals-identity") == ["$.cases[0].case_id"]
+    assert _found(change(dataset, "cases", 0, case_id="K1"), "case.id.reveals-identity") == []
+
+
+@pytest.mark.parametrize("clients", [(), (CaseClient(client_id="C9"),)])
+def test_case_id_of_a_case_without_clients_here_is_screened_alone(
+    clients: tuple[CaseClient, ...],
+) -> None:
+    """No client to compare with (none attached, or one only DEX knows): the id is still
+    refused for an e-mail address."""
+    case = Case(case_id="INTAKE@EXAMPLE.ORG", outlet_activity_id=101, clients=clients)
+    dataset = add(valid_dataset(), "cases", case)
+    assert _found(dataset, "case.id.reveals-identity") == ["$.cases[1].case_id"]
+
+
+@pytest.mark.parametrize("unknown_first", [True, False])
+def test_session_id_checked_against_known_attendees_beside_an_unknown_one(
+    unknown_first: bool,
+) -> None:
+    """S-QUIV holds C1's given name; C9 (known only to DEX) attends too, before or after C1."""
+    attendees = [SessionClient(client_id="C9"), SessionClient(client_id="C1")]
+    if not unknown_first:
+        attendees.reverse()
+    dataset = change(valid_dataset(), "sessions", 0, session_id="S-QUIV", clients=attendees)
+    assert _found(dataset, "session.id.reveals-identity") == ["$.sessions[0].session_id"]
+
+
+@pytest.mark.parametrize("leaking_first", [True, False])
+def test_each_case_id_is_judged_on_its_own(leaking_first: bool) -> None:
+    """ZAND-1 holds four letters of C1's family name, K2 nothing: only the first is refused,
+    whichever comes first (what one case reveals is not carried over to the next)."""
+    dataset = valid_dataset()
+    leaking = attrs.evolve(first_case(dataset), case_id="ZAND-1")
+    clean = attrs.evolve(first_case(dataset), case_id="K2")
+    cases = (leaking, clean) if leaking_first else (clean, leaking)
+    dataset = attrs.evolve(dataset, cases=cases)
+    expected = "$.cases[0].case_id" if leaking_first else "$.cases[1].case_id"
+    assert _found(dataset, "case.id.reveals-identity") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("collection", "field", "value", "warning"),
+    [
+        ("clients", "client_id", "C-SARAH-7", "client.id.looks-like-name"),
+        ("cases", "case_id", "SARAH-1", "case.id.looks-like-name"),
+        ("sessions", "session_id", "S-SARAH-1", None),
+    ],
+)
+def test_a_common_name_that_is_not_the_client_s_is_no_error(
+    collection: str, field: str, value: str, warning: str | None
+) -> None:
+    """Sarah is a common given name but none of C1's details: no three letters of it (SAR, ARA,
+    RAH) are in Quivera or Zandorfel. A warning for client and case ids (there is no such
+    warning for session ids), never the reveals-identity error."""
+    dataset = change(valid_dataset(), collection, 0, **{field: value})
+    if collection == "cases":
+        dataset = change(dataset, "sessions", 0, case_id=value)
+    codes = {issue.code for issue in check(dataset, ALL, today=TODAY).issues}
+    assert not any(code.endswith(".id.reveals-identity") for code in codes)
+    assert (warning in codes) if warning else not any("looks-like-name" in c for c in codes)
+
+
+@pytest.mark.parametrize(
+    ("slk", "part"),
+    [
+        ("ANOXY230819712", "name letters differ"),  # the given name's letters, UI
+        ("ZZOUI230819712", "name letters differ"),  # the family name's letters, AN
+        ("ANOUI230819722", "birth date differs"),  # 1972: the year's last digit
+        ("ANOUI240819712", "birth date differs"),  # the 24th: the day
+        ("ANOUI230819711", "sex digit differs"),  # 1 (male) for 2 (female)
+    ],
+)
+def test_slk_mismatch_names_the_part_that_differs(slk: str, part: str) -> None:
+    """C1's SLK is ANOUI230819712 (worked above); each valid SLK here differs in one part."""
+    dataset = change(valid_dataset(), "clients", 0, slk=slk)
+    found = [
+        (issue.path, issue.message)
+        for issue in check(dataset, ALL, today=TODAY).issues
+        if issue.code == "client.slk.mismatch"
+    ]
+    assert found == [
+        ("$.clients[0].slk", f"the SLK does not match the client's details (its {part})")
+    ]

@@ -103,6 +103,14 @@ PACKAGES = (
         ("tests/test_privacy_consent.py", "tests/test_rules.py", "tests/test_consent_oracles.py"),
     ),
     Package(
+        "consent-rules",
+        ("src/dexcore/rules/personal_data.py",),
+        ("tests/test_rules.py", "tests/test_rules_oracles.py", "tests/test_consent_oracles.py"),
+        # The consent and identifying-id rules alone. mutmut does not mutate decorated
+        # functions, so the bodies of the @record_rule rules are not mutated: only the
+        # undecorated helpers (the leak message, and the ids checked against each client).
+    ),
+    Package(
         "bulk-consent-dtd",
         ("src/dexcore/io/bulk/*",),
         ("tests/test_bulk.py", "tests/test_hostile.py", "tests/test_bulk_oracles.py"),
