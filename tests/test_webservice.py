@@ -394,6 +394,51 @@ def test_transport_errors_are_retried_then_reported(error: Exception) -> None:
     assert caught.value.__cause__ is None
 
 
+def test_a_read_timeout_on_a_write_is_not_retried_and_says_the_outcome_is_unknown() -> None:
+    waits: list[float] = []
+    transport = fake.FakeTransport([requests.ReadTimeout("slow"), fake.status("AddClient")])
+    dex = service(transport, retries=3, sleep=waits.append)
+    with pytest.raises(ServiceUnavailable) as caught:
+        dex.add_client(fake.client())
+    assert len(transport.sent) == 1  # DEX may have recorded it: never sent twice
+    assert waits == []
+    assert caught.value.code == "webservice.unavailable"
+    assert caught.value.outcome_unknown
+    assert "outcome is unknown" in str(caught.value)
+    assert "search" in str(caught.value)
+    assert caught.value.__cause__ is None
+
+
+@pytest.mark.parametrize(
+    "error",
+    [requests.ConnectTimeout("no connection"), requests.ConnectionError("refused")],
+    ids=["connect-timeout", "refused"],
+)
+def test_a_write_is_retried_when_it_cannot_have_been_sent(error: Exception) -> None:
+    transport = fake.FakeTransport([error, fake.status("AddClient")])
+    result = service(transport, retries=1).add_client(fake.client())
+    assert result.operation == "AddClient"
+    assert len(transport.sent) == 2
+
+
+def test_a_read_timeout_on_a_read_only_call_is_retried() -> None:
+    transport = fake.FakeTransport([requests.ReadTimeout("slow"), fake.status("Ping")])
+    assert service(transport, retries=1).ping().operation == "Ping"
+    assert len(transport.sent) == 2
+
+
+def test_today_sets_the_rule_check_s_day_but_not_the_create_date_time() -> None:
+    day = dt.date(2024, 8, 1)  # four days before the clock's
+    born = attrs.evolve(fake.client(), birth_date=dt.date(2024, 8, 3))  # after "today"
+    transport = fake.FakeTransport([fake.status("AddClient")])
+    with pytest.raises(DexValidationError):
+        service(transport, today=day).add_client(born)
+    assert transport.sent == []
+    service(transport, today=day).add_client(fake.client())
+    sent = fake.found(transport.envelope(), "//d:Common/d:CreateDateTime")
+    assert sent == [fake.NOW.isoformat()]
+
+
 def test_a_transport_error_then_an_answer_gives_the_answer() -> None:
     transport = fake.FakeTransport([requests.ConnectionError("reset"), fake.status("Ping")])
     assert service(transport, retries=1).ping().operation == "Ping"

@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
+from lxml import etree
 
 import webservice_fakes as fake
 from dexcore.cli import main
@@ -137,9 +139,7 @@ def test_a_real_send_sends_each_record_and_reports_without_values(
     status, out, err = run(capsys, "submit", str(EXAMPLE), "--wsdl", WSDL_FILE)
     assert status == 1  # the example upload has records the rule check stops
     assert "AddClient C00001: sent" in out
-    assert re.search(
-        r"^AddClient C00007: not accepted: 1 error\(s\) found: client\.consent", out, re.M
-    )
+    assert re.search(r"^AddClient C00007: stopped by the rule check \(client\.consent\.", out, re.M)
     assert len(sent) == out.count(": sent")
     assert leaked({*personal_values(example_dataset()), fake.PASSWORD}, out + err) == []
 
@@ -148,3 +148,94 @@ def test_the_docs_page_s_table_is_the_field_map() -> None:
     page = (ROOT / "docs" / "howto" / "webservice.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `([^`]+)` \| `?([^`|]*?)`? \| `([^`]+)` \|", page, re.M)
     assert rows == [(row.service, row.bulk, row.model) for row in FIELD_MAP]
+
+
+ORPHAN = "SMITH-JOHN-14031987"  # synthetic: a client id made of a name and a birth date
+
+
+def fake_dex(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Credentials set, and every message posted answered Success; the messages posted."""
+    from dexcore.webservice.transport import QuietTransport
+
+    sent: list[bytes] = []
+
+    def post(_self: Any, _address: str, message: bytes, _headers: Any) -> Any:
+        sent.append(message)
+        operation = re.search(rb"<ns0:(\w+) ", message.split(b"Body>", 1)[1])
+        assert operation is not None
+        return fake.response(200, fake.status(operation.group(1).decode()))
+
+    monkeypatch.setattr(QuietTransport, "post", post)
+    monkeypatch.setenv(ENV_USERNAME, fake.USERNAME)
+    monkeypatch.setenv(ENV_PASSWORD, fake.PASSWORD)
+    return sent
+
+
+def whole_dataset_errors(tmp_path: Path) -> Path:
+    """The example with a client twice and an assessment of a client not in it."""
+    dataset = example_dataset()
+    orphan = attrs.evolve(dataset.client_assessments[0], client_id=ORPHAN)
+    doubled = attrs.evolve(
+        dataset,
+        clients=(*dataset.clients, dataset.clients[1]),
+        client_assessments=(*dataset.client_assessments, orphan),
+    )
+    path = tmp_path / "errors.json"
+    path.write_text(dataset_to_json(doubled), encoding="utf-8")
+    return path
+
+
+def stopped_lines(out: str) -> list[str]:
+    """Each 'stopped by the rule check' line, without its indent or operation."""
+    return [
+        re.sub(r"^(\s+|[A-Za-z]+ )", "", line)
+        for line in out.splitlines()
+        if "stopped by the rule check" in line
+    ]
+
+
+def test_a_real_send_posts_nothing_the_whole_dataset_check_stops(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = whole_dataset_errors(tmp_path)
+    sent = fake_dex(monkeypatch)
+    _, dry, _ = run(capsys, "submit", str(path), "--dry-run", "--today", "2024-07-15")
+    status, out, _ = run(capsys, "submit", str(path), "--today", "2024-07-15", "--wsdl", WSDL_FILE)
+    assert status == 1
+    assert "client.id.duplicate" in dry
+    assert "client-assessment.reference.unknown" in dry
+    assert stopped_lines(out) == stopped_lines(dry)
+    assert len(sent) == out.count(": sent")
+    assert re.findall(
+        r"^(?:AddClient|AddCase|AddSession|UpdateClientAssessments) (.*): sent", out, re.M
+    )
+    assert all(ORPHAN.encode() not in message for message in sent)
+    assert "AddClient C00002: stopped by the rule check (client.id.duplicate)" in out
+    assert out.count("AddClient C00002: sent") == 1  # the first copy only
+
+
+def test_no_output_names_an_id_that_reveals_a_client_from_any_record(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = whole_dataset_errors(tmp_path)
+    fake_dex(monkeypatch)
+    _, dry, dry_err = run(capsys, "submit", str(path), "--dry-run", "--today", "2024-07-15")
+    _, out, err = run(capsys, "submit", str(path), "--today", "2024-07-15", "--wsdl", WSDL_FILE)
+    assert "client_assessment #" in dry  # the orphan's line is there, its id withheld
+    for text in (dry, dry_err, out, err):
+        for part in ("SMITH", "JOHN", "14031987"):
+            assert part not in text.upper()
+
+
+def test_today_is_the_check_s_day_not_the_messages_time(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dexcore.cli import submit
+
+    sent = fake_dex(monkeypatch)
+    monkeypatch.setattr(submit, "_now", lambda: fake.NOW)
+    run(capsys, "submit", str(EXAMPLE), "--today", "2024-07-15", "--wsdl", WSDL_FILE)
+    assert sent
+    for message in sent:
+        stamp = fake.found(etree.fromstring(message), "//d:Common/d:CreateDateTime")
+        assert stamp == [fake.NOW.isoformat()]

@@ -442,15 +442,31 @@ class ServiceUnavailable(ServiceError, ConnectionError):
     Attributes:
         attempts: How many times the call was sent.
         status: The HTTP status, when the service answered with one.
+        outcome_unknown: The call writes, and timed out after it was sent:
+            DEX may have recorded it, so it was not sent again.
     """
 
     code = "webservice.unavailable"
 
-    def __init__(self, operation: str, attempts: int, status: int | None = None) -> None:
+    def __init__(
+        self,
+        operation: str,
+        attempts: int,
+        status: int | None = None,
+        *,
+        outcome_unknown: bool = False,
+    ) -> None:
         self.attempts = attempts
         self.status = status
+        self.outcome_unknown = outcome_unknown
         what = "no answer" if status is None else f"HTTP status {status} without a SOAP reply"
-        super().__init__(operation, f"{what} after {attempts} attempt(s)")
+        reason = f"{what} after {attempts} attempt(s)"
+        if outcome_unknown:
+            reason += (
+                "; the message may have reached DEX, so the outcome is unknown and it was not"
+                " sent again: search for the record (SearchClient) before sending it again"
+            )
+        super().__init__(operation, reason)
 
 
 class ServiceContractError(ServiceError, ValueError):

@@ -1,12 +1,14 @@
 """``dexcore submit FILE``: send a dataset record by record through DEX's web services.
 
 ``--dry-run`` shows, per operation, the calls that would be made: each
-record's id (unless the rule check found that the id reveals the client),
-the element names it would send, and which records the rule check would
-stop; no value of any field is printed. With ``--wsdl``, each envelope is
+record's id (unless the rule check or the id guard finds that some part of
+it reveals a client), the element names it would send, and which records
+the rule check would stop; no value of any field is printed. With ``--wsdl``, each envelope is
 also built from that WSDL (not signed, not sent), and the elements it does
-not declare are named. Without ``--dry-run`` the calls are made, which
-needs ``--wsdl`` and the DEX system account's credentials in
+not declare are named. Without ``--dry-run`` the calls are made for every
+record the rule check does not stop (the same check, over the whole file,
+as the dry run's; ``--today`` sets only its day, never a message's time),
+which needs ``--wsdl`` and the DEX system account's credentials in
 ``DEXCORE_DEX_USERNAME`` and ``DEXCORE_DEX_PASSWORD``. zeep (``pip install
 'dexcore[webservice]'``) is imported only when a WSDL is loaded.
 """
@@ -98,13 +100,10 @@ def run_submit(args: argparse.Namespace) -> int:
 
 
 def _service(wsdl: str, day: dt.date) -> DexService:
+    """The service: ``day`` is the rule check's; each message's time is the real time."""
     from dexcore.webservice import DexService
 
-    def clock() -> dt.datetime:
-        now = _now()
-        return now if now.date() == day else dt.datetime.combine(day, now.timetz())
-
-    return DexService(wsdl, clock=clock)
+    return DexService(wsdl, clock=_now, today=day)
 
 
 def _stopped(loaded: Loaded, report: Report) -> tuple[dict[tuple[str, int], list[str]], set[str]]:
@@ -131,11 +130,38 @@ def _record_id(loaded: Loaded, kind: str, index: int) -> str:
     return str(getattr(collection[index], f"{kind}_id", "") or "")
 
 
-def _shown_id(call: Call, revealing: set[str], position: int) -> str:
-    parts = call.record_id.split("/")
-    if revealing.intersection(parts):
+def _reveals(part: str, loaded: Loaded, revealing: set[str]) -> bool:
+    """Whether an id part reveals a client: the check said so, or the id guard finds anything.
+
+    Every part is screened, whatever record it comes from: a client id that
+    appears only in a session or an assessment was never checked as a client's.
+    """
+    from dexcore.privacy import identifier_leaks
+
+    if part in revealing:
+        return True
+    client = loaded.dataset.client_by_id.get(part)
+    if client is None:
+        return bool(identifier_leaks(part))
+    return bool(
+        identifier_leaks(
+            part,
+            given_name=client.given_name,
+            family_name=client.family_name,
+            birth_date=client.birth_date,
+            slk=client.slk,
+        )
+    )
+
+
+def _shown_id(call: Call, loaded: Loaded, revealing: set[str], position: int) -> str:
+    if any(_reveals(part, loaded, revealing) for part in call.record_id.split("/")):
         return f"{call.kind} #{position} (its id is withheld: it reveals the client)"
     return call.record_id
+
+
+def _stop_text(codes: list[str]) -> str:
+    return f"stopped by the rule check ({', '.join(sorted(set(codes)))})"
 
 
 def _by_position(plan: Plan) -> list[tuple[int, Call]]:
@@ -165,22 +191,15 @@ def _dry_run(loaded: Loaded, report: Report, service: DexService | None) -> int:
         fields = dict.fromkeys(f for _, call in calls for f in call.fields)
         print(f"{operation}: {len(calls)} calls; elements: {', '.join(fields)}")
         for position, call in calls:
-            print(f"  {_line(call, position, stopped, revealing, service)}")
+            shown = _shown_id(call, loaded, revealing, position)
+            print(f"  {_line(call, shown, stopped.get((call.kind, position)), service)}")
     _say_not_sent(planned)
     return EXIT_OK
 
 
-def _line(
-    call: Call,
-    position: int,
-    stopped: dict[tuple[str, int], list[str]],
-    revealing: set[str],
-    service: DexService | None,
-) -> str:
-    shown = _shown_id(call, revealing, position)
-    codes = stopped.get((call.kind, position))
+def _line(call: Call, shown: str, codes: list[str] | None, service: DexService | None) -> str:
     if codes:
-        return f"{shown}: stopped by the rule check ({', '.join(sorted(set(codes)))})"
+        return f"{shown}: {_stop_text(codes)}"
     if service is None:
         return shown
     try:
@@ -211,15 +230,21 @@ def _senders(service: DexService, loaded: Loaded) -> list[Callable[[], object]]:
 
 
 def _send(loaded: Loaded, report: Report, service: DexService) -> int:
+    """Send each record the full rule check does not stop; those it stops, as the dry run shows."""
     from dexcore.errors import ServiceCredentialsMissing, ServiceUnavailable
     from dexcore.webservice import plan
 
     planned = plan(loaded.dataset)
-    _, revealing = _stopped(loaded, report)
+    stopped, revealing = _stopped(loaded, report)
     failed = 0
     sends = zip(_by_position(planned), _senders(service, loaded), strict=True)
     for (position, call), send in sends:
-        shown = f"{call.operation} {_shown_id(call, revealing, position)}"
+        shown = f"{call.operation} {_shown_id(call, loaded, revealing, position)}"
+        codes = stopped.get((call.kind, position))
+        if codes:
+            failed += 1
+            print(f"{shown}: {_stop_text(codes)}")
+            continue
         try:
             send()
         except (ServiceUnavailable, ServiceCredentialsMissing) as error:

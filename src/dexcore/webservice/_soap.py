@@ -62,7 +62,16 @@ def zeep_package() -> Any:  # noqa: ANN401 (zeep publishes no types)
 
 
 class Retry(Exception):  # noqa: N818 (an internal signal)
-    """A connection error or a timeout: the call may be sent again."""
+    """A connection error or a timeout: the call may be sent again.
+
+    ``maybe_delivered`` is false only when the connection was never made
+    (refused, or a connect timeout); after a read timeout DEX may have taken
+    the message, so a call that writes must not be sent again.
+    """
+
+    def __init__(self, *, maybe_delivered: bool) -> None:
+        super().__init__()
+        self.maybe_delivered = maybe_delivered
 
 
 def attempt(
@@ -80,8 +89,10 @@ def attempt(
     try:
         with fitting(zeep, operation):
             return method(**arguments, _soapheaders=[header])
-    except (requests.ConnectionError, requests.Timeout):
-        raise Retry from None
+    except requests.ConnectionError:  # refused, reset, or ConnectTimeout (a subclass)
+        raise Retry(maybe_delivered=False) from None
+    except requests.Timeout:  # ReadTimeout: the message may have been read
+        raise Retry(maybe_delivered=True) from None
     except NoCredentials:
         raise ServiceCredentialsMissing(operation, (ENV_USERNAME, ENV_PASSWORD)) from None
     except zeep.exceptions.Fault as fault:

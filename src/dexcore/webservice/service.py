@@ -57,6 +57,8 @@ __all__ = ["NAMESPACE", "PRODUCTION_WSDL", "DexService", "SearchPage", "SearchPa
 NAMESPACE = "http://api.socialservices.gov.au/DataCollection/DEX"
 #: The production WSDL's public address.
 PRODUCTION_WSDL = "https://api.dss.gov.au/datacollection/dex?wsdl"
+# Operations that record something: sent twice, DEX may record it twice.
+_WRITES = ("Add", "Update")
 
 
 @attrs.frozen(kw_only=True)
@@ -103,18 +105,24 @@ class DexService:
         wsdl: The WSDL's URL (:data:`PRODUCTION_WSDL`, or DSS's test
             environment's) or a local file.
         clock: The time now, for each message's ``Common/CreateDateTime``;
-            its date is the ``today`` of the rule check.
+            its date is the ``today`` of the rule check unless ``today`` is given.
         credentials: Gives the DEX system account's credentials each time a
             message is signed; by default the environment's.
         transport: A :class:`zeep.transports.Transport`; by default a
             :class:`~dexcore.webservice.transport.QuietTransport`.
         retries: How many times a call is sent again after a connection
-            error or a timeout (never after an answer).
+            error or a timeout (never after an answer). A call that writes
+            (``Add*``, ``Update*``) is sent again only when it cannot have
+            reached DEX (the connection was not made); after a read timeout
+            it raises :class:`~dexcore.errors.ServiceUnavailable` at once,
+            since DEX may have recorded it.
         backoff: Seconds to wait before the first retry; doubled each time.
         ruleset: The rules each record must pass before it is sent; by
             default :data:`dexcore.rules.DEX`.
         reference: Reference data for the rule check; by default the bundled snapshot.
         sleep: How to wait between retries.
+        today: The day of the rule check (``dexcore submit --today``); it
+            never changes the messages' ``CreateDateTime``.
 
     Raises:
         ServiceContractError: the WSDL cannot be loaded or declares no
@@ -133,6 +141,7 @@ class DexService:
         ruleset: RuleSet | None = None,
         reference: ReferenceData | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        today: dt.date | None = None,
     ) -> None:
         if retries < 0 or backoff < 0:
             raise DexValueError("retries and backoff must not be negative")
@@ -149,7 +158,7 @@ class DexService:
                 "WSDL", "Common", "the WSDL declares no such element"
             ) from None
         self._clock, self._retries, self._backoff, self._sleep = clock, retries, backoff, sleep
-        self._ruleset, self._reference = ruleset, reference
+        self._ruleset, self._reference, self._today = ruleset, reference, today
 
     def ping(self) -> ServiceResult:
         """``Ping``: whether the service answers and accepts the credentials."""
@@ -260,7 +269,7 @@ class DexService:
         ensure_valid(
             dataset,
             self._ruleset,
-            today=self._clock().date(),
+            today=self._today or self._clock().date(),
             reference=self._reference,
             known=KnownRecords(assume_all=True),
         )
@@ -284,7 +293,9 @@ class DexService:
             attempts += 1
             try:
                 return attempt(zeep, operation, method, arguments, header, attempts=attempts)
-            except Retry:
+            except Retry as retry:
+                if retry.maybe_delivered and operation.startswith(_WRITES):
+                    raise ServiceUnavailable(operation, attempts, outcome_unknown=True) from None
                 if attempts > self._retries:
                     raise ServiceUnavailable(operation, attempts) from None
                 self._sleep(self._backoff * 2 ** (attempts - 1))
