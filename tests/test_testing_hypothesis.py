@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import importlib
+import importlib.metadata
 import inspect
 import json
 import os
@@ -166,7 +167,10 @@ def test_a_fresh_interpreter_gets_the_strategies_from_the_hook_lightly() -> None
             drawn.append((type(client).__name__, type(dataset).__name__))
         test()
         print(json.dumps({"loaded": loaded, "drawn": drawn, "took": took}))
-        """
+        """,
+        # Hypothesis would run an installed entry point at import, before ``before``:
+        # this test measures the hook itself, so it calls it alone.
+        HYPOTHESIS_NO_PLUGINS="1",
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
@@ -202,3 +206,26 @@ def test_a_fresh_interpreter_without_registration_cannot_build_a_client() -> Non
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() in {"InvalidFieldError", "ResolutionFailed"}
+
+
+def _entry_point_installed() -> bool:
+    found = importlib.metadata.entry_points(group="hypothesis")
+    return any(point.value.startswith("dexcore.testing.") for point in found)
+
+
+@pytest.mark.skipif(
+    not _entry_point_installed(),
+    reason="this dexcore is installed without its hypothesis entry point (an editable install "
+    "made before it was added): pip install -e . again; CI installs afresh and runs this test",
+)
+def test_an_installed_dexcore_registers_through_the_entry_point() -> None:
+    """Nothing but ``import hypothesis``: the installed entry point registers the strategies."""
+    done = run_python(
+        """
+        from hypothesis import strategies as st
+        from dexcore.model import Client
+        print(type(st.from_type(Client).example()).__name__)
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "Client"
