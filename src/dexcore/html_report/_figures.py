@@ -120,8 +120,10 @@ class CheckFigures:
         checked_on: The day the check was made for.
         total: All issues.
         by_severity: Issues per severity.
-        codes: The most frequent codes, most frequent first; the last entry
-            (code ``None``) holds the rest when there are more.
+        codes: The most frequent codes, most frequent first (in code order on
+            a page for publication, where an order by count would narrow a
+            hidden count); the last entry (code ``None``) holds the rest when
+            there are more.
     """
 
     ruleset: str

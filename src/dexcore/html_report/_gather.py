@@ -21,6 +21,8 @@ from dexcore.html_report._protection import count_row, counted
 from dexcore.kpi import KpiPolicies, KpiReport, PeerResult, Ratio, standard_kpis
 from dexcore.model import Dataset, ScoreType
 from dexcore.periods import ReportingPeriod
+from dexcore.privacy import Suppressed
+from dexcore.privacy.sdc import SuppressionKind
 from dexcore.rules import Report, Severity
 from dexcore.score import ChangeCategory, DomainChange, client_ratings, pair
 
@@ -35,20 +37,51 @@ _OUTCOMES = {
     "mean-above-zero": "the mean change over the paired domains is above zero",
 }
 
+#: A figure hidden because the same figure is hidden in another table of the page.
+_LINKED = Suppressed(kind=SuppressionKind.SECONDARY)
 
-def _ratio(key: str, label: str, ratio: Ratio, *, stated: bool, publish: bool) -> RatioFigure:
-    """A percentage KPI through one table: meets, does not meet (and not stated)."""
+
+def _ratio(
+    key: str, label: str, ratio: Ratio, *, stated: bool, publish: bool, hide_total: bool = False
+) -> RatioFigure:
+    """A percentage KPI through one table: meets, does not meet (and not stated).
+
+    ``hide_total`` hides the table's total (and, if need be, one more part)
+    because the total is a figure hidden elsewhere on the page.
+    """
     parts = [ratio.numerator, ratio.denominator - ratio.numerator]
     columns = ["meets", "does not meet"]
     if stated:
         parts.append(ratio.not_stated)
         columns.append("not stated")
     cells, total = count_row(label, columns, parts, publish=publish)
+    if hide_total:
+        cells, total = _hide_in_row(parts, cells, total, len(parts))
     denominator = total if not stated else _denominator(cells, total)
     not_stated = cells[2] if stated else None
     return RatioFigure(
         key=key, label=label, numerator=cells[0], denominator=denominator, not_stated=not_stated
     )
+
+
+def _hide_in_row(
+    parts: Sequence[int], cells: tuple[Shown, ...], total: Shown, index: int
+) -> tuple[tuple[Shown, ...], Shown]:
+    """``cells`` and ``total`` with value ``index`` hidden (``len(parts)`` is the total).
+
+    The row's one equation (the parts add up to the total) must then have at
+    least two hidden terms, so when it has one the smallest shown nonzero part
+    is hidden too (a zero is published by design).
+    """
+    values = [*cells, total]
+    exact = [*parts, sum(parts)]
+    if isinstance(values[index], int):
+        values[index] = _LINKED
+    if sum(not isinstance(v, int) for v in values) == 1:
+        shown = [i for i, v in enumerate(values[:-1]) if isinstance(v, int) and exact[i] > 0]
+        if shown:
+            values[min(shown, key=lambda i: (exact[i], i))] = _LINKED
+    return tuple(values[:-1]), values[-1]
 
 
 def _denominator(cells: tuple[Shown, ...], total: Shown) -> Shown:
@@ -60,14 +93,16 @@ def _denominator(cells: tuple[Shown, ...], total: Shown) -> Shown:
     return next(value for value in (*cells, total) if not isinstance(value, int))
 
 
-def _ratios(report: KpiReport, *, publish: bool) -> list[RatioFigure]:
+def _ratios(report: KpiReport, *, publish: bool, hide_identified: bool) -> list[RatioFigure]:
+    """The KPI tables; ``hide_identified`` hides the priority-group totals (identified clients)."""
     figures = [
         _ratio("priority_groups", "clients from priority groups (any)",
-               report.any_priority_group, stated=True, publish=publish),
+               report.any_priority_group, stated=True, publish=publish,
+               hide_total=hide_identified),
     ]  # fmt: skip
     figures += [
         _ratio(f"priority_groups.{name}", f"clients from priority group {name}", ratio,
-               stated=True, publish=publish)
+               stated=True, publish=publish, hide_total=hide_identified)
         for name, ratio in report.priority_groups.items()
     ]  # fmt: skip
     figures += [
@@ -77,6 +112,21 @@ def _ratios(report: KpiReport, *, publish: bool) -> list[RatioFigure]:
                report.circumstances_improved, stated=False, publish=publish),
     ]  # fmt: skip
     return figures
+
+
+def _identified_hidden(report: KpiReport, identified: Shown) -> bool:
+    """Whether the identified clients are hidden in one of the tables whose total they are.
+
+    The clients table and every priority-group table (whose total is the
+    identified clients) share that figure: hidden in one, it is hidden in all,
+    or the others give it away (all clients less identified = unidentified).
+    """
+    tables = (report.any_priority_group, *report.priority_groups.values())
+    totals = (
+        count_row("total", ["total"], [ratio.denominator + ratio.not_stated], publish=True)[1]
+        for ratio in tables
+    )
+    return not isinstance(identified, int) or any(not isinstance(t, int) for t in totals)
 
 
 def _changes(
@@ -126,6 +176,8 @@ def _checks(checked: Report, *, top: int, publish: bool) -> CheckFigures:
     severity = {issue.code: issue.severity for issue in checked.issues}
     ordered = sorted(by_code, key=lambda code: (-by_code[code], code))
     shown, rest = ordered[:top], set(ordered[top:])
+    if publish:  # an order by exact count would pin a hidden count between its neighbours
+        shown.sort()
     rows = [*shown, *(["other codes"] if rest else [])]
     out = counted(
         (
@@ -220,6 +272,9 @@ def gather_report(
     clients, everyone = count_row(
         "clients", ["identified", "unidentified"], [identified, unidentified], publish=publish
     )
+    hide_identified = publish and _identified_hidden(report, clients[0])
+    if hide_identified:
+        clients, everyone = _hide_in_row([identified, unidentified], clients, everyone, 0)
     (sessions,), _ = count_row("sessions", ["sessions"], [report.sessions_delivered],
                                publish=publish)  # fmt: skip
     (attendances,), _ = count_row("attendances", ["attendances"], [report.attendances],
@@ -240,7 +295,7 @@ def gather_report(
         all_clients=everyone,
         sessions_delivered=sessions,
         attendances=attendances,
-        ratios=(*_ratios(report, publish=publish), share),
+        ratios=(*_ratios(report, publish=publish, hide_identified=hide_identified), share),
         score=_score(dataset, period, policies, publish=publish),
         checks=None if checked is None else _checks(checked, top=top_codes, publish=publish),
         policies=_policies(policies),
