@@ -71,7 +71,8 @@ def _hide_in_row(
 
     The row's one equation (the parts add up to the total) must then have at
     least two hidden terms, so when it has one the smallest shown nonzero part
-    is hidden too (a zero is published by design).
+    is hidden too (a zero is published by design), or the total when every
+    other part is zero.
     """
     values = [*cells, total]
     exact = [*parts, sum(parts)]
@@ -81,6 +82,9 @@ def _hide_in_row(
         shown = [i for i, v in enumerate(values[:-1]) if isinstance(v, int) and exact[i] > 0]
         if shown:
             values[min(shown, key=lambda i: (exact[i], i))] = _LINKED
+        elif isinstance(values[-1], int):
+            # Every other part is zero: the total would give the hidden part back.
+            values[-1] = _LINKED
     return tuple(values[:-1]), values[-1]
 
 
@@ -122,8 +126,15 @@ def _identified_hidden(report: KpiReport, identified: Shown) -> bool:
     or the others give it away (all clients less identified = unidentified).
     """
     tables = (report.any_priority_group, *report.priority_groups.values())
+    # Each table as it is published: its own protection may hide its total as a secondary
+    # cell, and then the identified clients shown elsewhere would give it back.
     totals = (
-        count_row("total", ["total"], [ratio.denominator + ratio.not_stated], publish=True)[1]
+        count_row(
+            "total",
+            ["meets", "does not meet", "not stated"],
+            [ratio.numerator, ratio.denominator - ratio.numerator, ratio.not_stated],
+            publish=True,
+        )[1]
         for ratio in tables
     )
     return not isinstance(identified, int) or any(not isinstance(t, int) for t in totals)
