@@ -2,7 +2,9 @@
 
 Every exception dexcore raises for bad input or bad arguments derives from
 :class:`DexError` and from the builtin it behaves like (``ValueError``,
-``KeyError``), so callers can catch either.
+``KeyError``), so callers can catch either. The module is longer than most
+(about 500 lines) on purpose: the whole hierarchy is in one place, so a
+caller finds every exception it may catch, and its code, by reading one page.
 
 Messages are built only from field names, table names, rule codes and
 limits that dexcore itself defines. They never contain the value that was
