@@ -20,7 +20,7 @@ from dask.delayed import Delayed, delayed
 from distributed import Client
 
 from dexcore.distributed._kpi import Parts, checked_parts, checked_split, merge_tree
-from dexcore.distributed._parts import Part, PartSource, load_part
+from dexcore.distributed._parts import Part, PartSource, load_part, organisation_of
 from dexcore.issues import Report
 from dexcore.model import Dataset
 from dexcore.reference import ReferenceData
@@ -143,8 +143,9 @@ def part_key(source: PartSource | Dataset, dataset: Dataset, fallback: str) -> s
     organisation id; else the part's file names (joined by ``+``); else
     ``fallback``.
     """
-    if isinstance(source, Part) and source.organisation is not None:
-        return source.organisation
+    named = organisation_of(source)
+    if named is not None:
+        return named
     if dataset.organisation is not None and dataset.organisation.organisation_id:
         return dataset.organisation.organisation_id
     if isinstance(source, Part):

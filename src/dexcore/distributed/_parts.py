@@ -116,7 +116,8 @@ def _read(part: Part) -> Dataset:
         raise DexValueError(f"distributed: {big.reason()} [distributed.too-large]") from None
 
 
-def _organisation(source: PartSource | Dataset) -> str | None:
+def organisation_of(source: PartSource | Dataset) -> str | None:
+    """The organisation a :class:`Part` names, if any (the KPIs' and the check's key)."""
     return source.organisation if isinstance(source, Part) else None
 
 
@@ -148,7 +149,7 @@ def part_shards(
     merged: KpiPartial | None = None
     for source in sources:
         dataset = load_part(source)
-        organisation = _organisation(source)
+        organisation = organisation_of(source)
         found = kpi_partial(
             dataset, period, selection=selection, policies=policies, organisation=organisation
         )
