@@ -179,6 +179,69 @@ PACKAGES = (
         # exports, the count tables label groups through _groups). identifiers.py only
         # re-exports dexcore._idguard, which has its own run.
     ),
+    Package(
+        "sdc",
+        ("src/dexcore/privacy/sdc/*",),
+        (
+            "tests/test_privacy_sdc.py",
+            "tests/test_sdc_oracles.py",
+            "tests/test_privacy_differencing.py",
+        ),
+        # The rest of dexcore.privacy.sdc: what sdc-threshold leaves out.
+        (
+            "dexcore.privacy.sdc._protect.x__population_groups__*",
+            "dexcore.privacy.sdc._protect.x__summarise__*",
+            "dexcore.privacy.sdc._protect.x__final_audit__*",
+            "dexcore.privacy.sdc._cells.x__whole__*",
+            "dexcore.privacy.sdc._cells.x_round_count__*",
+            "dexcore.privacy.sdc._cells.*ǁSuppressedǁ*",
+            "dexcore.privacy.sdc._cells.*ǁRoundingPolicyǁ*",
+            *(
+                f"dexcore.privacy.sdc._grid.*ǁ_Gridǁ{method}__*"
+                for method in (
+                    "__init__",
+                    "is_total",
+                    "is_hidden",
+                    "label",
+                    "hide",
+                    "ranges",
+                    "unprotected",
+                    "failures",
+                    "pinned",
+                    "_candidates",
+                    "_other_line_has_hidden",
+                    "_sign",
+                    "_rectangle",
+                    "_best_rectangle",
+                    "_show_unneeded",
+                )
+            ),
+            *(
+                f"dexcore.privacy.sdc.{module}.*"
+                for module in (
+                    "_audit",
+                    "_canonical",
+                    "_differencing",
+                    "_exposure",
+                    "_lp",
+                    "_population",
+                    "_released",
+                    "_scope",
+                    "_tables",
+                )
+            ),
+        ),
+    ),
+    Package(
+        "idguard",
+        ("src/dexcore/_idguard/*",),
+        (
+            "tests/test_privacy_identifiers.py",
+            "tests/test_identifier_oracles.py",
+            "tests/test_rules_oracles.py",
+        ),
+        # The id guard: when a client or case id gives its client away.
+    ),
 )
 BY_NAME = {package.name: package for package in PACKAGES}
 
