@@ -58,7 +58,7 @@ from dexcore.privacy.exports import (
     UnitRecord,
 )
 from dexcore.privacy.linkage import validate_link_key
-from dexcore.privacy.sdc import BY_OUTLET, count_table
+from dexcore.privacy.sdc import CountTable
 
 ON = dt.date(2025, 1, 15)
 KEY = bytes(range(1, 33))  # a fixed 32-byte key, so the order of links is the same every run
@@ -222,18 +222,21 @@ def _identified(office: ReleaseDesk, clients: list[Client], basis: Any) -> Any:
 
 def test_a_consent_basis_withholds_each_client_without_consent_and_counts_them() -> None:
     # K0002 and K0003 have no consent and come first; K0001 (consented) is still released.
-    # K0001 and K0004 consented to the release, K0004 not to DEX holding its details, so
-    # one client is released de-identified.
-    basis = ConsentBasis(_ledger_for("K0001", "K0004"), Purpose.REFERRAL, organisation="ORG1")
+    # K0001, K0004 and K0005 consented to the release, K0004 and K0005 not to DEX holding
+    # their details, so two clients are released de-identified.
+    basis = ConsentBasis(
+        _ledger_for("K0001", "K0004", "K0005"), Purpose.REFERRAL, organisation="ORG1"
+    )
     office, log = desk()
     clients = [
         person(2),
         person(3),
         person(1, consent_to_provide_details=True, given_name="Ada", family_name="Lovejoy"),
         person(4),
+        person(5),
     ]
     release = _identified(office, clients, basis)
-    assert [c.client_id for c in release.clients] == ["K0001", "K0004"]
+    assert [c.client_id for c in release.clients] == ["K0001", "K0004", "K0005"]
     assert (release.withheld, release.basis) == (2, basis)
     assert log == [
         AuditEntry(
@@ -244,9 +247,9 @@ def test_a_consent_basis_withholds_each_client_without_consent_and_counts_them()
             purpose="referral",
             basis="consent: share-for-referral",
             granted=True,
-            records=2,
+            records=3,
             withheld=2,
-            detail="1 client(s) without consent released de-identified",
+            detail="2 client(s) without consent released de-identified",
         )
     ]
 
@@ -335,6 +338,33 @@ def test_each_bad_argument_of_a_request_is_named(changes: dict[str, Any], proble
         office.identified_unit_records(arguments.pop("subject"), **arguments)
     assert str(caught.value) == f"ReleaseDesk: {problem} [release.bad-argument]"
     assert log[0].detail == str(caught.value)
+    assert (log[0].granted, log[0].rule) == (False, "release.bad-argument")
+
+
+def test_text_that_is_not_text_is_audited_as_empty() -> None:
+    office, log = desk()
+    with pytest.raises(DexValueError):
+        office.identified_unit_records(
+            Dataset(clients=(person(1),)),
+            recipient=1980,  # type: ignore[arg-type]
+            purpose="referral",
+            basis=None,
+            on=ON,
+            requested_by="staff-7",
+        )
+    assert log == [
+        AuditEntry(
+            on=ON,
+            level=ReleaseLevel.IDENTIFIED_UNIT_RECORD,
+            recipient="",
+            requested_by="staff-7",
+            purpose="referral",
+            basis="",
+            granted=False,
+            rule="release.bad-argument",
+            detail="ReleaseDesk: recipient must be non-blank text [release.bad-argument]",
+        )
+    ]
 
 
 def test_a_desk_keeps_the_histories_it_is_given() -> None:
@@ -397,7 +427,20 @@ def test_a_refused_export_is_audited_with_its_reason() -> None:
 
 def test_a_table_release_is_audited_with_its_cells_and_policy() -> None:
     office, log = desk()
-    table = count_table(Dataset(clients=tuple(people(range(6)))), BY_OUTLET)
+    # Two rows and three columns, one cell below 5: six cells, the small one and enough
+    # others to protect it withheld.
+    counts = ((10, 12, 2), (11, 13, 14))
+    table = CountTable(
+        title="Clients by row and column",
+        row_dimension="row",
+        column_dimension="column",
+        rows=("r0", "r1"),
+        columns=("c0", "c1", "c2"),
+        counts=counts,
+        row_totals=(24, 38),
+        column_totals=(21, 25, 16),
+        total=62,
+    )
     released = office.table(
         table,
         level=ReleaseLevel.SUMMARY,
@@ -406,8 +449,8 @@ def test_a_table_release_is_audited_with_its_cells_and_policy() -> None:
         on=ON,
         requested_by="comms-1",
     )
-    cells = len(released.rows) * len(released.columns)
-    assert isinstance(log[0].records, int)
+    cells = 6
+    assert released.suppressed >= 2
     assert log == [
         AuditEntry(
             on=ON,
@@ -573,6 +616,12 @@ def test_an_export_keeps_only_what_its_policy_keeps() -> None:
         "sessions": "0",
     }
     assert export_unit_records(data, as_of=ON, policy=DETAILED).records[0].region == "2611"
+    sexless = attrs.evolve(MINIMAL, gender=False)
+    assert export_unit_records(data, as_of=ON, policy=sexless).records[0].to_dict() == {
+        "record": 1,
+        "age_band": "25-64",
+        "region": "ACT",
+    }
 
 
 def test_an_export_as_plain_data() -> None:
@@ -747,6 +796,7 @@ def test_records_without_a_link_are_counted_against_k() -> None:
     history.admit(_export(linked), clients=["A"], k=2, link_key=KEY)
     with pytest.raises(DisclosureRefused) as caught:
         history.admit(_export([*linked, ("25-44", None)]), clients=["B"], k=2, link_key=KEY)
+    assert caught.value.rule == "export.linkage"
     assert caught.value.reason == (
         "an export to this audience made with the same link_key holds fewer than 2 record(s) "
         "without a link, which can be followed across exports as the ones without; use a new "
@@ -807,3 +857,40 @@ def test_the_printable_range_of_link_keys(key: bytes, accepted: bool) -> None:
     else:
         with pytest.raises(DexValueError):
             validate_link_key(key)
+
+
+def test_an_slk_that_cannot_be_made_stays_missing() -> None:
+    # DEX takes SLK birth years from 1900 on: born 1850, the names go and no key is made up.
+    named = person(1, slk=None, consent_to_provide_details=True, given_name="Ada",
+                   family_name="Lovejoy", birth_date=dt.date(1850, 1, 1))  # fmt: skip
+    plain = deidentify(named)
+    assert (plain.slk, plain.given_name, plain.family_name) == (None, None, None)
+
+
+def test_a_link_shared_by_two_records_is_joined_on_both_rows() -> None:
+    # Two people may share an SLK, so a link may carry two rows. L0 and L1 each carry a
+    # 25-64 row and a 65+ row in both exports, listed in another order in one of them: as
+    # pairs of rows they are alike, one class of 2 links, so k = 2 holds.
+    young, old = ("25-64", "L0"), ("65+", "L0")
+    first = [young, old, ("65+", "L1"), ("25-64", "L1")]
+    second = [young, old, ("25-64", "L1"), ("65+", "L1")]
+    history = ExportHistory()
+    history.admit(_export(first), clients=["A"], k=2, link_key=KEY)
+    history.admit(_export(second), clients=["B"], k=2, link_key=KEY)
+    assert len(history) == 2
+    # A row may lack a field (an export built by hand): the rows still sort.
+    both = tuple(
+        UnitRecord(record=1, age_band="25-64", region=region, gender="FEMALE", link=link)
+        for link in ("L8", "L9")
+        for region in (None, "ACT")
+    )
+    built = UnitRecordExport(
+        records=both,
+        policy=MINIMAL,
+        as_of=ON,
+        anonymity=k_anonymity(both, MINIMAL.quasi_identifiers, required=2),
+    )
+    history = ExportHistory()
+    history.admit(built, clients=["A"], k=2, link_key=KEY)
+    history.admit(built, clients=["B"], k=2, link_key=KEY)
+    assert len(history) == 2
