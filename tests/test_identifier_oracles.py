@@ -112,6 +112,8 @@ def test_the_parts_of_an_slk(identifier: str, slk: str) -> None:
     [
         ("3MAR37", dt.date(1937, 3, 3)),  # three digits, a two-digit year
         ("14-March-1937", dt.date(1937, 3, 14)),  # the month's whole name
+        ("MAR-14-37", dt.date(1937, 3, 14)),  # month first, a two-digit year
+        ("1937-March-14", dt.date(1937, 3, 14)),  # year first, the month's whole name
     ],
 )
 def test_birth_dates_with_month_names(identifier: str, born: dt.date) -> None:
