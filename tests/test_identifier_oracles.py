@@ -126,3 +126,23 @@ def test_new_ids_alternate_letters_and_digits() -> None:
     with pytest.raises(DexValueError) as caught:
         new_client_id(51)
     assert str(caught.value) == "an id is 2 to 50 characters long"
+
+
+@pytest.mark.parametrize(
+    ("identifier", "leaks"),
+    [
+        # Quivera Zandorfel: initials QZ or ZQ, as a token of their own or next to digits.
+        ("QZ-4821", {IdLeak.INITIALS}),
+        ("QZ-ABC", {IdLeak.INITIALS}),
+        ("ZQ4821", {IdLeak.INITIALS}),
+        ("QZX-4821", {IdLeak.INITIALS}),  # starting a token before digits
+        ("XQZ-4821", {IdLeak.INITIALS}),  # ending a token before digits
+        ("4821QZX", {IdLeak.INITIALS}),  # after digits
+        ("QZX-ABC", set()),  # inside letters only: a coincidence
+        ("AQZB-4821", set()),  # in the middle of a token
+        ("Q-Z-4821", set()),  # single letters spell no initials
+    ],
+)
+def test_initials_as_a_token_or_next_to_digits(identifier: str, leaks: set[IdLeak]) -> None:
+    found = identifier_leaks(identifier, given_name="Quivera", family_name="Zandorfel")
+    assert found == leaks
