@@ -141,8 +141,14 @@ def test_new_ids_alternate_letters_and_digits() -> None:
         ("QZX-ABC", set()),  # inside letters only: a coincidence
         ("AQZB-4821", set()),  # in the middle of a token
         ("Q-Z-4821", set()),  # single letters spell no initials
+        ("QZQ-4821", {IdLeak.INITIALS}),  # both orders at once
     ],
 )
 def test_initials_as_a_token_or_next_to_digits(identifier: str, leaks: set[IdLeak]) -> None:
     found = identifier_leaks(identifier, given_name="Quivera", family_name="Zandorfel")
     assert found == leaks
+
+
+def test_a_one_letter_name_alone_is_no_name() -> None:
+    # Single letters spell nothing: "X" as a token is not the family name X.
+    assert identifier_leaks("AB-X-4821", family_name="X") == frozenset()
