@@ -187,6 +187,7 @@ PACKAGES = (
             "tests/test_privacy_consent.py",
             "tests/test_privacy_sdc.py",
             "tests/test_privacy_wording.py",
+            "tests/test_export_oracles.py",
         ),
         # The exports, the release desk and its lawful bases, linkage keys and the export
         # history, and the priority-group labels (the ledger de-identifies through
