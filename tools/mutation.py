@@ -160,6 +160,20 @@ PACKAGES = (
         ),
     ),
     Package(
+        "bulk",
+        ("src/dexcore/io/bulk/*",),
+        (
+            "tests/test_bulk.py",
+            "tests/test_hostile.py",
+            "tests/test_bulk_oracles.py",
+            "tests/test_check_paths.py",
+            "tests/test_messages.py",
+            "tests/test_leak_hunt.py",
+        ),
+        # The whole bulk XML reader and writer (the consent and DTD parts are also the
+        # subject of bulk-consent-dtd, with the same tests).
+    ),
+    Package(
         "rules", ("src/dexcore/rules/*",), ("tests/test_rules.py", "tests/test_rules_oracles.py")
     ),
     Package(
@@ -177,7 +191,7 @@ PACKAGES = (
 BY_NAME = {package.name: package for package in PACKAGES}
 
 # What the tests read besides src/ and tests/ (mutmut copies those two itself).
-_ALSO_COPY = ("examples", "docs", "tools", "pyproject.toml", "README.md", "LICENSE")
+_ALSO_COPY = ("examples", "docs", "tools", "bench", "pyproject.toml", "README.md", "LICENSE")
 
 
 def prepare(package: Package) -> Path:
