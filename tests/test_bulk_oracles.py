@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import attrs
 import pytest
 
 from dexcore.errors import BulkReadError
-from dexcore.io.bulk import read_bulk, upload_part, write_bulk
+from dexcore.io.bulk import load_bulk, read_bulk, upload_part, write_bulk
 from dexcore.io.bulk._names import _field_tags, _known_tags
 from dexcore.io.bulk._quick_reader import _has_c_tree_builder
-from dexcore.issues import Issue, RecordRef
+from dexcore.issues import Issue, RecordRef, Unreadable
 from dexcore.model import Client
+from dexcore.rules import check
 from test_bulk import small_dataset
 
 
@@ -103,6 +106,7 @@ _CLIENT_LINES = [
     "</Client>",  # 21
 ]
 _RECORD = "/DEXFileUpload/Clients/Client[1]"
+_TODAY = dt.date(2025, 1, 15)
 
 
 def _upload(lines: list[str]) -> bytes:
@@ -345,3 +349,89 @@ def test_an_unreadable_records_id_is_screened_against_its_own_clients_only() -> 
     found = []
     read_bulk(xml.replace(b"<SessionDate>", b"<SessionDate>not a date"), problems=found)
     assert [(issue.record.kind, issue.record.id) for issue in found] == [("session", None)]
+
+
+def test_the_ids_of_unreadable_records_are_kept_so_references_to_them_are_not_unknown() -> None:
+    """One unreadable client, case and session: each id kept, as written, by its kind."""
+    xml = b"".join(write_bulk(small_dataset()))
+    xml = xml.replace(b"<GenderCode>FEMALE</GenderCode>", b"<GenderCode>?</GenderCode>", 2)
+    xml = xml.replace(b"<OutletActivityId>4411</OutletActivityId>", b"")
+    xml = xml.replace(b"<SessionDate>2024-08-14</SessionDate>", b"<SessionDate>-</SessionDate>")
+    upload = load_bulk(xml)
+    assert upload.unreadable == Unreadable(
+        client_ids=frozenset({"C00001", "C00002"}),
+        case_ids=frozenset({"K0001"}),
+        session_keys=frozenset({("K0001", "S001")}),
+    )
+    assessments = attrs.evolve(upload.dataset, clients=())  # only the assessments are left
+    codes = {
+        issue.code
+        for issue in check(assessments, today=_TODAY, known=upload.known_records()).issues
+    }
+    assert not {code for code in codes if code.endswith(".unknown")}
+    # The other direction: without them, the assessments' references are unknown.
+    codes = {issue.code for issue in check(assessments, today=_TODAY).issues}
+    assert {code for code in codes if code.endswith(".unknown")}
+
+
+def test_an_unreadable_session_without_a_case_id_is_kept_by_its_session_id() -> None:
+    # An element left out is kept as the empty id, as the key of a session without a case.
+    xml = b"".join(write_bulk(small_dataset()))
+    session = b"<SessionId>S001</SessionId>\n      <CaseId>K0001</CaseId>\n"
+    assert session in xml
+    upload = load_bulk(xml.replace(session, b"<SessionId>S001</SessionId>\n"))
+    assert upload.unreadable == Unreadable(session_keys=frozenset({("", "S001")}))
+
+
+@pytest.mark.parametrize(
+    ("client_id", "shown"),
+    [
+        ("C" * 50, "C" * 50),  # DEX's longest id
+        ("C" * 51, None),  # longer than any id DEX takes: not an id to show
+        (" C1", None),  # white space around an id is not part of any id
+        ("C1 ", None),
+        ("", None),
+    ],
+)
+def test_an_unreadable_record_shows_only_an_id_dex_could_take(
+    client_id: str, shown: str | None
+) -> None:
+    data = _edited(4, f"<ClientId>{client_id}</ClientId>").replace(b">FEMALE<", b">?<")
+    found: list[Issue] = []
+    read_bulk(data, problems=found)
+    assert [issue.record.id for issue in found] == [shown]
+
+
+def test_a_record_without_its_id_shows_no_other_text_as_its_id() -> None:
+    # Without ClientId the record's first value is its SLK, which must not stand in for the id.
+    found: list[Issue] = []
+    read_bulk(_edited(4), problems=found)
+    assert [(issue.code, issue.record.kind, issue.record.id) for issue in found] == [
+        ("xml.missing-element", "client", None)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("client_id", "edits", "shown"),
+    [
+        # Consent refused, so no names: the SLK's name letters are what the id would give away.
+        ("UOBAV-7", [], None),
+        ("C1", [], "C1"),
+        # No birth date written: the id is screened against the rest, and shown when clean.
+        ("C1", [(b"<BirthDate>1970-01-01</BirthDate>", b"")], "C1"),
+        # A birth date with a time after it is still read as that day (and the day is not in
+        # the id); one the screen cannot read could hide in the id in some other form.
+        ("C1", [(b">1970-01-01<", b">1970-01-01T08:30:00<")], "C1"),
+        ("C1", [(b">1970-01-01<", b">01/01/1970<")], None),
+    ],
+)
+def test_an_unreadable_clients_id_is_screened_against_what_the_record_holds(
+    client_id: str, edits: list[tuple[bytes, bytes]], shown: str | None
+) -> None:
+    data = _edited(4, f"<ClientId>{client_id}</ClientId>").replace(b">FEMALE<", b">?<")
+    for old, new in edits:
+        assert old in data
+        data = data.replace(old, new)
+    found: list[Issue] = []
+    read_bulk(data, problems=found)
+    assert {issue.record.id for issue in found} == {shown}
