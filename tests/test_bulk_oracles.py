@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import attrs
 import pytest
@@ -12,7 +13,7 @@ from dexcore.io.bulk import load_bulk, read_bulk, upload_part, write_bulk
 from dexcore.io.bulk._names import _field_tags, _known_tags
 from dexcore.io.bulk._quick_reader import _has_c_tree_builder
 from dexcore.issues import Issue, RecordRef, Unreadable
-from dexcore.model import Client
+from dexcore.model import Client, Organisation
 from dexcore.rules import check
 from test_bulk import small_dataset
 
@@ -435,3 +436,22 @@ def test_an_unreadable_clients_id_is_screened_against_what_the_record_holds(
     found: list[Issue] = []
     read_bulk(data, problems=found)
     assert {issue.record.id for issue in found} == {shown}
+
+
+def test_the_upload_leaves_the_organisation_out() -> None:
+    # The bulk file has no element for the organisation (DEX knows it from the login).
+    dataset = attrs.evolve(small_dataset(), organisation=Organisation(name="Quollby Services"))
+    part = upload_part(dataset)
+    assert part.organisation is None
+    assert read_bulk(list(write_bulk(dataset))) == part
+
+
+def test_read_bulk_tries_the_quick_reader_first(caplog: pytest.LogCaptureFixture) -> None:
+    # A file the quick reader gives up on (an attribute) says so; a plain one is read quickly.
+    with caplog.at_level(logging.DEBUG, logger="dexcore.io.bulk"):
+        read_bulk(_edited(5, f'<Slk xsi:type="xs:string" {_XSI}>UOBAV090419882</Slk>'))
+        read_bulk(_upload(_CLIENT_LINES))
+    said = [record.getMessage() for record in caplog.records]
+    assert [message for message in said if "full reader" in message] == [
+        "file 1 is read by the full reader (not plain enough)"
+    ]
