@@ -455,3 +455,40 @@ def test_read_bulk_tries_the_quick_reader_first(caplog: pytest.LogCaptureFixture
     assert [message for message in said if "full reader" in message] == [
         "file 1 is read by the full reader (not plain enough)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("data", "path"),
+    [
+        (b"\n<Upload/>", "/*"),  # a name DEX does not define is not repeated
+        (b"\n<Clients/>", "/Clients"),  # one it defines is
+    ],
+)
+def test_the_wrong_root_is_refused_on_its_line(data: bytes, path: str) -> None:
+    with pytest.raises(BulkReadError) as caught:
+        read_bulk(data)
+    error = caught.value
+    assert (error.code, error.path, error.line) == ("xml.wrong-root", path, 2)
+    assert error.reason == "the root element must be DEXFileUpload"
+
+
+def test_an_attribute_on_a_collection_is_a_problem_of_the_file() -> None:
+    data = _upload(_CLIENT_LINES).replace(b"<Clients>", b'<Clients source="crm">')
+    found: list[Issue] = []
+    read_bulk(data, problems=found)
+    assert [(i.code, i.message, i.path, i.record) for i in found] == [
+        (
+            "xml.unexpected-attribute",
+            "line 2: Clients carries an attribute DEX does not define",
+            "/DEXFileUpload/Clients",
+            RecordRef(kind="file"),
+        )
+    ]
+
+
+def test_load_bulk_reports_progress_up_to_the_whole_file() -> None:
+    (data,) = write_bulk(small_dataset())
+    seen: list[tuple[int, int | None]] = []
+    load_bulk(data, progress=lambda done, total: seen.append((done, total)))
+    assert seen
+    assert seen[-1] == (len(data), len(data))
