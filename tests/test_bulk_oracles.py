@@ -492,3 +492,52 @@ def test_load_bulk_reports_progress_up_to_the_whole_file() -> None:
     load_bulk(data, progress=lambda done, total: seen.append((done, total)))
     assert seen
     assert seen[-1] == (len(data), len(data))
+
+
+@pytest.mark.parametrize("encoding", ["x-nope", "rot13", "idna"])
+def test_an_encoding_that_cannot_be_read_is_refused_in_its_words(encoding: str) -> None:
+    # No such codec; a codec that is not a text encoding; one expat cannot use.
+    data = f'<?xml version="1.0" encoding="{encoding}"?>\n<DEXFileUpload/>'.encode()
+    with pytest.raises(BulkReadError) as caught:
+        read_bulk(data)
+    error = caught.value
+    assert (error.code, error.path, error.line) == ("xml.bad-encoding", "/", 1)
+    assert error.reason == (
+        "the XML declaration names an encoding that cannot be read; save as UTF-8"
+    )
+
+
+def test_an_attribute_on_the_root_is_a_problem_of_the_file_on_its_line() -> None:
+    data = b"\n" + _upload(_CLIENT_LINES).replace(b"<DEXFileUpload>", b'<DEXFileUpload v="2">')
+    found: list[Issue] = []
+    read_bulk(data, problems=found)
+    assert [(i.code, i.message, i.path, i.record) for i in found] == [
+        (
+            "xml.unexpected-attribute",
+            "line 2: DEXFileUpload carries an attribute DEX does not define",
+            "/DEXFileUpload",
+            RecordRef(kind="file"),
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (
+            b"\n<DEXFileUpload>\n</DEXFileUpload>",
+            "DEXFileUpload holds no collection; the DSS schema requires at least one (Clients,"
+            " Cases, Sessions, …), each with at least one record",
+        ),
+        (
+            b"\n<DEXFileUpload>\n<Clients>\n</Clients>\n</DEXFileUpload>",
+            "DEXFileUpload holds no record; each collection needs at least one",
+        ),
+    ],
+)
+def test_an_empty_upload_is_refused_on_the_roots_line(data: bytes, reason: str) -> None:
+    found: list[Issue] = []
+    read_bulk(data, problems=found)
+    assert [(i.code, i.message, i.path) for i in found] == [
+        ("xml.empty-upload", f"line 2: {reason}", "/DEXFileUpload")
+    ]
