@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 
 import attrs
@@ -541,3 +542,36 @@ def test_an_empty_upload_is_refused_on_the_roots_line(data: bytes, reason: str) 
     assert [(i.code, i.message, i.path) for i in found] == [
         ("xml.empty-upload", f"line 2: {reason}", "/DEXFileUpload")
     ]
+
+
+def test_an_empty_file_is_refused_in_its_words() -> None:
+    with pytest.raises(BulkReadError) as caught:
+        read_bulk(b"")
+    error = caught.value
+    assert (error.code, error.path, error.line, error.reason) == (
+        "xml.not-well-formed",
+        "/",
+        1,
+        "the file is empty",
+    )
+
+
+def test_a_text_file_object_is_refused_with_how_to_open_it() -> None:
+    with pytest.raises(TypeError) as caught:
+        read_bulk(io.StringIO("<DEXFileUpload/>"))  # type: ignore[arg-type]
+    assert str(caught.value) == "read_bulk needs a binary file object, opened with 'rb'"
+
+
+class _Pipe(io.BytesIO):
+    """A stream whose size cannot be known beforehand, like a pipe."""
+
+    def seekable(self) -> bool:
+        return False
+
+
+def test_a_stream_of_exactly_the_limit_is_read() -> None:
+    (data,) = write_bulk(small_dataset())
+    assert read_bulk(_Pipe(data), max_size=len(data)) == read_bulk(data)
+    with pytest.raises(BulkReadError) as caught:
+        read_bulk(_Pipe(data), max_size=len(data) - 1)
+    assert caught.value.code == "xml.too-large"
