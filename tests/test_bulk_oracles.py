@@ -270,12 +270,20 @@ def test_a_byte_that_is_not_utf8_is_an_encoding_problem_at_its_place() -> None:
 
 
 def test_a_file_cut_inside_a_letter_is_not_called_an_encoding_problem() -> None:
-    # The first byte of a two-byte letter, then the end of the file: the letter is unfinished,
+    # The first byte of the two-byte "é", then the end of the file: the letter is unfinished,
     # not in another encoding, and the file is simply not well-formed.
-    data = _upload(_CLIENT_LINES)[:-30] + "é".encode()[:1]
+    data = _upload(_CLIENT_LINES[:2]).split(b"</ClientId>")[0] + "é".encode()[:1]
     with pytest.raises(BulkReadError) as caught:
         read_bulk(data)
     assert caught.value.code == "xml.not-well-formed"
+
+
+def test_a_byte_no_letter_starts_with_is_an_encoding_problem_even_at_the_end() -> None:
+    # 0xFF begins no UTF-8 letter, wherever it is: not an unfinished letter.
+    data = _upload(_CLIENT_LINES[:2]).split(b"</ClientId>")[0] + b"\xff"
+    with pytest.raises(BulkReadError) as caught:
+        read_bulk(data)
+    assert (caught.value.code, caught.value.line) == ("xml.bad-encoding", 4)
 
 
 # -- the tables the reader builds when it is imported ------------------------------------------
@@ -575,3 +583,57 @@ def test_a_stream_of_exactly_the_limit_is_read() -> None:
     with pytest.raises(BulkReadError) as caught:
         read_bulk(_Pipe(data), max_size=len(data) - 1)
     assert caught.value.code == "xml.too-large"
+
+
+#: A case's id and the element after it, as the writer lays them out.
+_CASE_ID = b"<CaseId>K0001</CaseId>\n      <OutletActivityId>"
+
+
+def test_a_case_without_its_id_shows_no_other_value_as_its_id() -> None:
+    # The case's first value would then be its activity id, which is no case id.
+    xml = b"".join(write_bulk(small_dataset())).replace(_CASE_ID, b"<OutletActivityId>")
+    found: list[Issue] = []
+    read_bulk(xml, problems=found)
+    assert [(issue.code, issue.record.kind, issue.record.id) for issue in found] == [
+        ("xml.missing-element", "case", None)
+    ]
+
+
+def test_unreadable_records_without_their_ids_are_kept_by_the_empty_id() -> None:
+    xml = b"".join(write_bulk(small_dataset()))
+    for old in (
+        b"<SessionId>S001</SessionId>",
+        b"<CaseId>K0001</CaseId>\n      <OutletActivityId>",
+    ):
+        assert old in xml
+    xml = xml.replace(b"<SessionId>S001</SessionId>", b"")
+    xml = xml.replace(b"<CaseId>K0001</CaseId>\n      <OutletActivityId>", b"<OutletActivityId>")
+    upload = load_bulk(xml)
+    assert upload.unreadable == Unreadable(
+        case_ids=frozenset({""}), session_keys=frozenset({("K0001", "")})
+    )
+
+
+def test_a_known_element_out_of_its_place_is_named() -> None:
+    # Names DEX defines are repeated in the message and the path; others are not.
+    data = b"\n".join([b"<DEXFileUpload>", b"<Client/>", b"</DEXFileUpload>"])
+    assert _problems(data) == [
+        ("xml.unknown-element", "line 2: Client is not a DEX collection", "/DEXFileUpload/Client")
+    ]
+    data = _edited(5, "<CaseId>K1</CaseId>", "<Slk>UOBAV090419882</Slk>")
+    assert _problems(data) == [
+        ("xml.unknown-element", "line 5: CaseId is not an element of Client", f"{_RECORD}/CaseId")
+    ]
+
+
+def test_without_a_problem_list_the_first_problem_is_raised_in_its_words() -> None:
+    data = b"\n".join([b"<DEXFileUpload>", b"<Client/>", b"</DEXFileUpload>"])
+    with pytest.raises(BulkReadError) as caught:
+        read_bulk(data)
+    error = caught.value
+    assert (error.code, error.path, error.line, error.reason) == (
+        "xml.unknown-element",
+        "/DEXFileUpload/Client",
+        2,
+        "Client is not a DEX collection",
+    )
