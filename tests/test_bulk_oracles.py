@@ -637,3 +637,19 @@ def test_without_a_problem_list_the_first_problem_is_raised_in_its_words() -> No
         2,
         "Client is not a DEX collection",
     )
+
+
+def test_a_long_name_dex_does_not_define_is_never_repeated() -> None:
+    # A name is file text like any value: a megabyte of it must not reach a message.
+    name = "Q" * 1_000_000
+    with pytest.raises(BulkReadError) as caught:
+        read_bulk(f"<{name}/>".encode())
+    assert (caught.value.path, len(str(caught.value)) < 200) == ("/*", True)
+    data = f"<DEXFileUpload>\n<{name}>\n<Client/>\n</{name}>\n</DEXFileUpload>".encode()
+    assert _problems(data) == [
+        (
+            "xml.unknown-element",
+            "line 2: an element DEX does not define is not a DEX collection",
+            "/DEXFileUpload/*",
+        )
+    ]
