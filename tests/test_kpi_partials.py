@@ -39,7 +39,7 @@ from dexcore.model import (
     Session,
     SessionClient,
 )
-from dexcore.periods import ReportingPeriod
+from dexcore.periods import PeriodScheme, ReportingPeriod
 from dexcore.score import OutcomePolicy, PairingMethod, PairingPolicy, PairingScope
 from dexcore.testing import strategies
 
@@ -860,6 +860,40 @@ def _broken(path: str, value: object) -> dict[str, Any]:
         ("circumstances[0]", -1, "$.circumstances[0]", "must be a whole number of at least 0"),
         ("circumstances[1]", "3", "$.circumstances[1]", "must be a whole number of at least 0"),
         ("circumstances", None, "$.circumstances", "must be a list of 2 items"),
+        # The header every form shares.
+        ("format", "dexcore.kpi.partial", "$.format",
+         "must be 'dexcore.kpi.counts': this is not a dexcore dexcore.kpi.counts form"),
+        ("period", 2024, "$.period", "must be a string"),
+        ("period", "2024-H3", "$.period", "must be a period label such as 2024-H2"),
+        ("selection", {"outlet_id": 3}, "$.selection",
+         "must be an object with exactly the keys outlet_id, organisation_activity_id"),
+        ("selection.outlet_id", "3", "$.selection.outlet_id",
+         "must be a whole number of at least 0"),
+        ("selection.organisation_activity_id", -1, "$.selection.organisation_activity_id",
+         "must be a whole number of at least 0"),
+        ("sessions", -1, "$.sessions", "must be a whole number of at least 0"),
+        ("attendances", 4.0, "$.attendances", "must be a whole number of at least 0"),
+        ("by_service_type", [["1", 2]], "$.by_service_type",
+         "must map service type ids (digits) to counts"),
+        ("by_service_type.x", 1, "$.by_service_type",
+         "must map service type ids (digits) to counts"),
+        # An Arabic-Indic one: a digit to str.isdigit, not to int() everywhere, nor ASCII.
+        ("by_service_type.\u0661", 1, "$.by_service_type",
+         "must map service type ids (digits) to counts"),
+        ("by_service_type.10", -3, "$.by_service_type.10", "must be a whole number of at least 0"),
+        ("policies", {"pairing": "first-last within case"}, "$.policies",
+         "must be an object with exactly the keys pairing, outcome, priority_groups, clients"),
+        ("policies.pairing", 7, "$.policies.pairing", "must be a string"),
+        ("policies.outcome", "any", "$.policies.outcome",
+         "must be a string (any-improved or improved-none-declined or mean-above-zero)"),
+        ("policies.priority_groups", "atsi", "$.policies.priority_groups", "must be a list"),
+        ("policies.priority_groups", ["atsi", 7], "$.policies.priority_groups[1]",
+         "must be a string"),
+        ("policies.clients", "person", "$.policies.clients",
+         "must be a string (organisation or slk)"),
+        ("extra", 1, "$", "must be an object with exactly the keys format, version, period, "
+         "selection, policies, sessions, by_service_type, attendances, unidentified, "
+         "clients_assisted, priority_groups, any_priority_group, goals, circumstances"),
     ],
 )  # fmt: skip
 def test_a_malformed_counts_form_names_the_place_and_the_rule(
@@ -872,12 +906,31 @@ def test_a_malformed_counts_form_names_the_place_and_the_rule(
 
 
 def test_a_counts_form_of_another_version_is_refused_with_the_rule() -> None:
-    with pytest.raises(DexValueError) as raised:
-        KpiCounts.from_dict({**COUNTS_PLAIN, "version": 2})
-    assert str(raised.value) == (
-        "kpi: this dexcore reads version 1 of the dexcore.kpi.counts form; "
-        "write it again with a matching dexcore [kpi.partial-version]"
+    for version in (2, 0, "1", True, None):
+        with pytest.raises(DexValueError) as raised:
+            KpiCounts.from_dict({**COUNTS_PLAIN, "version": version})
+        assert str(raised.value) == (
+            "kpi: this dexcore reads version 1 of the dexcore.kpi.counts form; "
+            "write it again with a matching dexcore [kpi.partial-version]"
+        )
+    with pytest.raises(DexStructureError) as broken:
+        KpiCounts.from_dict([COUNTS_PLAIN])
+    assert broken.value.errors == (
+        ("$.format", "must be 'dexcore.kpi.counts': this is not a dexcore dexcore.kpi.counts form"),
     )
+
+
+def test_only_periods_of_the_dex_scheme_have_a_plain_form() -> None:
+    quarters = PeriodScheme(name="quarters", months=3, close_off_days=0, source="a test")
+    q3 = ReportingPeriod.parse("2024-Q3", scheme=quarters)
+    message = (
+        "kpi: the plain-data form holds periods of the DEX six-monthly scheme only "
+        "[kpi.partial-scheme]"
+    )
+    for form in (KpiPartial(period=q3), _counts(period=q3)):
+        with pytest.raises(DexValueError) as raised:
+            form.to_dict()
+        assert str(raised.value) == message
 
 
 # -- the partial's plain form -------------------------------------------------------------------
