@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
+from typing import IO
+
 import attrs
 import pytest
 
@@ -69,3 +73,62 @@ def test_what_the_full_reader_refuses_in_its_words() -> None:
         error = caught.value
         assert (error.code, error.path, error.line) == where
         assert error.reason == reason
+
+
+_TOO_LARGE_50 = (
+    "the file is larger than the limit of 50 bytes (DSS accepts 10 MB a file); raise the limit "
+    "(max_size, or --max-size on the command line) to read it"
+)
+
+
+class _Pipe(io.RawIOBase):
+    """A stream with no size and no seek, as a pipe: the bytes given, then the end."""
+
+    def __init__(self, data: bytes) -> None:
+        self.rest = data
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        size = min(len(buffer), len(self.rest))
+        buffer[:size], self.rest = self.rest[:size], self.rest[size:]
+        return size
+
+
+@pytest.mark.parametrize("wrap", [io.BytesIO, _Pipe])
+def test_a_stream_of_unknown_size_over_the_limit_is_refused_at_the_root(
+    wrap: Callable[[bytes], IO[bytes]],
+) -> None:
+    """A stream shows its size only while it is read: the full reader (here for the DTD, or
+    because a pipe cannot be read twice) stops past 50 bytes, before it looks at the DTD."""
+    (data,) = write_bulk(small_dataset())
+    source = b"<!DOCTYPE x>" + data.split(b"?>", 1)[1]
+    with pytest.raises(BulkReadError) as caught:
+        read_bulk(wrap(source), max_size=50)
+    error = caught.value
+    assert (error.code, error.path, error.line, error.reason) == (
+        "xml.too-large",
+        "/",
+        None,
+        _TOO_LARGE_50,
+    )
+    assert str(error) == f"/: {_TOO_LARGE_50} [xml.too-large]"
+    # The other direction: with room for it, the same stream reaches the DTD.
+    with pytest.raises(BulkReadError) as dtd:
+        read_bulk(wrap(source), max_size=len(source))
+    assert dtd.value.code == "xml.forbidden"
+
+
+def test_the_full_reader_reports_progress_up_to_the_whole_file() -> None:
+    """A file declared ISO-8859-1 goes to the full reader (the quick one reads UTF-8 only);
+    its text is ASCII, so it holds the same records, and progress ends at its size."""
+    (data,) = write_bulk(small_dataset())
+    declared = data.replace(b'encoding="utf-8"', b'encoding="ISO-8859-1"', 1)
+    assert declared != data
+    seen: list[tuple[int, int | None]] = []
+    assert read_bulk(declared, progress=lambda done, total: seen.append((done, total))) == (
+        read_bulk(data)
+    )
+    assert seen
+    assert seen[-1] == (len(declared), len(declared))
