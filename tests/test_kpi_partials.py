@@ -776,6 +776,48 @@ def test_the_report_from_counts_worked_by_hand() -> None:
     }
 
 
+def test_the_report_json_worked_by_hand() -> None:
+    data = kpi_report_from_counts([_counts()], policies=STRICT).to_dict()
+    # Percentages to two places: 4/6 = 66.67, 2/6 = 33.33, 3/6 = 50, 2/5 = 40, 1/3 = 33.33,
+    # and the unidentified share 12/19 = 63.157... = 63.16.
+    assert data == {
+        "period": "2024-H2",
+        "selection": {"outlet_id": 3, "organisation_activity_id": None},
+        "policies": STRICT_PLAIN,
+        "clients_assisted": {"value": 7, "unidentified": 12},
+        "sessions_delivered": {"value": 5, "by_service_type": {"1": 2, "10": 3}, "attendances": 40},
+        "priority_groups": {
+            "any": {"value": 66.67, "numerator": 4, "denominator": 6, "not_stated": 1},
+            "atsi": {"value": 33.33, "numerator": 2, "denominator": 6, "not_stated": 1},
+            "cald": {"value": 50.0, "numerator": 3, "denominator": 6, "not_stated": 1},
+            "disability": {"value": 0.0, "numerator": 0, "denominator": 6, "not_stated": 1},
+        },
+        "goals_achieved": {"value": 40.0, "numerator": 2, "denominator": 5, "not_stated": 0},
+        "circumstances_improved": {
+            "value": 33.33,
+            "numerator": 1,
+            "denominator": 3,
+            "not_stated": 0,
+        },
+        "unidentified_share": {"value": 63.16, "numerator": 12, "denominator": 19, "not_stated": 0},
+    }
+    assert list(data["sessions_delivered"]["by_service_type"]) == ["1", "10"]
+    assert list(data["priority_groups"]) == ["any", "atsi", "cald", "disability"]
+    # Nothing to measure: no percentage, not 0.
+    empty = Ratio(numerator=0, denominator=0)
+    assert empty.to_dict() == {"value": None, "numerator": 0, "denominator": 0, "not_stated": 0}
+
+
+def test_a_report_for_another_selection_is_refused_with_the_rule() -> None:
+    partial = _first_part()
+    assert kpi_report(partial, selection=OUTLET, policies=STRICT).clients_assisted == 4
+    with pytest.raises(DexValueError) as raised:
+        kpi_report(partial, selection=Selection(), policies=STRICT)
+    assert str(raised.value) == (
+        "kpi: the partial was computed for another selection [kpi.merge-mismatch]"
+    )
+
+
 def test_the_report_from_counts_checks_the_policies() -> None:
     with pytest.raises(DexValueError) as raised:
         kpi_report_from_counts([_counts()])
