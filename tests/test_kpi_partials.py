@@ -576,6 +576,14 @@ def test_a_pair_needs_two_different_ends_in_order() -> None:
     assert partial.finish_counts().goals == (0, 0)
 
 
+def test_classes_of_the_wrong_width_are_never_counted_silently() -> None:
+    """A hand-made partial whose client has two classes for three groups: finishing refuses,
+    rather than leaving the third group's tally short by one."""
+    for classes in ((2, 1), (2, 1, 1, 0)):
+        with pytest.raises(ValueError, match="zip"):
+            KpiPartial(period=H2, assisted={C1: classes}).finish_counts()
+
+
 # -- merging ------------------------------------------------------------------------------------
 
 
