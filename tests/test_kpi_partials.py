@@ -613,6 +613,17 @@ def test_merging_two_parts_worked_by_hand() -> None:
     assert counts.priority_groups["cald"] == Tally(in_group=1, not_in_group=4, not_stated=0)
 
 
+def test_a_missing_end_is_taken_from_the_other_part() -> None:
+    """Under PRE and POST pairing one part may hold only the PRE rating of a key and the other
+    only its POST rating: merged, in either order, the key has both ends and two ratings."""
+    pre, post = _at("2024-07-02", 0, "S1", 1), _at("2024-08-01", 1, "S2", 3)
+    only_pre = KpiPartial(period=H2, scores={C1: {GOALS: (pre, None, 1)}})
+    only_post = KpiPartial(period=H2, scores={C1: {GOALS: (None, post, 1)}})
+    for merged in (only_pre.merge(only_post), only_post.merge(only_pre)):
+        assert merged.scores == {C1: {GOALS: (pre, post, 2)}}
+        assert merged.finish_counts().goals == (1, 1)
+
+
 def test_merging_keeps_the_frame() -> None:
     merged = _first_part().merge(_second_part())
     assert (merged.period, merged.selection, merged.policies) == (H2, OUTLET, STRICT_PLAIN)
