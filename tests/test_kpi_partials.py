@@ -577,11 +577,16 @@ def test_a_pair_needs_two_different_ends_in_order() -> None:
 
 
 def test_classes_of_the_wrong_width_are_never_counted_silently() -> None:
-    """A hand-made partial whose client has two classes for three groups: finishing refuses,
-    rather than leaving the third group's tally short by one."""
+    """A hand-made partial whose client has two (or four) classes for three groups: finishing
+    and merging refuse, rather than leaving a group's tally short by one."""
     for classes in ((2, 1), (2, 1, 1, 0)):
         with pytest.raises(ValueError, match="zip"):
             KpiPartial(period=H2, assisted={C1: classes}).finish_counts()
+        # Nor merged with a client's three classes, keeping only the groups both have.
+        with pytest.raises(ValueError, match="zip"):
+            KpiPartial(period=H2, assisted={C1: classes}).merge(
+                KpiPartial(period=H2, assisted={C1: (1, 1, 1)})
+            )
 
 
 # -- merging ------------------------------------------------------------------------------------
