@@ -24,6 +24,7 @@ from dexcore.kpi import (
     KpiPartial,
     KpiPolicies,
     PeerResult,
+    Selection,
     benchmark,
     kpi_partial,
     kpi_report,
@@ -302,6 +303,44 @@ def test_the_pairing_method_picks_the_two_ends(
         policies = KpiPolicies(pairing=PairingPolicy(method=method))
         goals = standard_kpis(dataset, H2, policies=policies).goals_achieved
         assert (goals.numerator, goals.denominator) == (achieved, measured), method
+
+
+def test_an_assessment_that_cannot_be_placed_is_skipped_not_the_end() -> None:
+    """C00001's first Goals assessment names a session the dataset lacks (it cannot be placed
+    in time); the PRE 1 and POST 3 after it still pair: achieved, 1 of 1."""
+    client = json.loads(EXAMPLE.read_text(encoding="utf-8"))["clients"][0]
+    sessions = [_session(f"Q{n}", "GRP", f"2024-07-0{n + 1}", 0, "C00001") for n in range(2)]
+    scores = (
+        _goals("C00001", "GRP", "GONE", "PRE", 5),
+        _goals("C00001", "GRP", "Q0", "PRE", 1),
+        _goals("C00001", "GRP", "Q1", "POST", 3),
+    )
+    goals = standard_kpis(_one_case([client], 0, *sessions, scores=scores), H2).goals_achieved
+    assert (goals.numerator, goals.denominator) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("outlet", "activity", "sessions"),
+    [
+        # The example's H2 sessions with a client attached: FAM-001 S003, FAM-002 S002,
+        # FAM-003 S002 and FAM-004 S001 (outlet 1, activity 11 as outlet activity 101);
+        # SET-001 S003 and SET-GRP G002 (outlet 2, activity 22 as 201).
+        (None, None, 6),
+        (1, None, 4),
+        (2, None, 2),
+        (None, 11, 4),
+        (None, 22, 2),
+        (2, 22, 2),
+        (1, 22, 0),
+        (2, 11, 0),
+    ],
+)
+def test_selection_by_outlet_and_activity_worked_by_hand(
+    outlet: int | None, activity: int | None, sessions: int
+) -> None:
+    example = dataset_from_json(EXAMPLE.read_bytes())
+    selection = Selection(outlet_id=outlet, organisation_activity_id=activity)
+    assert standard_kpis(example, H2, selection=selection).sessions_delivered == sessions
 
 
 def test_benchmark_worked_by_hand() -> None:

@@ -127,6 +127,12 @@ def _two_cases_tied_on_one_day() -> Dataset:
     )
 
 
+def test_a_dataset_without_an_organisation_is_keyed_by_the_empty_name() -> None:
+    partial = kpi_partial(_two_cases_tied_on_one_day(), H2)
+    assert set(partial.assisted) == {("org", "", "C1")}
+    assert set(partial.scores) == {("org", "", "C1")}
+
+
 @pytest.mark.parametrize("scope", [PairingScope.ORGANISATION, PairingScope.PROGRAM_ACTIVITY])
 def test_a_tie_across_cases_does_not_depend_on_merge_order(scope: PairingScope) -> None:
     """The issue's case: K1 then K2 gave goals 1/1, K2 then K1 gave 0/1. The tie is broken by
