@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import IO
 
 import attrs
 import pytest
+from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 
 from dexcore.errors import BulkReadError
-from dexcore.io.bulk import read_bulk, upload_part, write_bulk
+from dexcore.io import dataset_from_json
+from dexcore.io.bulk import _defused, read_bulk, upload_part, write_bulk
 from dexcore.model import Client
 from test_bulk import small_dataset
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example-dataset.json"
 
 
 def _without_consent(client: Client) -> Client:
@@ -132,3 +137,48 @@ def test_the_full_reader_reports_progress_up_to_the_whole_file() -> None:
     )
     assert seen
     assert seen[-1] == (len(declared), len(declared))
+
+
+def test_upload_part_leaves_the_organisation_out() -> None:
+    """The bulk format has no organisation element: the example's organisation (EX-0001, with
+    two program activities) is not in what the files carry, and the files read back to it."""
+    example = dataset_from_json(EXAMPLE.read_bytes())
+    assert example.organisation is not None
+    part = upload_part(example)
+    assert part.organisation is None
+    assert read_bulk(write_bulk(example)) == part
+
+
+_QUOTED = "quoted-from-the-document"
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        EntitiesForbidden(_QUOTED, _QUOTED, None, None, None, None),
+        ExternalReferenceForbidden(_QUOTED, None, _QUOTED, None),
+    ],
+    ids=["entity", "external"],
+)
+def test_an_entity_or_external_reference_the_parser_reports_is_refused_in_dex_terms(
+    monkeypatch: pytest.MonkeyPatch, refusal: DefusedXmlException
+) -> None:
+    """defusedxml's entity and external-reference guards are a second wall behind the refusal
+    of every DTD (where such declarations live), so no file reaches them while the first wall
+    stands. Were one reached, the parser's report (which quotes the document) becomes a
+    BulkReadError of DEX's own words, with no chained exception to carry the quote."""
+
+    def report(feed: Callable[[bytes], None], chunk: bytes) -> None:
+        raise refusal
+
+    monkeypatch.setattr(_defused, "_feed", report)
+    (data,) = write_bulk(small_dataset())
+    with pytest.raises(BulkReadError) as caught:
+        _defused._read_one(data, collect=True, file_label="", progress=None)
+    error = caught.value
+    reason = "entity declarations and external references are not allowed"
+    assert (error.code, error.path, error.line, error.reason) == ("xml.forbidden", "/", 1, reason)
+    assert str(error) == f"line 1, /: {reason} [xml.forbidden]"
+    assert error.__cause__ is None
+    assert error.__context__ is None
+    assert _QUOTED not in str(error)
