@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,14 @@ from dexcore.io import dataset_from_json
 from dexcore.io._schema import TEXT, Element, Shape
 from dexcore.io.bulk import _defused, read_bulk, upload_part, write_bulk
 from dexcore.io.bulk._writer import _Writer
-from dexcore.model import Client
+from dexcore.model import (
+    Client,
+    Dataset,
+    Outlet,
+    OutletActivity,
+    ResidentialAddress,
+    State,
+)
 from test_bulk import small_dataset
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example-dataset.json"
@@ -241,3 +249,22 @@ def test_a_record_over_the_limit_is_named_by_its_kind_and_place() -> None:
     with pytest.raises(DexValueError) as caught:
         write_bulk(small_dataset(), max_bytes=300)
     assert str(caught.value) == "client #0 alone is larger than the limit of 300 bytes a file"
+
+
+def test_every_file_may_hold_five_collections() -> None:
+    """Thirty outlets fill the first file exactly (the limit is their file's size); the
+    clients, cases, sessions and both kinds of assessment, five collections, then share the
+    second file, smaller than the outlets': the schema allows five, in every file."""
+    address = ResidentialAddress(suburb="Darwin", state=State.NT, postcode="0800")
+    activity = OutletActivity(
+        organisation_activity_id=11, start_date=dt.date(2023, 7, 1), end_date=dt.date(2026, 6, 30)
+    )
+    outlets = tuple(
+        Outlet(name=f"Quollby Hub {n}", address=address, activities=(activity,)) for n in range(30)
+    )
+    rest = small_dataset()
+    (outlets_file,) = write_bulk(Dataset(outlets=outlets))
+    (rest_file,) = write_bulk(rest)
+    assert len(rest_file) < len(outlets_file)
+    files = write_bulk(attrs.evolve(rest, outlets=outlets), max_bytes=len(outlets_file))
+    assert files == [outlets_file, rest_file]
