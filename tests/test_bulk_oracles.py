@@ -268,3 +268,17 @@ def test_every_file_may_hold_five_collections() -> None:
     assert len(rest_file) < len(outlets_file)
     files = write_bulk(attrs.evolve(rest, outlets=outlets), max_bytes=len(outlets_file))
     assert files == [outlets_file, rest_file]
+
+
+@pytest.mark.parametrize("pretty", [True, False])
+def test_a_file_may_be_exactly_the_limit_and_not_a_byte_more(pretty: bool) -> None:
+    """One client alone: at the size of its file it is written as that file; a byte less,
+    and the record alone is larger than the limit."""
+    one = Dataset(clients=small_dataset().clients[:1])
+    (whole,) = write_bulk(one, pretty=pretty)
+    assert write_bulk(one, max_bytes=len(whole), pretty=pretty) == [whole]
+    with pytest.raises(DexValueError) as caught:
+        write_bulk(one, max_bytes=len(whole) - 1, pretty=pretty)
+    assert str(caught.value) == (
+        f"client #0 alone is larger than the limit of {len(whole) - 1} bytes a file"
+    )
