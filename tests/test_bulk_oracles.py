@@ -243,6 +243,16 @@ def test_a_bad_item_of_a_list_names_its_record_and_field() -> None:
     )
 
 
+def test_a_placeholder_names_its_record_and_the_fix() -> None:
+    """An optional element with no "not stated" code: the fix is to leave the value out."""
+    household = _Household(contacts=(), codes=("A", " N/A "))
+    with pytest.raises(InvalidFieldError) as caught:
+        _Writer(pretty=False).record(_HOUSEHOLD, household, "Household", 0, consented=True)
+    assert str(caught.value) == (
+        "_Household.codes: holds a placeholder instead of a value; set it to None"
+    )
+
+
 def test_a_record_over_the_limit_is_named_by_its_kind_and_place() -> None:
     """The small dataset has no outlet, so its first record is client C00001, the first of
     the clients (numbered from 0); 300 bytes cannot hold it with the file's head and tail."""
