@@ -7,11 +7,24 @@ The ledger answers for one organisation, one recipient and one day as known on a
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import attrs
 import pytest
 
 from dexcore.errors import ConsentError
-from dexcore.privacy.consent import DSS, Channel, Consent, ConsentLedger, DataCategory, Purpose
+from dexcore.privacy.consent import (
+    DSS,
+    Channel,
+    Consent,
+    ConsentLedger,
+    ConsentStatus,
+    DataCategory,
+    Granted,
+    Purpose,
+    Withdrawn,
+    canonical_id,
+)
 from dexcore.rules import check
 from test_rules import ALL, TODAY, change, client, valid_dataset
 
@@ -119,3 +132,76 @@ def test_names_without_consent_name_each_name_sent(
     assert found == [
         (f"$.clients[1].{field}", NAMES_WITHOUT_CONSENT.format(field)) for field in fields
     ]
+
+
+# -- the ledger's edges, worked by hand ----------------------------------------------------------
+
+
+def _day(n: int) -> dt.date:
+    return DAY + dt.timedelta(days=n)
+
+
+def test_a_one_day_consent_holds_on_its_day_only() -> None:
+    # valid_from = valid_until = 1 March: in force that day (both ends included), not the next.
+    one_day = Consent(
+        consent_id="CN1",
+        subject="C1",
+        organisation="ORG1",
+        recipient=DSS,
+        purpose=Purpose.STORE_DETAILS_IN_DEX,
+        data={DataCategory.NAMES},
+        given_on=DAY,
+        valid_until=DAY,
+        channel=Channel.IN_PERSON,
+    )
+    assert [one_day.in_force_by_dates(_day(n)) for n in (-1, 0, 1)] == [False, True, False]
+    ledger = ConsentLedger([Granted(one_day, recorded_on=DAY)])
+    asked: dict[str, Any] = {
+        "recipient": DSS,
+        "purpose": Purpose.STORE_DETAILS_IN_DEX,
+        "organisation": "ORG1",
+    }
+    # A bare category name will do (the type asks for DataCategory, which is a str).
+    assert ledger.may_disclose("C1", data="names", on=DAY, **asked)  # type: ignore[arg-type]
+    assert not ledger.may_disclose("C1", data="names", on=_day(1), **asked)  # type: ignore[arg-type]
+
+
+def test_a_consent_can_be_withdrawn_from_the_day_it_was_given() -> None:
+    ledger = ConsentLedger()
+    ledger.grant(_consent(DSS), recorded_on=DAY)
+    withdrawn = ledger.withdraw("CN1", DAY, recorded_on=DAY, channel=Channel.TELEPHONE)
+    assert withdrawn == Withdrawn("CN1", DAY, Channel.TELEPHONE, recorded_on=DAY)
+    assert ledger.status("CN1", DAY) is ConsentStatus.WITHDRAWN
+    assert list(ledger) == [Granted(_consent(DSS), recorded_on=DAY), withdrawn]
+
+
+def test_a_permit_is_cited_only_for_the_data_it_covers() -> None:
+    # A covers names, B street address; asking for names cites A alone, both cover both.
+    ledger = ConsentLedger()
+    for consent_id, data in (("A", DataCategory.NAMES), ("B", DataCategory.STREET_ADDRESS)):
+        granted = attrs.evolve(_consent(DSS), consent_id=consent_id, data={data})
+        ledger.grant(granted, recorded_on=DAY)
+    asked: dict[str, Any] = {
+        "recipient": DSS,
+        "purpose": Purpose.STORE_DETAILS_IN_DEX,
+        "organisation": "ORG1",
+    }
+    names = ledger.may_disclose("C1", data=DataCategory.NAMES, on=DAY, **asked)
+    assert names.consent_ids == ("A",)
+    both = ledger.may_disclose(
+        "C1", data={DataCategory.NAMES, DataCategory.STREET_ADDRESS}, on=DAY, **asked
+    )
+    assert both.consent_ids == ("A", "B")
+
+
+@pytest.mark.parametrize(
+    ("spelled", "canonical"),
+    # Printable ASCII runs from "!" (0x21) to "~" (0x7E), both included; DEL (0x7F) is not.
+    [("!K7", "!K7"), ("K7~", "K7~"), ("!", "!"), ("~", "~"), ("K7\x7f", None), ("K\x1f7", None)],
+)
+def test_the_ends_of_printable_ascii(spelled: str, canonical: str | None) -> None:
+    if canonical is None:
+        with pytest.raises(ConsentError):
+            canonical_id(spelled)
+    else:
+        assert canonical_id(spelled) == canonical

@@ -11,7 +11,8 @@ import datetime as dt
 
 import pytest
 
-from dexcore.privacy import IdLeak, identifier_leaks
+from dexcore.errors import DexValueError
+from dexcore.privacy import IdLeak, identifier_leaks, new_client_id
 
 BORN = dt.date(1984, 3, 12)
 
@@ -49,3 +50,105 @@ def test_name_fragments(family: str, identifier: str, leaks: bool) -> None:
 def test_birth_date_forms(identifier: str, leaks: bool) -> None:
     found = identifier_leaks(identifier, birth_date=BORN)
     assert (IdLeak.BIRTH_DATE in found) is leaks
+
+
+# -- the edges of each check, worked by hand ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("identifier", "leaks"),
+    [
+        # Ten digits not starting 0: no Australian phone number.
+        ("X-1234567890", set()),
+        # Eleven digits not starting 61: not a phone number written with the country code.
+        ("X-12345678901", set()),
+        # A short number first does not stop the search: 02 9876 5432 is a Sydney number.
+        ("12 x 0298765432", {IdLeak.PHONE}),
+        # Medicare: weights 1 3 7 9 1 3 7 9 on 2 1 2 3 4 5 6 7 give 2+3+14+27+4+15+42+63
+        # = 170, check digit 0. With the issue number 1 (10 digits) or 12 (11) it is a card
+        # number; the first nine digits alone are not.
+        ("X-2123456701", {IdLeak.MEDICARE}),
+        ("X-21234567012", {IdLeak.MEDICARE}),
+        ("X-212345670", set()),
+    ],
+)
+def test_the_edges_of_the_number_checks(identifier: str, leaks: set[IdLeak]) -> None:
+    assert identifier_leaks(identifier) == leaks
+
+
+def test_one_name_alone_makes_no_initials() -> None:
+    assert identifier_leaks("QX-4821", family_name="Nguyen") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("identifier", "given", "family"),
+    [
+        # A two-letter given name in its own script, the family name elsewhere.
+        ("王伟001", "王伟", "李"),
+        # A Latin given name does not stop the family name being found in Cyrillic.
+        ("ПЕТРОВ-01", "Ana", "Петров"),
+    ],
+)
+def test_names_in_their_own_script(identifier: str, given: str, family: str) -> None:
+    assert identifier_leaks(identifier, given_name=given, family_name=family) == {IdLeak.NAME}
+
+
+@pytest.mark.parametrize(
+    ("identifier", "slk"),
+    [
+        # The SLK's name part (letters 2, 3 and 5 of the family name, 2 and 3 of the given
+        # name), even when the family part is 999 (no family name).
+        ("999WE-7", "999WE150619802"),
+        # The family part alone.
+        ("NGU-7731", "NGUWE150619802"),
+    ],
+)
+def test_the_parts_of_an_slk(identifier: str, slk: str) -> None:
+    assert identifier_leaks(identifier, slk=slk) == {IdLeak.SLK}
+
+
+@pytest.mark.parametrize(
+    ("identifier", "born"),
+    [
+        ("3MAR37", dt.date(1937, 3, 3)),  # three digits, a two-digit year
+        ("14-March-1937", dt.date(1937, 3, 14)),  # the month's whole name
+        ("MAR-14-37", dt.date(1937, 3, 14)),  # month first, a two-digit year
+        ("1937-March-14", dt.date(1937, 3, 14)),  # year first, the month's whole name
+    ],
+)
+def test_birth_dates_with_month_names(identifier: str, born: dt.date) -> None:
+    assert identifier_leaks(identifier, birth_date=born) == {IdLeak.BIRTH_DATE}
+
+
+def test_new_ids_alternate_letters_and_digits() -> None:
+    made = new_client_id(12)
+    assert [c.isalpha() for c in made] == [True, False] * 6
+    with pytest.raises(DexValueError) as caught:
+        new_client_id(51)
+    assert str(caught.value) == "an id is 2 to 50 characters long"
+
+
+@pytest.mark.parametrize(
+    ("identifier", "leaks"),
+    [
+        # Quivera Zandorfel: initials QZ or ZQ, as a token of their own or next to digits.
+        ("QZ-4821", {IdLeak.INITIALS}),
+        ("QZ-ABC", {IdLeak.INITIALS}),
+        ("ZQ4821", {IdLeak.INITIALS}),
+        ("QZX-4821", {IdLeak.INITIALS}),  # starting a token before digits
+        ("XQZ-4821", {IdLeak.INITIALS}),  # ending a token before digits
+        ("4821QZX", {IdLeak.INITIALS}),  # after digits
+        ("QZX-ABC", set()),  # inside letters only: a coincidence
+        ("AQZB-4821", set()),  # in the middle of a token
+        ("Q-Z-4821", set()),  # single letters spell no initials
+        ("QZQ-4821", {IdLeak.INITIALS}),  # both orders at once
+    ],
+)
+def test_initials_as_a_token_or_next_to_digits(identifier: str, leaks: set[IdLeak]) -> None:
+    found = identifier_leaks(identifier, given_name="Quivera", family_name="Zandorfel")
+    assert found == leaks
+
+
+def test_a_one_letter_name_alone_is_no_name() -> None:
+    # Single letters spell nothing: "X" as a token is not the family name X.
+    assert identifier_leaks("AB-X-4821", family_name="X") == frozenset()

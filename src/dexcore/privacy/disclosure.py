@@ -188,9 +188,12 @@ def _bad_argument(problem: str) -> DexValueError:
     return DexValueError(f"ReleaseDesk: {problem} [release.bad-argument]")
 
 
-def _check_request(entry: AuditEntry, on: object, recipient: object, requested_by: object,
+def _check_request(entry: AuditEntry, recipient: object, requested_by: object,
                    purpose: object) -> None:  # fmt: skip
-    """Raise the first problem with the arguments every request shares."""
+    """Raise the first problem with the arguments every request shares.
+
+    ``on`` is checked as the entry holds it: ``None`` when it was no date.
+    """
     if entry.on is None:
         raise _bad_argument("on must be a datetime.date, not a datetime")
     for name, value in (("recipient", recipient), ("requested_by", requested_by),
@@ -302,7 +305,7 @@ class ReleaseDesk:
         entry = attrs.evolve(entry, basis=describe_basis(basis))
 
         def decide() -> tuple[IdentifiedRelease, AuditEntry]:
-            _check_request(entry, on, recipient, requested_by, purpose)
+            _check_request(entry, recipient, requested_by, purpose)
             if not isinstance(dataset, Dataset):
                 raise _bad_argument("dataset must be a Dataset")
             problem = basis_problem(basis)
@@ -356,7 +359,7 @@ class ReleaseDesk:
             entry = attrs.evolve(entry, policy={**policy.describe(), "k": k if whole else None})
 
         def decide() -> tuple[UnitRecordExport, AuditEntry]:
-            _check_request(entry, on, recipient, requested_by, purpose)
+            _check_request(entry, recipient, requested_by, purpose)
             export = export_unit_records(
                 dataset,
                 as_of=on if as_of is None else as_of,
@@ -398,7 +401,7 @@ class ReleaseDesk:
         entry = _entry(level, on, recipient, requested_by, purpose)
 
         def decide() -> tuple[ReleasedTable, AuditEntry]:
-            _check_request(entry, on, recipient, requested_by, purpose)
+            _check_request(entry, recipient, requested_by, purpose)
             if level not in (ReleaseLevel.PUBLIC, ReleaseLevel.SUMMARY):
                 raise _bad_argument("table: level must be PUBLIC or SUMMARY")
             if not isinstance(table, CountTable):

@@ -151,9 +151,11 @@ def _encoding_problem(expat: Any, recent: list[tuple[int, bytes]]) -> _Problem |
     if not 0 <= at < len(held):
         return None
     try:
-        held[at : at + 4].decode("utf-8")
+        held[at : at + 4].decode("utf-8")  # a letter is at most four bytes long
     except UnicodeDecodeError as error:
-        if error.start != 0 or (error.reason == "unexpected end of data" and at + 4 >= len(held)):
+        # Not the byte at fault, or the held bytes end in the middle of a letter (four bytes
+        # are enough for any letter, so only a shorter tail can end too soon).
+        if error.start != 0 or error.reason == "unexpected end of data":
             return None
     else:
         return None

@@ -92,12 +92,6 @@ def _step(tag: str) -> str:
 
 
 _FOREIGN = "{} carries an attribute DEX does not define"
-_LONGEST_NAME = 64  # the longest DEX element name has 50 characters
-
-
-def _named(tag: str) -> str:
-    """An element name for a message: a name no DEX element has may be megabytes long."""
-    return tag if len(tag) <= _LONGEST_NAME else tag[: _LONGEST_NAME // 2] + "…"
 
 
 def _foreign(attributes: Mapping[str, str]) -> bool:

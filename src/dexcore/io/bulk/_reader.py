@@ -16,7 +16,6 @@ from dexcore.io.bulk._names import (
     _ROOT,
     _foreign,
     _label,
-    _named,
     _step,
 )
 from dexcore.io.bulk._records import _build, _Marks, _Problem
@@ -77,7 +76,7 @@ class _Reader:
     # -- parser callbacks ---------------------------------------------------------------------
 
     def _start_root(self, tag: str, attributes: dict[str, str]) -> None:
-        name = _named(tag.rpartition("}")[2])
+        name = tag.rpartition("}")[2]
         line = self.expat.CurrentLineNumber
         if name != _ROOT:
             raise _Problem(
@@ -157,7 +156,7 @@ class _Reader:
         number = self.cursor
         self.cursor += 1
         line = self.starts[number - self.first]
-        name = _named(group.tag)
+        name = group.tag
         attributes = self.attributes.pop(number, None)
         path = f"/{_ROOT}/{_step(name)}"
         if attributes and _foreign(attributes):

@@ -64,8 +64,12 @@ def _leaf(element: Element, node: ET.Element, parent: str, number: int = 0) -> A
         raise _unreadable(element, node, _path(parent, node, number), text, error) from None
 
 
+#: What reading a simple value can raise.
+_ReadError = BadValueError | UnknownCodeError | InvalidFieldError
+
+
 def _unreadable(
-    element: Element, node: ET.Element, path: str, text: str, error: Exception
+    element: Element, node: ET.Element, path: str, text: str, error: _ReadError
 ) -> _Problem:
     """The problem of a simple value that does not read as its type."""
     # No code, number, date or score reads as a placeholder, so look only on failure.
@@ -78,12 +82,11 @@ def _path(parent: str, node: ET.Element, number: int) -> str:
     return f"{parent}/{node.tag}[{number}]" if number else f"{parent}/{node.tag}"
 
 
-def _leaf_problem(node: ET.Element, path: str, error: Exception) -> _Problem:
+def _leaf_problem(node: ET.Element, path: str, error: _ReadError) -> _Problem:
     if isinstance(error, UnknownCodeError):
         reason = f"{node.tag} is not a code of the {error.table} table{codes_clause(error.codes)}"
         return _Problem("xml.unknown-code", reason, path, node)
-    reason = error.reason if isinstance(error, (BadValueError, InvalidFieldError)) else "is invalid"
-    return _Problem("xml.bad-value", f"{node.tag} {reason}", path, node)
+    return _Problem("xml.bad-value", f"{node.tag} {error.reason}", path, node)
 
 
 def _unexpected_text(node: ET.Element, path: str) -> _Problem:

@@ -139,8 +139,16 @@ def _why_inactive(permits: list[Consent], on: dt.date, view: LedgerView) -> str:
         if status is ConsentStatus.WITHDRAWN and ended is not None:
             reasons.append(f"withdrawn on {ended.on.isoformat()}")
         elif status is ConsentStatus.EXPIRED:
-            end = ended.on if ended is not None and on >= ended.on else consent.valid_until
-            reasons.append(f"expired on {end.isoformat()}" if end else "expired")
+            reasons.append(f"expired on {_expired_on(consent, ended, on).isoformat()}")
         elif status is ConsentStatus.PENDING:
             reasons.append(f"not in force until {consent.valid_from.isoformat()}")
     return "no consent is in force on that date (" + "; ".join(reasons) + ")"
+
+
+def _expired_on(consent: Consent, ended: Withdrawn | Expired | None, on: dt.date) -> dt.date:
+    """The day an expired consent ended: its recorded end, when that came by ``on``."""
+    if ended is not None and on >= ended.on:
+        return ended.on
+    # Otherwise it expired by its own dates, which needs a valid_until (status_by_dates).
+    assert consent.valid_until is not None
+    return consent.valid_until

@@ -177,8 +177,8 @@ class ConsentLedger:
 
     def _lookup(self, consent_id: object, cutoff: int) -> Consent:
         try:
-            key = fold_key(canonical_id(consent_id, "consent_id"))
-        except ConsentError:
+            key = fold_key(canonical_id(consent_id))
+        except ConsentError:  # replaced below, so its wording does not matter
             raise DexKeyError("consent") from None
         found = self._consents.get(key)
         if found is None or found[0] >= cutoff:

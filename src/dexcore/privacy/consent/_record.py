@@ -210,7 +210,9 @@ class Consent:
 
     def __attrs_post_init__(self) -> None:
         _check_consent(self)
-        for name in _ID_FIELDS:  # stored in canonical form, so every comparison starts equal
+        # Checked last (consent.invalid-id) and stored in canonical form, so every
+        # comparison starts equal.
+        for name in _ID_FIELDS:
             object.__setattr__(self, name, canonical_id(getattr(self, name), name))
 
     @property
@@ -264,8 +266,6 @@ def _check_parties(consent: Consent, cid: str) -> None:
     for name in ("subject", "organisation", "recipient"):
         if _blank(getattr(consent, name)):
             raise ConsentError(f"consent.no-{name}", cid, f"{name} must be named")
-    for name in _ID_FIELDS:
-        canonical_id(getattr(consent, name), name)  # raises consent.invalid-id
     if not isinstance(consent.purpose, Purpose):
         raise ConsentError(
             "consent.no-purpose", cid, "purpose must be one of dexcore.privacy.consent.Purpose"
