@@ -24,6 +24,7 @@ from dexcore.kpi import (
     KpiPartial,
     KpiPolicies,
     PeerResult,
+    Selection,
     benchmark,
     kpi_partial,
     kpi_report,
@@ -31,7 +32,7 @@ from dexcore.kpi import (
 )
 from dexcore.model import Dataset
 from dexcore.periods import ReportingPeriod
-from dexcore.score import PairingPolicy, PairingScope
+from dexcore.score import PairingMethod, PairingPolicy, PairingScope
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example-dataset.json"
 H1, H2 = ReportingPeriod.parse("2024-H1"), ReportingPeriod.parse("2024-H2")
@@ -182,13 +183,20 @@ def test_one_session_on_each_edge_of_the_period(day: dt.date, counted: bool) -> 
     )
 
 
-def _one_case(clients: list[dict[str, Any]], limit: int, *sessions: dict[str, Any]) -> Dataset:
-    """The example's outlets and organisation, ``clients``, one case GRP and ``sessions``."""
+def _one_case(
+    clients: list[dict[str, Any]],
+    limit: int,
+    *sessions: dict[str, Any],
+    scores: tuple[dict[str, Any], ...] = (),
+) -> Dataset:
+    """The example's outlets and organisation, ``clients``, one case GRP, ``sessions`` and
+    the SCORE assessments ``scores``."""
     example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     data = {k: example[k] for k in ("outlets", "organisation")}
     data["clients"] = clients
     data["cases"] = [_case("GRP", limit, *(c["client_id"] for c in clients))]
     data["sessions"] = list(sessions)
+    data["client_assessments"] = list(scores)
     return dataset_from_json(json.dumps(data).encode())
 
 
@@ -263,6 +271,76 @@ def test_a_pair_across_two_parts_keeps_its_earliest_and_latest_rating() -> None:
         # The plain form keeps how many ratings the key had: 2 in GRP and 1 in GRP2, so 3.
         [[_client, [key]]] = merged.to_dict()["scores"]
         assert key[4] == 3
+
+
+@pytest.mark.parametrize(
+    ("ratings", "first_last", "pre_post"),
+    [
+        # POST 5 (1 July), PRE 2 (5 July), POST 4 (1 Aug), PRE 1 (10 Aug). First and last:
+        # 5 -> 1, a fall. The earliest PRE and the latest POST: 2 -> 4, achieved.
+        ((("POST", 5), ("PRE", 2), ("POST", 4), ("PRE", 1)), (0, 1), (1, 1)),
+        # POST 2 (1 July), POST 4 (1 Aug): first and last 2 -> 4, achieved; no PRE, no pair.
+        ((("POST", 2), None, ("POST", 4), None), (1, 1), (0, 0)),
+    ],
+)
+def test_the_pairing_method_picks_the_two_ends(
+    ratings: tuple[tuple[str, int] | None, ...],
+    first_last: tuple[int, int],
+    pre_post: tuple[int, int],
+) -> None:
+    """C00001's Goals SKILLS ratings in H2, in one case: which two make the pair."""
+    client = json.loads(EXAMPLE.read_text(encoding="utf-8"))["clients"][0]
+    days = ("2024-07-01", "2024-07-05", "2024-08-01", "2024-08-10")
+    sessions = [_session(f"Q{n}", "GRP", day, 0, "C00001") for n, day in enumerate(days)]
+    scores = tuple(
+        _goals("C00001", "GRP", f"Q{n}", *rating)
+        for n, rating in enumerate(ratings)
+        if rating is not None
+    )
+    dataset = _one_case([client], 0, *sessions, scores=scores)
+    expected = {PairingMethod.FIRST_LAST: first_last, PairingMethod.PRE_POST: pre_post}
+    for method, (achieved, measured) in expected.items():
+        policies = KpiPolicies(pairing=PairingPolicy(method=method))
+        goals = standard_kpis(dataset, H2, policies=policies).goals_achieved
+        assert (goals.numerator, goals.denominator) == (achieved, measured), method
+
+
+def test_an_assessment_that_cannot_be_placed_is_skipped_not_the_end() -> None:
+    """C00001's first Goals assessment names a session the dataset lacks (it cannot be placed
+    in time); the PRE 1 and POST 3 after it still pair: achieved, 1 of 1."""
+    client = json.loads(EXAMPLE.read_text(encoding="utf-8"))["clients"][0]
+    sessions = [_session(f"Q{n}", "GRP", f"2024-07-0{n + 1}", 0, "C00001") for n in range(2)]
+    scores = (
+        _goals("C00001", "GRP", "GONE", "PRE", 5),
+        _goals("C00001", "GRP", "Q0", "PRE", 1),
+        _goals("C00001", "GRP", "Q1", "POST", 3),
+    )
+    goals = standard_kpis(_one_case([client], 0, *sessions, scores=scores), H2).goals_achieved
+    assert (goals.numerator, goals.denominator) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("outlet", "activity", "sessions"),
+    [
+        # The example's H2 sessions with a client attached: FAM-001 S003, FAM-002 S002,
+        # FAM-003 S002 and FAM-004 S001 (outlet 1, activity 11 as outlet activity 101);
+        # SET-001 S003 and SET-GRP G002 (outlet 2, activity 22 as 201).
+        (None, None, 6),
+        (1, None, 4),
+        (2, None, 2),
+        (None, 11, 4),
+        (None, 22, 2),
+        (2, 22, 2),
+        (1, 22, 0),
+        (2, 11, 0),
+    ],
+)
+def test_selection_by_outlet_and_activity_worked_by_hand(
+    outlet: int | None, activity: int | None, sessions: int
+) -> None:
+    example = dataset_from_json(EXAMPLE.read_bytes())
+    selection = Selection(outlet_id=outlet, organisation_activity_id=activity)
+    assert standard_kpis(example, H2, selection=selection).sessions_delivered == sessions
 
 
 def test_benchmark_worked_by_hand() -> None:

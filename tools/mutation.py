@@ -130,6 +130,21 @@ PACKAGES = (
         ),
     ),
     Package(
+        "bulk-writer",
+        ("src/dexcore/io/bulk/*",),
+        ("tests/test_bulk.py", "tests/test_hostile.py", "tests/test_bulk_oracles.py"),
+        # The rest of the writer: escaping, indenting, the leaves, and the packer that
+        # splits files under the limit (bulk-consent-dtd has its records and entry points).
+        (
+            "dexcore.io.bulk._writer.x__escape__*",
+            "dexcore.io.bulk._writer.x__without_activity_ids__*",
+            "dexcore.io.bulk._writer.*ǁ_Packerǁ*",
+            "dexcore.io.bulk._writer.*ǁ_Writerǁ__init____*",
+            "dexcore.io.bulk._writer.*ǁ_Writerǁ_pad__*",
+            "dexcore.io.bulk._writer.*ǁ_Writerǁ_leaf__*",
+        ),
+    ),
+    Package(
         "sdc-threshold",
         ("src/dexcore/privacy/sdc/*",),
         (
