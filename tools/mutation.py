@@ -117,7 +117,12 @@ PACKAGES = (
     Package(
         "bulk-consent-dtd",
         ("src/dexcore/io/bulk/*",),
-        ("tests/test_bulk.py", "tests/test_hostile.py", "tests/test_bulk_oracles.py"),
+        (
+            "tests/test_bulk.py",
+            "tests/test_hostile.py",
+            "tests/test_bulk_oracles.py",
+            "tests/test_bulk_reader_oracles.py",
+        ),
         # The writer's consent handling and the refusal of DTDs and entities.
         # (Names as mutmut spells them; ǁ separates a class from its method.)
         (
@@ -185,6 +190,7 @@ PACKAGES = (
             "tests/test_bulk.py",
             "tests/test_hostile.py",
             "tests/test_bulk_oracles.py",
+            "tests/test_bulk_reader_oracles.py",
             "tests/test_check_paths.py",
             "tests/test_messages.py",
             "tests/test_leak_hunt.py",
