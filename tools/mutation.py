@@ -100,6 +100,15 @@ def _existing(*paths: str) -> tuple[str, ...]:
     return tuple(path for path in paths if "*" in path or (ROOT / path).exists())
 
 
+# The rules' own tests; the checker's paths and the partial checks have theirs besides (they
+# compare two ways of checking, so they rarely tell a changed rule from the original).
+_RULE_TESTS = (
+    "tests/test_rules.py",
+    "tests/test_rules_oracles.py",
+    "tests/test_consent_oracles.py",
+)
+_CHECK_TESTS = ("tests/test_check_paths.py", "tests/test_check_partials.py")
+
 PACKAGES = (
     Package("slk", ("src/dexcore/slk/*",), ("tests/test_slk.py", "tests/test_slk_oracles.py")),
     Package(
@@ -174,8 +183,47 @@ PACKAGES = (
             "dexcore.kpi.partial.x__paired__*",
         ),
     ),
+    Package("rules", ("src/dexcore/rules/*",), _RULE_TESTS + _CHECK_TESTS),
+    # The rules run in parts, most important first (personal_data.py is consent-rules):
     Package(
-        "rules", ("src/dexcore/rules/*",), ("tests/test_rules.py", "tests/test_rules_oracles.py")
+        "rules-records",
+        tuple(
+            f"src/dexcore/rules/{name}.py"
+            for name in (
+                "integrity",
+                "references",
+                "assessments",
+                "quality",
+                "timing",
+                "programs",
+                "sets",
+            )
+        ),
+        _RULE_TESTS,
+    ),
+    Package(
+        "rules-engine",
+        tuple(
+            f"src/dexcore/rules/{name}.py"
+            for name in ("checker", "context", "engine", "_common", "_issues")
+        ),
+        (*_RULE_TESTS, "tests/test_check_paths.py"),
+    ),
+    Package(
+        "rules-partial",
+        tuple(
+            f"src/dexcore/rules/{name}.py"
+            for name in (
+                "partial",
+                "_partial_plain",
+                "_partial_state",
+                "_parallel",
+                "_logging",
+                "catalogue",
+                "__init__",
+            )
+        ),
+        _RULE_TESTS + _CHECK_TESTS,
     ),
     Package(
         "privacy",
@@ -192,7 +240,7 @@ PACKAGES = (
 BY_NAME = {package.name: package for package in PACKAGES}
 
 # What the tests read besides src/ and tests/ (mutmut copies those two itself).
-_ALSO_COPY = ("examples", "docs", "tools", "pyproject.toml", "README.md", "LICENSE")
+_ALSO_COPY = ("examples", "docs", "tools", "bench", "pyproject.toml", "README.md", "LICENSE")
 
 
 def prepare(package: Package) -> Path:
