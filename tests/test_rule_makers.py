@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import pytest
 
-from dexcore.issues import KnownRecords
+from dexcore.issues import KnownRecords, RecordRef
 from dexcore.model import Dataset
 from dexcore.reference import bundled
 from dexcore.rules import (
@@ -98,6 +98,11 @@ def test_case_code_rules_tell_a_complete_table_from_a_partial_one() -> None:
     [
         ({"service_setting": "BEACH"}, "session.code.unknown", "$.sessions[0].service_setting"),
         (
+            {"money_business_workshop": "WRK99"},
+            "session.code.unknown",
+            "$.sessions[0].money_business_workshop",
+        ),
+        (
             {"extra_items": ["BATHROOM", "MOAT"]},
             "session.code.unknown",
             "$.sessions[0].extra_items[1]",
@@ -164,6 +169,11 @@ def test_a_duplicate_rule_reports_the_second_record_of_an_id(unique: bool) -> No
             "an earlier client record has the same client id (the first is client #0)",
         )
     ]
+    # The issue names the repeated record by its kind, place and id.
+    (issue,) = check(
+        dataset, RuleSet(name="made", version="here", rules=(_client_duplicate(),)), today=TODAY
+    ).issues
+    assert issue.record == RecordRef(kind="client", index=2, id="C1")
 
 
 def _context(dataset: Dataset) -> CheckContext:
