@@ -18,10 +18,21 @@ from dexcore.model import (
     ParticipationType,
     Referral,
     ReferralType,
+    Session,
     SessionClient,
 )
 from dexcore.rules import check
-from test_rules import ALL, TODAY, add, change, first_session, valid_dataset, with_referrals
+from test_rules import (
+    ALL,
+    TODAY,
+    add,
+    change,
+    client,
+    first_case,
+    first_session,
+    valid_dataset,
+    with_referrals,
+)
 
 
 def _found(dataset: Dataset, code: str) -> list[tuple[str, str]]:
@@ -102,3 +113,74 @@ def test_a_support_person_long_here_is_no_finding() -> None:
     dataset = _arrived(valid_dataset(), 1, 2000, Month.MARCH)
     assert first_session(dataset).clients[1].participation is ParticipationType.SUPPORT
     assert _found(dataset, ARRIVED) == []
+
+
+def _share_dataset() -> Dataset:
+    """Sessions of three half-years, listed 2023-H2 first, then 2024-H1, then 2023-H1."""
+    dataset = valid_dataset()
+    dataset = add(dataset, "clients", *(client(f"C{n}") for n in range(3, 8)))
+    k1 = first_case(dataset)
+    dataset = add(
+        dataset,
+        "cases",
+        attrs.evolve(k1, case_id="K2", total_unidentified_clients=1),
+        attrs.evolve(k1, case_id="K3"),
+        attrs.evolve(k1, case_id="K5", total_unidentified_clients=9),
+    )
+    s1 = first_session(dataset)
+
+    def session(
+        session_id: str, case_id: str, day: dt.date, service: int, unidentified: int, *ids: str
+    ) -> Session:
+        return attrs.evolve(
+            s1,
+            session_id=session_id,
+            case_id=case_id,
+            session_date=day,
+            service_type_id=service,
+            total_unidentified_clients=unidentified,
+            clients=tuple(SessionClient(client_id=i) for i in ids),
+        )
+
+    sessions = (
+        session("S1", "K1", dt.date(2023, 10, 2), 1, 1, "C1", "C3", "C4"),
+        session("S2", "K3", dt.date(2023, 11, 1), 10, 2, "C5", "C6", "C7"),
+        session("S3", "K1", dt.date(2024, 3, 1), 1, 3, "C1"),
+        session("S4", "K1", dt.date(2024, 4, 2), 1, 2, "C1"),
+        session("S5", "K2", dt.date(2024, 5, 1), 1, 4, "C3"),
+        session("S6", "K5", dt.date(2024, 5, 2), 1, 9),
+        session("S7", "K3", dt.date(2024, 6, 3), 98, 3, "C5"),
+        session("S8", "K1", dt.date(2023, 5, 1), 1, 1, "C1"),
+    )
+    return attrs.evolve(dataset, sessions=sessions)
+
+
+def test_sets_unidentified_share_worked_by_hand() -> None:
+    """Per half-year and kind of service (types 10 and 98: leaders represent communities):
+    unidentified = for each case its largest session figure, capped by the case's own figure;
+    everyone = that plus the identified clients (support persons aside).
+
+    2023-H1, individuals: S8 has 1 unidentified and C1: 1 of 2, 50.0% > 5%.
+    2023-H2, individuals: S1 has 1 unidentified and C1, C3, C4: 1 of 4, 25.0% > 5%.
+    2023-H2, communities: S2 has 2 and C5, C6, C7: 2 of 5, exactly 40.0%, not above 40%.
+    2024-H1, individuals: K1's largest figure is 3 (S3; S4 has 2), K2's is S5's 4 capped by
+    the case's 1, and S6 (no client at all, refused by another rule) is left out: 3 + 1 = 4
+    unidentified, with C1 and C3 identified: 4 of 6, 66.7% > 5%.
+    2024-H1, communities: S7 has 3 and C5: 3 of 4, 75.0% > 40%.
+    Reported in the order of the half-years, individuals before communities.
+    """
+    individuals, communities = "for individuals", "where leaders represent communities"
+
+    def line(period: str, share: str, kind: str, counts: str, limit: str) -> str:
+        return (
+            f"in {period}, unidentified clients are {share}% of all clients of services {kind} "
+            f"({counts}); SETS expects at most about {limit}%"
+        )
+
+    path = "$.sessions[*].total_unidentified_clients"
+    assert _found(_share_dataset(), "sets.unidentified.share") == [
+        (path, line("2023-H1", "50.0", individuals, "1 of 2", "5")),
+        (path, line("2023-H2", "25.0", individuals, "1 of 4", "5")),
+        (path, line("2024-H1", "66.7", individuals, "4 of 6", "5")),
+        (path, line("2024-H1", "75.0", communities, "3 of 4", "40")),
+    ]
