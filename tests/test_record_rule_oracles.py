@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
+import pytest
 
 from dexcore.model import (
     Dataset,
@@ -18,20 +19,29 @@ from dexcore.model import (
     ParticipationType,
     Referral,
     ReferralType,
+    ScoreType,
     Session,
     SessionClient,
 )
+from dexcore.reference import ScoreTypeInfo, bundled
 from dexcore.rules import check
+from golden_files import GoldenCheck
 from test_rules import (
     ALL,
+    FAILING,
+    GOLDEN,
     TODAY,
     add,
+    assessed,
     change,
     client,
     first_case,
     first_session,
+    issues_of,
+    rated,
     valid_dataset,
     with_referrals,
+    without_activity_types,
 )
 
 
@@ -183,4 +193,113 @@ def test_sets_unidentified_share_worked_by_hand() -> None:
         (path, line("2023-H2", "25.0", individuals, "1 of 4", "5")),
         (path, line("2024-H1", "66.7", individuals, "4 of 6", "5")),
         (path, line("2024-H1", "75.0", communities, "3 of 4", "40")),
+    ]
+
+
+def test_every_rule_s_words_for_its_failing_case_golden(golden: GoldenCheck) -> None:
+    """What each rule says for the failing case of test_rules's table, as a reviewed golden
+    file: a finding's message is what the user reads to fix the record, so a changed word is a
+    changed rule. Each line: code, path, message."""
+    lines = []
+    for code, mutation, _ in FAILING:
+        issues = issues_of(mutation(valid_dataset()))
+        found = sorted((issue.path, issue.message) for issue in issues if issue.code == code)
+        lines += [f"{code}\t{path}\t{message}" for path, message in found]
+    golden(GOLDEN / "rule-messages.txt", "\n".join(lines) + "\n")
+
+
+def _service_type_issues(dataset: Dataset, *, complete: bool) -> list[tuple[str, str, str]]:
+    reference = attrs.evolve(bundled(), service_types_complete=complete)
+    return [
+        (issue.code, issue.path, issue.message)
+        for issue in check(dataset, ALL, today=TODAY, reference=reference).issues
+        if "service-type" in issue.code or issue.code == "engine.rule-failed"
+    ]
+
+
+def test_a_service_type_outside_a_complete_list_word_for_word() -> None:
+    dataset = without_activity_types(change(valid_dataset(), "sessions", 0, service_type_id=7777))
+    assert _service_type_issues(dataset, complete=True) == [
+        (
+            "session.service-type.unknown",
+            "$.sessions[0].service_type_id",
+            "service type 7777 is not a DSS service type; use one of your program activity's "
+            "service types",
+        )
+    ]
+
+
+@pytest.mark.parametrize("complete", [True, False])
+def test_a_listed_service_type_is_fine_when_the_activity_names_none(complete: bool) -> None:
+    """S1's service type 1 is in the bundled list; the activity lists no types of its own."""
+    dataset = without_activity_types(valid_dataset())
+    assert first_session(dataset).service_type_id in bundled().service_types
+    assert _service_type_issues(dataset, complete=complete) == []
+
+
+def test_a_session_of_a_case_outside_the_dataset_is_checked_against_the_list() -> None:
+    """S1 moved to K9, a case only DEX knows: no program activity to ask, so the bundled list
+    decides (7777 is not in it: a warning), and no activity rule fires."""
+    dataset = change(valid_dataset(), "sessions", 0, case_id="K9", service_type_id=7777)
+    found = _service_type_issues(dataset, complete=False)
+    assert [(code, path) for code, path, _ in found] == [
+        ("session.service-type.unlisted", "$.sessions[0].service_type_id")
+    ]
+
+
+def test_two_attendees_who_are_one_client() -> None:
+    """C1 listed twice in S1 (and no one else): the second listing is the repeat."""
+    dataset = change(
+        valid_dataset(),
+        "sessions",
+        0,
+        clients=(SessionClient(client_id="C1"), SessionClient(client_id="C1")),
+    )
+    assert _found(dataset, "session.client.repeated") == [
+        (
+            "$.sessions[0].clients[1].client_id",
+            "the same client is listed more than once in this session",
+        )
+    ]
+
+
+def test_a_later_assessment_or_score_is_checked_after_a_good_one() -> None:
+    """C1's assessment record: a sound CIRCUMSTANCES assessment, then a GOALS one rating SKILLS
+    twice and then, after a sound IMPACT, COHESION (a GROUP domain, not a GOALS one)."""
+    dataset = assessed(
+        valid_dataset(),
+        rated(ScoreType.CIRCUMSTANCES, ("HOUSING", 2)),
+        rated(ScoreType.GOALS, ("SKILLS", 1), ("SKILLS", 2)),
+        rated(ScoreType.GOALS, ("IMPACT", 3), ("COHESION", 3), phase="POST"),
+    )
+    issues = check(dataset, ALL, today=TODAY).issues
+    found = sorted((i.code, i.path) for i in issues if i.code.startswith("client-assessment."))
+    assert found == [
+        (
+            "client-assessment.domain.wrong-type",
+            "$.client_assessments[0].assessments[2].scores[1].domain",
+        ),
+        ("client-assessment.scores", "$.client_assessments[0].assessments[1].scores"),
+    ]
+
+
+def test_a_score_type_missing_from_the_reference_data_is_passed_over() -> None:
+    """With reference data that lacks GOALS, C1's GOALS assessment is not judged, and the
+    CIRCUMSTANCES one after it still is (COHESION is not a CIRCUMSTANCES domain)."""
+    reference = bundled()
+    types: dict[ScoreType, ScoreTypeInfo] = {
+        kind: info for kind, info in reference.score_types.items() if kind is not ScoreType.GOALS
+    }
+    reference = attrs.evolve(reference, score_types=types)
+    dataset = assessed(
+        valid_dataset(),
+        rated(ScoreType.GOALS, ("HOUSING", 1)),
+        rated(ScoreType.CIRCUMSTANCES, ("COHESION", 2)),
+    )
+    issues = check(dataset, ALL, today=TODAY, reference=reference).issues
+    assert [(i.code, i.path) for i in issues if "domain" in i.code] == [
+        (
+            "client-assessment.domain.wrong-type",
+            "$.client_assessments[0].assessments[1].scores[0].domain",
+        )
     ]
