@@ -20,6 +20,7 @@ from dexcore.rules import (
     AggregateRule,
     CheckContext,
     Entity,
+    Finding,
     Rule,
     RuleInfo,
     RuleSet,
@@ -28,7 +29,7 @@ from dexcore.rules import (
     integrity,
     quality,
 )
-from dexcore.rules._common import PROTOCOLS_V13, REFERENCE_DATA, XSD
+from dexcore.rules._common import PROTOCOLS_V13, REFERENCE_DATA, XSD, record_rule
 from test_rules import TODAY, add, change, first_case, valid_dataset
 
 
@@ -211,3 +212,37 @@ def test_the_duplicate_rules_made_at_import_are_the_ones_the_catalogue_lists() -
         ("client-assessment.duplicate", Entity.CLIENT_ASSESSMENT, Severity.WARNING),
         ("session-assessment.duplicate", Entity.SESSION_ASSESSMENT, Severity.WARNING),
     ]
+
+
+def test_record_rule_makes_a_rule_of_a_function_and_its_docstring() -> None:
+    """The docstring, dedented, is the description; without one, the summary is."""
+
+    def documented(record: object, context: object) -> list[Finding]:
+        """First line.
+
+        Indented second paragraph.
+        """
+        return [Finding(message="seen", field=".x")]
+
+    def bare(record: object, context: object) -> list[Finding]:
+        return []
+
+    sources = [REFERENCE_DATA, XSD]
+    rule = record_rule("x.y", Severity.WARNING, Entity.CASE, "Short", sources=iter(sources))(
+        documented
+    )
+    assert rule.info == RuleInfo(
+        code="x.y",
+        severity=Severity.WARNING,
+        summary="Short",
+        description="First line.\n\n    Indented second paragraph.",
+        sources=(REFERENCE_DATA, XSD),
+        entity=Entity.CASE,
+        reveals_identity=False,
+    )
+    assert list(rule.check(None, None)) == [Finding(message="seen", field=".x")]
+    plain = record_rule(
+        "x.z", Severity.ERROR, Entity.CLIENT, "Only a summary", sources=(), reveals_identity=True
+    )(bare)
+    assert (plain.info.description, plain.info.reveals_identity) == ("Only a summary", True)
+    assert plain.check is bare
