@@ -215,12 +215,14 @@ def test_the_duplicate_rules_made_at_import_are_the_ones_the_catalogue_lists() -
 
 
 def test_record_rule_makes_a_rule_of_a_function_and_its_docstring() -> None:
-    """The docstring, dedented, is the description; without one, the summary is."""
+    """The docstring, dedented to its margin (the least indented line after the first), is
+    the description; without one, the summary is."""
 
     def documented(record: object, context: object) -> list[Finding]:
         """First line.
 
-        Indented second paragraph.
+        At the margin.
+            Four further in.
         """
         return [Finding(message="seen", field=".x")]
 
@@ -235,7 +237,7 @@ def test_record_rule_makes_a_rule_of_a_function_and_its_docstring() -> None:
         code="x.y",
         severity=Severity.WARNING,
         summary="Short",
-        description="First line.\n\n    Indented second paragraph.",
+        description="First line.\n\nAt the margin.\n    Four further in.",
         sources=(REFERENCE_DATA, XSD),
         entity=Entity.CASE,
         reveals_identity=False,
