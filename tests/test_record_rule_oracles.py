@@ -303,3 +303,104 @@ def test_a_score_type_missing_from_the_reference_data_is_passed_over() -> None:
             "$.client_assessments[0].assessments[1].scores[0].domain",
         )
     ]
+
+
+def _codes_and_paths(dataset: Dataset, prefix: str) -> list[tuple[str, str]]:
+    issues = check(dataset, ALL, today=TODAY).issues
+    return sorted(
+        (i.code, i.path)
+        for i in issues
+        if i.code.startswith(prefix) or i.code == "engine.rule-failed"
+    )
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        # C1 was born in August 1971; the check is made in September 2024.
+        (1970, ["first arrival in Australia is before the birth date"]),
+        (1971, []),  # month unknown: perhaps after August
+        (2024, []),  # month unknown: perhaps by September
+        (2025, ["first arrival in Australia is after the day of the check"]),
+    ],
+)
+def test_an_arrival_year_without_its_month(year: int, expected: list[str]) -> None:
+    dataset = _arrived(valid_dataset(), 0, year, None)
+    found = _found(dataset, "client.arrival.impossible")
+    assert found == [("$.clients[0].extended.first_arrival_year", m) for m in expected]
+    assert _found(dataset, "engine.rule-failed") == []
+
+
+def test_a_birth_on_the_day_of_the_check_is_not_in_the_future() -> None:
+    """Born on 1 September 2024, checked that day: not after it; born the next day: after."""
+    today = change(valid_dataset(), "clients", 0, birth_date=TODAY)
+    assert _found(today, "client.birth-date.future") == []
+    tomorrow = change(valid_dataset(), "clients", 0, birth_date=TODAY + dt.timedelta(days=1))
+    assert [path for path, _ in _found(tomorrow, "client.birth-date.future")] == [
+        "$.clients[0].birth_date"
+    ]
+
+
+def test_an_assessed_client_unknown_word_for_word() -> None:
+    dataset = change(valid_dataset(), "client_assessments", 0, client_id="C9")
+    assert _found(dataset, "client-assessment.reference.unknown") == [
+        (
+            "$.client_assessments[0].client_id",
+            "the assessed client is neither in this dataset nor known to exist in DEX",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("domain", "code"),
+    [
+        ("HOUSING", "domain.wrong-type"),  # a CIRCUMSTANCES domain, not a GOALS one
+        ("WELLNESS", "domain.unknown"),  # in no SCORE type at all
+    ],
+)
+def test_a_domain_is_either_of_another_type_or_of_none(domain: str, code: str) -> None:
+    """One rule for each: a known domain of another type is never also unknown, and an unknown
+    domain is never also of the wrong type; for client and session records alike."""
+    clients = assessed(valid_dataset(), rated(ScoreType.GOALS, (domain, 2)))
+    assert _codes_and_paths(clients, "client-assessment.domain") == [
+        (f"client-assessment.{code}", "$.client_assessments[0].assessments[0].scores[0].domain")
+    ]
+    sessions = change(
+        valid_dataset(),
+        "session_assessments",
+        0,
+        assessments=(rated(ScoreType.GROUP, (domain, 2)),),
+    )
+    assert _codes_and_paths(sessions, "session-assessment.domain") == [
+        (f"session-assessment.{code}", "$.session_assessments[0].assessments[0].scores[0].domain")
+    ]
+
+
+def test_a_domain_rated_twice_is_named_only_when_it_is_a_dss_code() -> None:
+    """HOUSING is a DSS domain, shown; WELLNESS is the caller's text, so the message says
+    "a domain" (and the unknown-domain rule reports it too)."""
+    known = assessed(
+        valid_dataset(), rated(ScoreType.CIRCUMSTANCES, ("HOUSING", 1), ("HOUSING", 2))
+    )
+    unknown = assessed(
+        valid_dataset(), rated(ScoreType.CIRCUMSTANCES, ("WELLNESS", 1), ("WELLNESS", 2))
+    )
+    path = "$.client_assessments[0].assessments[0].scores"
+    assert _found(known, "client-assessment.scores") == [
+        (path, "domain HOUSING is rated more than once in one assessment")
+    ]
+    assert _found(unknown, "client-assessment.scores") == [
+        (path, "a domain is rated more than once in one assessment")
+    ]
+    group = change(
+        valid_dataset(),
+        "session_assessments",
+        0,
+        assessments=(rated(ScoreType.GROUP, ("COHESION", 1), ("COHESION", 3)),),
+    )
+    assert _found(group, "session-assessment.scores") == [
+        (
+            "$.session_assessments[0].assessments[0].scores",
+            "domain COHESION is rated more than once in one assessment",
+        )
+    ]
