@@ -404,3 +404,14 @@ def test_a_domain_rated_twice_is_named_only_when_it_is_a_dss_code() -> None:
             "domain COHESION is rated more than once in one assessment",
         )
     ]
+
+
+def test_records_dated_on_the_day_of_the_check_are_not_in_the_future() -> None:
+    """A session on 1 September 2024 and a case ending that day, checked that day: neither is
+    after it; a day later, both are."""
+    for days, expected in ((0, False), (1, True)):
+        day = TODAY + dt.timedelta(days=days)
+        dataset = change(valid_dataset(), "sessions", 0, session_date=day)
+        dataset = change(dataset, "cases", 0, end_date=day)
+        assert bool(_found(dataset, "session.date.future")) is expected
+        assert bool(_found(dataset, "case.end-date.future")) is expected
