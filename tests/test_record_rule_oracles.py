@@ -415,3 +415,100 @@ def test_records_dated_on_the_day_of_the_check_are_not_in_the_future() -> None:
         dataset = change(dataset, "cases", 0, end_date=day)
         assert bool(_found(dataset, "session.date.future")) is expected
         assert bool(_found(dataset, "case.end-date.future")) is expected
+
+
+@pytest.mark.parametrize(
+    ("month", "expected"),
+    [
+        (Month.SEPTEMBER, []),  # the month of the check: not after it
+        (Month.OCTOBER, ["first arrival in Australia is after the day of the check"]),
+    ],
+)
+def test_an_arrival_in_the_year_of_the_check(month: Month, expected: list[str]) -> None:
+    """The check is made in September 2024."""
+    dataset = _arrived(valid_dataset(), 0, 2024, month)
+    found = _found(dataset, "client.arrival.impossible")
+    assert found == [("$.clients[0].extended.first_arrival_year", m) for m in expected]
+
+
+def test_an_arrival_month_without_its_year_word_for_word() -> None:
+    dataset = change(
+        valid_dataset(), "clients", 0, extended=ExtendedDemographics(first_arrival_month=Month.MAY)
+    )
+    assert _found(dataset, "client.arrival.month-missing") == [
+        ("$.clients[0].extended.first_arrival_year", "first arrival year is missing")
+    ]
+
+
+def test_every_code_of_a_client_is_checked_where_it_is() -> None:
+    """A code outside each table a client's record draws on: an error where the table is
+    complete (Country, Ancestry), a note where it is known in part (the others)."""
+    extended = ExtendedDemographics(
+        ancestry="9999",
+        homeless_indicator="NOPE",
+        education_level="NOPE",
+        employment_status="NOPE",
+        ndis_eligibility="NOPE",
+    )
+    dataset = change(
+        valid_dataset(),
+        "clients",
+        0,
+        country_of_birth="9999",
+        language_spoken_at_home="9999",
+        has_disabilities=True,
+        disabilities=["FLYING"],
+        extended=extended,
+    )
+    found = _codes_and_paths(dataset, "client.code.")
+    unknown, unlisted = "client.code.unknown", "client.code.unlisted"
+    assert found == sorted(
+        [
+            (unknown, "$.clients[0].country_of_birth"),
+            (unlisted, "$.clients[0].language_spoken_at_home"),
+            (unlisted, "$.clients[0].disabilities[0]"),
+            (unknown, "$.clients[0].extended.ancestry"),
+            (unlisted, "$.clients[0].extended.homeless_indicator"),
+            (unlisted, "$.clients[0].extended.education_level"),
+            (unlisted, "$.clients[0].extended.employment_status"),
+            (unlisted, "$.clients[0].extended.ndis_eligibility"),
+        ]
+    )
+
+
+def test_a_case_attendance_profile_outside_its_table() -> None:
+    dataset = change(valid_dataset(), "cases", 0, client_attendance_profile="CROWD")
+    assert _codes_and_paths(dataset, "case.code.") == [
+        ("case.code.unknown", "$.cases[0].client_attendance_profile")
+    ]
+
+
+def test_a_session_whose_only_code_is_its_workshop() -> None:
+    """No setting, no extra item, no referral: the workshop code alone is still checked."""
+    dataset = change(
+        valid_dataset(),
+        "sessions",
+        0,
+        service_setting=None,
+        extra_items=[],
+        money_business_workshop="WRK99",
+        clients=(SessionClient(client_id="C1"),),
+    )
+    assert _codes_and_paths(dataset, "session.code.") == [
+        ("session.code.unknown", "$.sessions[0].money_business_workshop")
+    ]
+
+
+def test_not_stated_counts_worked_by_hand() -> None:
+    """Three clients: two with country of birth not stated (0003), one with language not
+    stated (0002). 2 of 3 is 66.7%, shown as 67%; 1 of 3 is 33.3%, shown as 33%."""
+    dataset = add(valid_dataset(), "clients", client("C3"))
+    dataset = change(dataset, "clients", 0, country_of_birth="0003")
+    dataset = change(dataset, "clients", 2, country_of_birth="0003", language_spoken_at_home="0002")
+    assert _found(dataset, "client.not-stated") == [
+        ("$.clients[*].country_of_birth", "2 of 3 clients (67%) have country_of_birth not stated"),
+        (
+            "$.clients[*].language_spoken_at_home",
+            "1 of 3 clients (33%) have language_spoken_at_home not stated",
+        ),
+    ]
