@@ -106,6 +106,8 @@ _RULE_TESTS = (
     "tests/test_rules.py",
     "tests/test_rules_oracles.py",
     "tests/test_consent_oracles.py",
+    "tests/test_rule_makers.py",
+    "tests/test_record_rule_oracles.py",
 )
 _CHECK_TESTS = ("tests/test_check_paths.py", "tests/test_check_partials.py")
 
