@@ -109,7 +109,11 @@ _RULE_TESTS = (
     "tests/test_rule_makers.py",
     "tests/test_record_rule_oracles.py",
 )
-_CHECK_TESTS = ("tests/test_check_paths.py", "tests/test_check_partials.py")
+_CHECK_TESTS = (
+    "tests/test_engine_oracles.py",
+    "tests/test_check_paths.py",
+    "tests/test_check_partials.py",
+)
 
 PACKAGES = (
     Package("slk", ("src/dexcore/slk/*",), ("tests/test_slk.py", "tests/test_slk_oracles.py")),
@@ -209,7 +213,7 @@ PACKAGES = (
             f"src/dexcore/rules/{name}.py"
             for name in ("checker", "context", "engine", "_common", "_issues")
         ),
-        (*_RULE_TESTS, "tests/test_check_paths.py"),
+        (*_RULE_TESTS, "tests/test_engine_oracles.py", "tests/test_check_paths.py"),
     ),
     Package(
         "rules-partial",
