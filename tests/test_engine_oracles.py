@@ -176,3 +176,46 @@ def test_a_parallel_check_cuts_each_collection_into_chunks_of_2000() -> None:
     assert [entity for entity, _ in _chunks(attrs.evolve(dataset, outlets=()))][-1] is (
         Entity.SESSION_ASSESSMENT
     )
+
+
+@pytest.mark.parametrize(
+    "known",
+    [
+        KnownRecords(case_ids=frozenset({"K9"}), session_keys=frozenset({("K9", "S9")})),
+        KnownRecords(assume_all=True),
+        KnownRecords(
+            unreadable=Unreadable(
+                case_ids=frozenset({"K9"}), session_keys=frozenset({("K9", "S9")})
+            )
+        ),
+    ],
+    ids=["known", "assume-all", "unreadable"],
+)
+def test_a_case_and_session_outside_the_dataset_count_as_known_each_way(
+    known: KnownRecords,
+) -> None:
+    """Session S2 of case K9, and C1's assessment at session S9 of K9: neither K9 nor S9 is in
+    the dataset; known to DEX, assumed known, or in a part that could not be read, neither is
+    reported unknown."""
+    dataset = valid_dataset()
+    dataset = add(
+        dataset, "sessions", attrs.evolve(dataset.sessions[0], session_id="S2", case_id="K9")
+    )
+    dataset = change(dataset, "client_assessments", 0, case_id="K9", session_id="S9")
+    unknown = {"session.case.unknown", "client-assessment.reference.unknown"}
+    assert unknown <= {i.code for i in check(dataset, today=TODAY).issues}
+    assert not unknown & {i.code for i in check(dataset, today=TODAY, known=known).issues}
+
+
+def test_a_finding_about_a_record_without_an_id_field() -> None:
+    """Outlets have no organisation-supplied id the engine names: the issue gives the place."""
+    rule = RecordRule(
+        info=_info("made.outlet", Entity.OUTLET),
+        check=lambda outlet, context: [Finding(message="seen", field=".name")],
+    )
+    issues = check(
+        valid_dataset(), RuleSet(name="o", version="v", rules=(rule,)), today=TODAY
+    ).issues
+    assert [(i.code, i.record, i.path) for i in issues] == [
+        ("made.outlet", RecordRef(kind="outlet", index=0, id=None), "$.outlets[0].name")
+    ]
