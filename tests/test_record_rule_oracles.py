@@ -512,3 +512,11 @@ def test_not_stated_counts_worked_by_hand() -> None:
             "1 of 3 clients (33%) have language_spoken_at_home not stated",
         ),
     ]
+
+
+def test_an_arrival_year_without_its_month_checked_in_january() -> None:
+    """Checked on 15 January 2025, an arrival in 2025 with its month unknown may be in January:
+    not after the day of the check."""
+    dataset = _arrived(valid_dataset(), 0, 2025, None)
+    issues = check(dataset, ALL, today=dt.date(2025, 1, 15)).issues
+    assert [i.code for i in issues if i.code == "client.arrival.impossible"] == []
