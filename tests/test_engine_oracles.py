@@ -6,6 +6,7 @@ checked on 1 September 2024.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import attrs
@@ -219,3 +220,45 @@ def test_a_finding_about_a_record_without_an_id_field() -> None:
     assert [(i.code, i.record, i.path) for i in issues] == [
         ("made.outlet", RecordRef(kind="outlet", index=0, id=None), "$.outlets[0].name")
     ]
+
+
+@attrs.define
+class _Idle:
+    """An accumulator that knows its answer before it starts: it must not be fed."""
+
+    fed: int = 0
+    idle: bool = True
+
+    def visit(self, record: object, index: int) -> None:
+        self.fed += 1
+
+    def finish(self) -> Iterator[tuple[RecordRef | None, Finding]]:
+        yield None, Finding(message=f"fed {self.fed} records")
+
+
+def test_an_idle_accumulator_is_not_fed_but_still_finishes() -> None:
+    rule = AggregateRule(info=_info("made.idle"), start=lambda _: _Idle())
+    busy = AggregateRule(info=_info("made.busy"), start=lambda _: _Idle(idle=False))
+    issues = check(valid_dataset(), RuleSet(name="i", version="v", rules=(rule, busy)), today=TODAY)
+    assert [(i.code, i.message) for i in issues.issues] == [
+        ("made.idle", "fed 0 records"),
+        ("made.busy", "fed 2 records"),  # C1 and C2
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "applies"),
+    [
+        (TODAY, None, True),  # in force from the day of the check
+        (None, TODAY, True),  # in force to the day of the check, that day included
+        (TODAY + dt.timedelta(days=1), None, False),
+        (None, TODAY - dt.timedelta(days=1), False),
+    ],
+)
+def test_a_rule_applies_on_the_first_and_last_days_it_is_in_force(
+    start: dt.date | None, end: dt.date | None, applies: bool
+) -> None:
+    info = attrs.evolve(_info("made.dated"), in_force_from=start, in_force_to=end)
+    rule = RecordRule(info=info, check=lambda client, context: [Finding(message="seen")])
+    issues = check(valid_dataset(), RuleSet(name="d", version="v", rules=(rule,)), today=TODAY)
+    assert len(issues.issues) == (2 if applies else 0)  # one finding per client, C1 and C2
