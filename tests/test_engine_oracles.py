@@ -262,3 +262,37 @@ def test_a_rule_applies_on_the_first_and_last_days_it_is_in_force(
     rule = RecordRule(info=info, check=lambda client, context: [Finding(message="seen")])
     issues = check(valid_dataset(), RuleSet(name="d", version="v", rules=(rule,)), today=TODAY)
     assert len(issues.issues) == (2 if applies else 0)  # one finding per client, C1 and C2
+
+
+class _BrokenOnTheWay:
+    def visit(self, record: object, index: int) -> None:
+        if index == 1:
+            raise RuntimeError("a bug in the rule")
+
+    def finish(self) -> Iterator[tuple[RecordRef | None, Finding]]:
+        yield from ()
+
+
+def test_a_whole_collection_rule_that_raises_on_a_record_is_reported_there() -> None:
+    """It fails on the second client, C2: one error there, the first client is untouched."""
+    rule = AggregateRule(info=_info("made.visit"), start=lambda _: _BrokenOnTheWay())
+    issues = check(valid_dataset(), RuleSet(name="v", version="v", rules=(rule,)), today=TODAY)
+    assert [(i.code, i.severity, i.record, i.path, i.message) for i in issues.issues] == [
+        (
+            "engine.rule-failed",
+            Severity.ERROR,
+            RecordRef(kind="client", index=1, id="C2"),
+            "$.clients[1]",
+            "rule made.visit could not check this record; please report it to dexcore",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "applies"), [(TODAY, True), (TODAY + dt.timedelta(days=1), False)]
+)
+def test_a_whole_collection_rule_applies_from_its_first_day(start: dt.date, applies: bool) -> None:
+    info = attrs.evolve(_info("made.dated"), in_force_from=start)
+    rule = AggregateRule(info=info, start=lambda _: _Idle(idle=False))
+    issues = check(valid_dataset(), RuleSet(name="d", version="v", rules=(rule,)), today=TODAY)
+    assert [i.message for i in issues.issues] == (["fed 2 records"] if applies else [])
