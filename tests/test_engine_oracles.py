@@ -296,3 +296,16 @@ def test_a_whole_collection_rule_applies_from_its_first_day(start: dt.date, appl
     rule = AggregateRule(info=info, start=lambda _: _Idle(idle=False))
     issues = check(valid_dataset(), RuleSet(name="d", version="v", rules=(rule,)), today=TODAY)
     assert [i.message for i in issues.issues] == (["fed 2 records"] if applies else [])
+
+
+def test_a_check_shared_with_a_second_process_gives_the_same_report() -> None:
+    """The parallel walk (where the system can fork) and the serial one agree, issue for
+    issue, on a dataset with errors in several collections."""
+    dataset = change(valid_dataset(), "clients", 1, slk=None)
+    dataset = change(dataset, "sessions", 0, service_type_id=7777)
+    serial = check(dataset, today=TODAY)
+    assert {i.code for i in serial.issues} >= {
+        "client.consent.slk-missing",
+        "session.service-type.not-for-activity",
+    }
+    assert check(dataset, today=TODAY, workers=2) == serial
