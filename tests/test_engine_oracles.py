@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import attrs
 import pytest
 
-from dexcore.errors import DexKeyError, DexValidationError
+from dexcore.errors import DexKeyError, DexValidationError, DexValueError
 from dexcore.issues import Issue, KnownRecords, RecordRef, Unreadable
 from dexcore.model import Client, SessionClient
 from dexcore.reference import bundled
@@ -301,11 +301,23 @@ def test_a_whole_collection_rule_applies_from_its_first_day(start: dt.date, appl
 def test_a_check_shared_with_a_second_process_gives_the_same_report() -> None:
     """The parallel walk (where the system can fork) and the serial one agree, issue for
     issue, on a dataset with errors in several collections."""
-    dataset = change(valid_dataset(), "clients", 1, slk=None)
+    dataset = change(valid_dataset(), "clients", 1, slk=None, country_of_birth="0003")
+    dataset = change(dataset, "cases", 0, end_date=TODAY + dt.timedelta(days=1))
     dataset = change(dataset, "sessions", 0, service_type_id=7777)
+    dataset = change(dataset, "client_assessments", 0, client_id="C9")
     serial = check(dataset, today=TODAY)
     assert {i.code for i in serial.issues} >= {
         "client.consent.slk-missing",
+        "client.not-stated",
+        "case.end-date.future",
         "session.service-type.not-for-activity",
+        "client-assessment.reference.unknown",
     }
     assert check(dataset, today=TODAY, workers=2) == serial
+
+
+@pytest.mark.parametrize("workers", [0, -1, True, 1.5, "2"])
+def test_workers_must_be_a_whole_number_of_at_least_one(workers: object) -> None:
+    with pytest.raises(DexValueError) as raised:
+        check(valid_dataset(), today=TODAY, workers=workers)  # type: ignore[arg-type]
+    assert str(raised.value) == "check: workers must be a whole number, 1 or more"
