@@ -321,3 +321,18 @@ def test_workers_must_be_a_whole_number_of_at_least_one(workers: object) -> None
     with pytest.raises(DexValueError) as raised:
         check(valid_dataset(), today=TODAY, workers=workers)  # type: ignore[arg-type]
     assert str(raised.value) == "check: workers must be a whole number, 1 or more"
+
+
+def test_an_id_that_reveals_a_client_is_left_out_of_its_score_records_issues_too() -> None:
+    """S1 renamed S-QUIV (four letters of C1's given name); its SCORE record, which names the
+    session by that id, has no assessment: that issue leaves the id out as well."""
+    dataset = change(valid_dataset(), "sessions", 0, session_id="S-QUIV")
+    dataset = change(dataset, "client_assessments", 0, session_id="S-QUIV")
+    dataset = change(dataset, "session_assessments", 0, session_id="S-QUIV", assessments=())
+    issues = check(dataset, today=TODAY).issues
+    about = [
+        (i.code, i.record) for i in issues if i.record.kind in {"session", "session_assessment"}
+    ]
+    assert ("session.id.reveals-identity", RecordRef(kind="session", index=0)) in about
+    assert ("session-assessment.count", RecordRef(kind="session_assessment", index=0)) in about
+    assert all(record.id is None for _, record in about)
