@@ -140,3 +140,119 @@ def test_slk_mismatch_names_the_part_that_differs(slk: str, part: str) -> None:
     assert found == [
         ("$.clients[0].slk", f"the SLK does not match the client's details (its {part})")
     ]
+
+
+# Each personal-data rule's finding, word for word: where it points and what it tells the
+# user to do (the fix is part of the rule's meaning, so a changed word is a changed rule).
+_WORD_FOR_WORD = [
+    (
+        ("clients", 1, {"slk": None}),
+        "client.consent.slk-missing",
+        "$.clients[1].slk",
+        "the client did not consent to providing details, so an SLK is required",
+    ),
+    (
+        ("clients", 0, {"given_name": None}),
+        "client.consent.names-missing",
+        "$.clients[0].given_name",
+        "given_name is missing although the client consented to providing details "
+        "(a single name goes in both name fields)",
+    ),
+    (
+        ("clients", 0, {"is_birth_date_an_estimate": True}),  # born 23 August, not 1 January
+        "client.birth-date.estimate-not-1-january",
+        "$.clients[0].birth_date",
+        "the birth date is marked as an estimate but is not 1 January",
+    ),
+    (
+        ("clients", 0, {"client_id": "C-SARAH-7"}),  # Sarah: common, and not C1's name
+        "client.id.looks-like-name",
+        "$.clients[0].client_id",
+        "the client id contains a word that is a common name; check it does not name a person",
+    ),
+    (
+        ("clients", 0, {"client_id": "QUIV-88"}),  # QUIV: four letters of C1's given name
+        "client.id.reveals-identity",
+        "$.clients[0].client_id",
+        "the client id reveals who the client is (name); DSS can see it, so replace it with "
+        "an id that carries no personal information",
+    ),
+    (
+        ("sessions", 0, {"session_id": "S-QUIV"}),  # C1 attends S1
+        "session.id.reveals-identity",
+        "$.sessions[0].session_id",
+        "the session id reveals who the client is (name); DSS can see it, so replace it with "
+        "an id that carries no personal information",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change_", "code", "path", "message"), _WORD_FOR_WORD)
+def test_personal_data_findings_word_for_word(
+    change_: tuple[str, int, dict[str, object]], code: str, path: str, message: str
+) -> None:
+    collection, index, fields = change_
+    dataset = change(valid_dataset(), collection, index, **fields)
+    found = [
+        (issue.path, issue.message)
+        for issue in check(dataset, ALL, today=TODAY).issues
+        if issue.code == code
+    ]
+    assert found == [(path, message)]
+
+
+@pytest.mark.parametrize(
+    ("case_id", "code", "message"),
+    [
+        (
+            "SARAH-1",
+            "case.id.looks-like-name",
+            "the case id contains a word that is a common name; check it does not name a person",
+        ),
+        (
+            "QUIV-1",
+            "case.id.reveals-identity",
+            "the case id reveals who the client is (name); DSS can see it, so replace it with "
+            "an id that carries no personal information",
+        ),
+    ],
+)
+def test_case_id_findings_word_for_word(case_id: str, code: str, message: str) -> None:
+    dataset = change(valid_dataset(), "cases", 0, case_id=case_id)
+    dataset = change(dataset, "sessions", 0, case_id=case_id)
+    found = [
+        (issue.path, issue.message)
+        for issue in check(dataset, ALL, today=TODAY).issues
+        if issue.code == code
+    ]
+    assert found == [("$.cases[0].case_id", message)]
+
+
+def test_street_line_without_consent_word_for_word() -> None:
+    """C2 does not consent; a second street line recorded for it is refused by name."""
+    dataset = valid_dataset()
+    without = dataset.clients[1]
+    address = attrs.evolve(without.residential_address, address_line2="Unit 9")
+    dataset = change(dataset, "clients", 1, residential_address=address)
+    found = [
+        (issue.path, issue.message)
+        for issue in check(dataset, ALL, today=TODAY).issues
+        if issue.code == "client.consent.street-without-consent"
+    ]
+    assert found == [
+        (
+            "$.clients[1].residential_address.address_line2",
+            "street line address_line2 is recorded but the client did not consent to providing "
+            "details; keep only suburb, state and postcode",
+        )
+    ]
+
+
+@pytest.mark.parametrize("missing", ["given_name", "family_name"])
+def test_slk_mismatch_is_not_judged_without_both_names(missing: str) -> None:
+    """C1 with one name left out and an SLK of someone else (ZZZZZ for ANOUI): the key cannot be
+    rebuilt without both names, so no mismatch is claimed (names-missing says what is wrong)."""
+    dataset = change(valid_dataset(), "clients", 0, slk="ZZZZZ230819712", **{missing: None})
+    codes = [issue.code for issue in check(dataset, ALL, today=TODAY).issues]
+    assert "client.slk.mismatch" not in codes
+    assert codes.count("client.consent.names-missing") == 1

@@ -17,6 +17,18 @@ minutes, not hours. The tallies go to
 ``build/mutation/summary.json`` (merged across runs) and are printed as a table, with the
 name of every surviving mutant; ``mutmut show NAME`` in the package's directory shows one.
 
+mutmut does not mutate decorated functions (it cannot put its trampoline under a decorator),
+and dexcore's rules are all decorated (``@record_rule``), as are the ``@remembered`` caches.
+So the copy, never the checkout, is rewritten first (:func:`undecorate`): the body of each
+decorated function of a mutated file moves into an undecorated sibling,
+``_NAME__undecorated`` with the same parameters, and the decorated function keeps its
+signature and docstring and only delegates to it (``return _NAME__undecorated(...)``, or
+``return (yield from ...)`` for a generator). mutmut then mutates the sibling; the decorator
+still sees the same function (``record_rule`` reads its docstring). Left alone: functions
+under ``staticmethod``, ``classmethod``, ``property`` (and its setters), ``overload`` or
+``abstractmethod``, ``async`` functions, nested functions, and bodies with nothing but a
+docstring. Mutant names of such bodies read ``x__NAME__undecorated__mutmut_N``.
+
 The run is not part of ordinary CI (docs/howto/testing.md, "Mutation testing").
 """
 
@@ -33,6 +45,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "mutation"
@@ -85,6 +101,21 @@ def _existing(*paths: str) -> tuple[str, ...]:
     return tuple(path for path in paths if "*" in path or (ROOT / path).exists())
 
 
+# The rules' own tests; the checker's paths and the partial checks have theirs besides (they
+# compare two ways of checking, so they rarely tell a changed rule from the original).
+_RULE_TESTS = (
+    "tests/test_rules.py",
+    "tests/test_rules_oracles.py",
+    "tests/test_consent_oracles.py",
+    "tests/test_rule_makers.py",
+    "tests/test_record_rule_oracles.py",
+)
+_CHECK_TESTS = (
+    "tests/test_engine_oracles.py",
+    "tests/test_check_paths.py",
+    "tests/test_check_partials.py",
+)
+
 PACKAGES = (
     Package("slk", ("src/dexcore/slk/*",), ("tests/test_slk.py", "tests/test_slk_oracles.py")),
     Package(
@@ -110,9 +141,8 @@ PACKAGES = (
         "consent-rules",
         ("src/dexcore/rules/personal_data.py",),
         ("tests/test_rules.py", "tests/test_rules_oracles.py", "tests/test_consent_oracles.py"),
-        # The consent and identifying-id rules alone. mutmut does not mutate decorated
-        # functions, so the bodies of the @record_rule rules are not mutated: only the
-        # undecorated helpers (the leak message, and the ids checked against each client).
+        # The consent and identifying-id rules alone: the bodies of the @record_rule rules
+        # (moved out from under the decorator by undecorate) and their helpers.
     ),
     Package(
         "bulk-consent-dtd",
@@ -202,8 +232,47 @@ PACKAGES = (
             "tests/test_leak_hunt.py::test_pytest_alone_would_print_them",
         ),
     ),
+    Package("rules", ("src/dexcore/rules/*",), _RULE_TESTS + _CHECK_TESTS),
+    # The rules run in parts, most important first (personal_data.py is consent-rules):
     Package(
-        "rules", ("src/dexcore/rules/*",), ("tests/test_rules.py", "tests/test_rules_oracles.py")
+        "rules-records",
+        tuple(
+            f"src/dexcore/rules/{name}.py"
+            for name in (
+                "integrity",
+                "references",
+                "assessments",
+                "quality",
+                "timing",
+                "programs",
+                "sets",
+            )
+        ),
+        _RULE_TESTS,
+    ),
+    Package(
+        "rules-engine",
+        tuple(
+            f"src/dexcore/rules/{name}.py"
+            for name in ("checker", "context", "engine", "_common", "_issues")
+        ),
+        (*_RULE_TESTS, "tests/test_engine_oracles.py", "tests/test_check_paths.py"),
+    ),
+    Package(
+        "rules-partial",
+        tuple(
+            f"src/dexcore/rules/{name}.py"
+            for name in (
+                "partial",
+                "_partial_plain",
+                "_partial_state",
+                "_parallel",
+                "_logging",
+                "catalogue",
+                "__init__",
+            )
+        ),
+        _RULE_TESTS + _CHECK_TESTS,
     ),
     Package(
         "privacy",
@@ -329,7 +398,137 @@ def prepare(package: Package) -> Path:
         f"pytest_add_cli_args_test_selection = {json.dumps(_selection(package))}\n"
     )
     pyproject.write_text(text.replace("[tool.mutmut]\n", "[tool.mutmut]\n" + settings, 1))
+    for pattern in package.files:
+        for path in sorted(work.glob(pattern)):
+            if path.suffix == ".py":
+                path.write_text(undecorate(path.read_text(encoding="utf-8")), encoding="utf-8")
     return work
+
+
+#: Decorators whose functions are left as they are: mutmut mutates the first two itself,
+#: and the others have no body to move or need the function itself (a property's setter).
+_KEEP = frozenset(
+    {"staticmethod", "classmethod", "property", "overload", "abstractmethod", "setter", "deleter"}
+)
+_SUFFIX = "__undecorated"
+
+
+def undecorate(source: str) -> str:
+    """``source`` with each decorated function's body moved into an undecorated sibling.
+
+    The module's top-level functions and the methods of its top-level classes are
+    rewritten (mutmut mutates nothing deeper). ``@rule def check(a, b=1): BODY`` becomes
+    ``def _check__undecorated(a, b): BODY`` followed by ``@rule def check(a, b=1):
+    return _check__undecorated(a, b)``; a method delegates through its first parameter
+    (``self._name__undecorated(...)``), and a generator with ``return (yield from ...)``.
+    The decorated function keeps its docstring, annotations and defaults.
+    """
+    import libcst as cst  # noqa: PLC0415 (mutmut's own dependency, needed only here)
+
+    module = cst.parse_module(source)
+    body: list[cst.CSTNode] = []
+    for statement in module.body:
+        if isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
+            inner: list[cst.CSTNode] = []
+            for member in statement.body.body:
+                inner.extend(_split(member, method=True))
+            block = statement.body.with_changes(body=inner)
+            body.append(statement.with_changes(body=block))
+        else:
+            body.extend(_split(statement, method=False))
+    return module.with_changes(body=body).code
+
+
+def _split(node: cst.CSTNode, *, method: bool) -> list[cst.CSTNode]:
+    """``node``, or an undecorated sibling holding its body and ``node`` delegating to it."""
+    import libcst as cst  # noqa: PLC0415
+
+    if not (isinstance(node, cst.FunctionDef) and node.decorators and _movable(node)):
+        return [node]
+    assert isinstance(node.body, cst.IndentedBlock)
+    statements = list(node.body.body)
+    docstring = statements[:1] if node.get_docstring(clean=False) is not None else []
+    rest = statements[len(docstring) :]
+    if not rest or (method and not node.params.posonly_params and not node.params.params):
+        return [node]
+    name = f"_{node.name.value}{_SUFFIX}"
+    sibling = node.with_changes(
+        name=cst.Name(name),
+        decorators=[],
+        params=_without_defaults(node.params),
+        body=node.body.with_changes(body=rest),
+    )
+    call = _delegation(node, name, method=method)
+    delegate = node.with_changes(body=node.body.with_changes(body=[*docstring, call]))
+    return [sibling, delegate]
+
+
+def _movable(function: cst.FunctionDef) -> bool:
+    """Whether ``function`` may be split: not async, and under none of :data:`_KEEP`."""
+    import libcst as cst  # noqa: PLC0415
+
+    for decorator in function.decorators:
+        expression = decorator.decorator
+        if isinstance(expression, cst.Call):
+            expression = expression.func
+        if isinstance(expression, cst.Attribute):
+            expression = expression.attr
+        if isinstance(expression, cst.Name) and expression.value in _KEEP:
+            return False
+    return function.asynchronous is None
+
+
+def _without_defaults(params: cst.Parameters) -> cst.Parameters:
+    """``params`` with no default values (the decorated function passes every argument)."""
+    import libcst as cst  # noqa: PLC0415
+
+    def bare(param: cst.Param) -> cst.Param:
+        return param.with_changes(default=None, equal=cst.MaybeSentinel.DEFAULT)
+
+    return params.with_changes(
+        posonly_params=[bare(p) for p in params.posonly_params],
+        params=[bare(p) for p in params.params],
+        kwonly_params=[bare(p) for p in params.kwonly_params],
+    )
+
+
+def _delegation(function: cst.FunctionDef, name: str, *, method: bool) -> cst.BaseStatement:
+    """``return NAME(every parameter)`` (or ``return (yield from ...)`` for a generator)."""
+    import libcst as cst  # noqa: PLC0415
+
+    params = function.params
+    positional = [*params.posonly_params, *params.params]
+    args = [cst.Arg(cst.Name(p.name.value)) for p in positional]
+    if isinstance(params.star_arg, cst.Param):
+        args.append(cst.Arg(cst.Name(params.star_arg.name.value), star="*"))
+    args += [
+        cst.Arg(cst.Name(p.name.value), keyword=cst.Name(p.name.value))
+        for p in params.kwonly_params
+    ]
+    if params.star_kwarg is not None:
+        args.append(cst.Arg(cst.Name(params.star_kwarg.name.value), star="**"))
+    callee: cst.BaseExpression = cst.Name(name)
+    if method:
+        callee = cst.Attribute(value=args[0].value, attr=cst.Name(name))
+        args = args[1:]
+    call: cst.BaseExpression = cst.Call(func=callee, args=args)
+    if _is_generator(function):
+        call = cst.Yield(value=cst.From(item=call), lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return cst.SimpleStatementLine(body=[cst.Return(value=call)])
+
+
+def _is_generator(function: cst.FunctionDef) -> bool:
+    """Whether ``function``'s own body yields (not a function, lambda or class inside it)."""
+    import libcst as cst  # noqa: PLC0415
+
+    stack: list[cst.CSTNode] = [function.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Yield):
+            return True
+        if not isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            stack.extend(node.children)
+    return False
 
 
 def run(package: Package, only: list[str] | None = None) -> dict[str, object]:

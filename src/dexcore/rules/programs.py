@@ -163,7 +163,7 @@ class _Share:
             period, community = self.periods[group // 2], bool(group % 2)
             unidentified = totals[group]
             everyone = unidentified + len(self.identified.get(group, ()))
-            share = 100 * unidentified / everyone if everyone else 0.0
+            share = 100 * unidentified / everyone  # visit keeps only counts above 0
             limit = COMMUNITY_LIMIT if community else INDIVIDUAL_LIMIT
             if share > limit:
                 kind = "where leaders represent communities" if community else "for individuals"
