@@ -532,6 +532,27 @@ def test_malformed_plain_forms_name_the_path_not_the_value(
     assert "SECRET" not in message
 
 
+def test_an_unidentified_figure_of_0_is_malformed_not_a_failed_rule() -> None:
+    """dexcore keeps only a case's figures above 0; a form holding a 0 was made elsewhere.
+
+    Read, it would be a share of no client at all in a period with no identified client.
+    """
+    data = Dataset(clients=[_client("C1")], cases=[_case("K1", "C1")])
+    plain = json.loads(json.dumps(check_part(data, DEX + SETS, today=TODAY).to_dict()))
+    state = plain["organisations"][0][1]
+    state["identified"], state["unidentified"] = [], [["2024-H2", 0, "K1", 0]]
+    with pytest.raises(DexStructureError) as caught:
+        CheckPartial.from_dict(plain)
+    assert str(caught.value).startswith(
+        "cannot build CheckPartial: $.organisations[0][1].unidentified[0][3]: must be a whole"
+        " number of at least 1"
+    )
+    state["unidentified"] = [["2024-H2", 0, "K1", 1]]  # the other direction: 1 is read
+    report = finish_check(CheckPartial.from_dict(plain), DEX + SETS)
+    assert "engine.rule-failed" not in {issue.code for issue in report.issues}
+    assert "sets.unidentified.share" in {issue.code for issue in report.issues}
+
+
 def test_repr_holds_no_id() -> None:
     partial = check_part(
         Dataset(clients=[_client("C-SECRET")], cases=[_case("K-SECRET", "C-SECRET")]), today=TODAY

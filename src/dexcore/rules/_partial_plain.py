@@ -167,7 +167,10 @@ def _unidentified(data: object, path: str) -> dict[tuple[str, int, str], int]:
             _whole(kind, f"{where}[1]", 1),
             _text(case_id, f"{where}[2]"),
         )
+        # dexcore keeps only figures above 0 (a share of no one is no share).
         found[key] = _whole(count, f"{where}[3]")
+        if found[key] == 0:
+            raise _Malformed(f"{where}[3]", "must be a whole number of at least 1")
     return found
 
 
