@@ -152,3 +152,25 @@ def test_initials_as_a_token_or_next_to_digits(identifier: str, leaks: set[IdLea
 def test_a_one_letter_name_alone_is_no_name() -> None:
     # Single letters spell nothing: "X" as a token is not the family name X.
     assert identifier_leaks("AB-X-4821", family_name="X") == frozenset()
+
+
+# An eight-digit tax file number is checked with the weights 1, 4, 3, 7, 5, 8, 6, 9 (sum
+# divisible by 11), but eight digits that read as a date are a date, not a TFN. Each number
+# below passes the check, worked by hand:
+#   19850110: 1+36+24+35+0+8+6+0 = 110 = 11 * 10
+#   19850214: 1+36+24+35+0+16+6+36 = 154 = 11 * 14
+#   12022000: 1+8+0+14+10+0+0+0 = 33 = 11 * 3
+#   19851302: 1+36+24+35+5+24+0+18 = 143 = 11 * 13
+@pytest.mark.parametrize(
+    ("digits", "is_tfn"),
+    [
+        ("19850110", False),  # 10 January 1985, year first
+        ("19850214", False),  # 14 February 1985, year first
+        ("12022000", False),  # 12 February 2000, day first (year first, month 20: no date)
+        ("19851302", True),  # month 13 either way: no date, so a TFN
+    ],
+)
+def test_eight_digits_that_read_as_a_date_are_not_a_tax_file_number(
+    digits: str, is_tfn: bool
+) -> None:
+    assert (IdLeak.TFN in identifier_leaks(f"C-{digits}")) is is_tfn
