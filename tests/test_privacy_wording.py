@@ -212,7 +212,7 @@ def test_a_consent_basis_withholds_each_client_without_consent_and_counts_them()
     clients = [
         person(2),
         person(3),
-        person(1, consent_to_provide_details=True, given_name="Ada", family_name="Lovejoy"),
+        person(1, consent_to_provide_details=True, given_name="Vabbo", family_name="Quollbyn"),
         person(4),
         person(5),
     ]
