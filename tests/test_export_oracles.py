@@ -447,3 +447,28 @@ def test_a_link_shared_by_two_records_is_joined_on_both_rows() -> None:
     history.admit(built, clients=["A"], k=2, link_key=KEY)
     history.admit(built, clients=["B"], k=2, link_key=KEY)
     assert len(history) == 2
+
+
+def test_a_missing_field_sorts_apart_from_an_empty_one() -> None:
+    # L8 and L9 each carry one row without a region and one with an empty region, listed in
+    # opposite orders. As pairs of rows they are alike (one class of 2 links, k = 2 holds)
+    # only if the rows sort the same whatever their order: a missing value must not tie
+    # with an empty one (or with any other text), or the order given decides the class.
+    def rows(regions: tuple[str | None, str | None], link: str) -> tuple[UnitRecord, ...]:
+        return tuple(
+            UnitRecord(record=1, age_band="25-64", region=region, gender="FEMALE", link=link)
+            for region in regions
+        )
+
+    for other in ("", "XXXX", "ACT"):
+        both = (*rows((None, other), "L8"), *rows((other, None), "L9"))
+        built = UnitRecordExport(
+            records=both,
+            policy=MINIMAL,
+            as_of=ON,
+            anonymity=k_anonymity(both, MINIMAL.quasi_identifiers, required=2),
+        )
+        history = ExportHistory()
+        history.admit(built, clients=["A"], k=2, link_key=KEY)
+        history.admit(built, clients=["B"], k=2, link_key=KEY)
+        assert len(history) == 2, other

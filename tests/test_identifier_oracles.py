@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 
+from dexcore._idguard._dates import written_dates
 from dexcore.errors import DexValueError
 from dexcore.privacy import IdLeak, identifier_leaks, new_client_id
 
@@ -174,3 +175,40 @@ def test_eight_digits_that_read_as_a_date_are_not_a_tax_file_number(
     digits: str, is_tfn: bool
 ) -> None:
     assert (IdLeak.TFN in identifier_leaks(f"C-{digits}")) is is_tfn
+
+
+# -- dates written with separators, read by hand ----------------------------------------------
+# A year is written with two or four digits, a day or a month with one or two. Each a-b-c is
+# read year first (a is the year) and, when a is a day or a month, day first and month first
+# (c is the year). A reading is (year, month, day, whether the year has two digits); the guard
+# then compares readings with the birth date, so impossible ones (month 85) are harmless.
+@pytest.mark.parametrize(
+    ("identifier", "readings"),
+    [
+        # 12-03-84: year 12, March, day 84; 12 March 84; 3 December 84.
+        ("c-12-03-84", {(12, 3, 84, True), (84, 3, 12, True), (84, 12, 3, True)}),
+        # 1984/3/12: year first only (four digits cannot be a day or a month).
+        ("c-1984/3/12", {(1984, 3, 12, False)}),
+        # 12.3.1984: year 12, March, day 1984; day first; month first.
+        ("c-12.3.1984", {(12, 3, 1984, True), (1984, 3, 12, False), (1984, 12, 3, False)}),
+        # 12-03-5 and 12-03-845 end in no year, so only 12 can be one.
+        ("c-12-03-5", {(12, 3, 5, True)}),
+        ("c-12-03-845", {(12, 3, 845, True)}),
+        # No part of 1-2-3 can be a year; 012 is neither a year nor a day or a month (a run
+        # of digits is read whole: 12-03-84 inside 012-03-84 is not a date); nor is 12345.
+        ("c-1-2-3", set()),
+        ("c-012-03-84", set()),
+        ("c-12345-03-84", set()),
+    ],
+)
+def test_the_readings_of_a_date_written_with_separators(
+    identifier: str, readings: set[tuple[int, int, int, bool]]
+) -> None:
+    assert written_dates(identifier) == readings
+
+
+def test_a_day_of_three_digits_is_no_birth_date() -> None:
+    # Born 12 March 1984: 12-03-84 spells it, 012-03-84 does not (nor does it raise).
+    assert IdLeak.BIRTH_DATE in identifier_leaks("C-12-03-84", birth_date=BORN)
+    assert identifier_leaks("C-012-03-84", birth_date=BORN) == set()
+    assert identifier_leaks("C-12-03-5", birth_date=BORN) == set()

@@ -26,6 +26,14 @@ name fragment or initials and no run of digits a date or a number.
 The checks compare against the client's details and never report them: a
 leak says what kind of fragment was found, not which.
 
+The ATO does not publish the tax file number check; the nine-digit weights
+(1, 4, 3, 7, 5, 8, 6, 9, 10) are widely documented. For the older eight-digit
+numbers public code differs: python-stdnum (``stdnum.au.tfn``) applies the
+first eight of those weights, which dexcore follows, while other public
+validators use 10, 7, 8, 4, 6, 3, 5, 1. An eight-digit number valid only
+under the second reading is not reported; checking both would refuse about
+one plain eight-digit id in six instead of one in eleven.
+
 The guard is implemented in a private module below the readers and the
 rules, which screen ids with it too; these are its public names.
 """

@@ -114,8 +114,9 @@ def _key_id(key: bytes) -> bytes:
 _Row = tuple[str | None, ...]
 
 
-def _sortable(row: _Row) -> tuple[str, ...]:
-    return tuple("" if value is None else value for value in row)
+def _sortable(row: _Row) -> tuple[tuple[str, ...], ...]:
+    """A row's sort key: a missing value first, and never tied with any text, empty or not."""
+    return tuple(() if value is None else (value,) for value in row)
 
 
 @attrs.frozen(kw_only=True)
