@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from dexcore.errors import DexValueError
+from dexcore.errors import DexValueError, DisclosureRefused
 from dexcore.privacy.sdc import (
     CountTable,
     ReleasedTable,
@@ -130,6 +130,60 @@ def test_a_lonely_hidden_value_is_paired_with_an_inner_cell_before_a_total() -> 
     ]
 
 
+def test_the_first_value_protected_is_the_smallest_inner_one() -> None:
+    #        c0  c1  c2 | total
+    # r0      2  21  29 |  52
+    # r1      1   0  13 |  14
+    # total   3  21  42 |  66
+    # Below 5: the 2, the 1 and the column total 3. Each is pinned: r0 gives 52 - 21 - 29 = 2,
+    # r1 gives 14 - 0 - 13 = 1, the total row 66 - 21 - 42 = 3. The smallest inner value is
+    # protected first: the 1. In its row the 0 is published, so its rectangles go through
+    # the 13 (or the row total 14). With the 13 and the 2's 29 (r0 c2) the 1 could only rise
+    # by 1 (the 2 cannot fall below 1), and so with the totals 14 and 52; with the 13, the
+    # column total 3 and the total 42 it rises by up to 12 (1 + s, 13 - s, 3 + s, 42 - s keep
+    # every line): the 13 and the 42 are hidden. The 2 is still pinned (52 - 21 - 29): the
+    # cheapest rectangle with room through it adds the 29 alone (2, 29, 3, 42 as above).
+    # Now c0 and c2 are hidden whole and each row shows one cell: with x = the 2 and y = the 1,
+    # r0 c2 = 31 - x, r1 c2 = 14 - y, c0's total x + y, c2's total 45 - x - y, for x from 1
+    # to 30 and y from 1 to 13: every range is at least 12 wide, and showing the 42, the 29 or
+    # the 13 again pins the 3, the 2 or the 1. The 21s stay. Taking the 2 first (the value
+    # met first) would hide the 21s (2, 21, 3, 21 is the cheapest rectangle with room) and
+    # then the 13 and the 42: seven values where six do.
+    released = protect(table([[2, 21, 29], [1, 0, 13]]))
+    assert shown(released) == [
+        [NP, 21, NP, 52],
+        [NP, 0, NP, 14],
+        [NP, 21, NP, 66],
+    ]
+
+
+def test_one_value_at_a_time_the_smaller_total_whose_other_line_already_hides_one() -> None:
+    #        c0  c1  c2 | total
+    # r0      1   3   3 |   7
+    # r1      4   0   3 |   7
+    # total   5   3   6 |  14
+    # Below 5: 1, 3, 3, 4, 3 and the column total 3. The total row pins that 3
+    # (14 - 5 - 6), and with it the 3 above it (the 0 is published). With x = the 1, the
+    # others are 4 - x (r0 c2), 5 - x (r1 c0) and 2 + x (r1 c2): x is 1 to 3, too narrow.
+    # Every rectangle through the 1 either meets the published 0 or gives it less than 4 of
+    # room (it cannot fall, and the hidden 3s and the 4 allow a rise of 2 or 3), and the
+    # cheapest of them (1, 3, 4, 3) is hidden already. So one value is hidden at a time:
+    # the cheapest shown non-zero value on a line through the 1. Both candidates are totals,
+    # its row total 7 and its column total 5; the 5 is smaller, and its other line (the
+    # total row) already hides a value, so hiding it leaves no line with one hidden value.
+    # With y = the hidden 3s of c1, the total row gives the 5 as 8 - y; the others are x,
+    # 7 - x - y, x + y - 1 and 8 - x - y, so x and y run from 1 to 5 and every range is
+    # at least 4 wide. Showing the 5 again pins the 3s: it stays. The row total 7 (met
+    # first in the row) would have needed two more totals after it.
+    released = protect(table([[1, 3, 3], [4, 0, 3]]))
+    assert shown(released) == [
+        [NP, NP, NP, 7],
+        [NP, 0, NP, 7],
+        [NP, NP, 6, 14],
+    ]
+    assert released.protection.secondary == 1
+
+
 def test_the_released_table_keeps_its_dimensions() -> None:
     released = protect(table([[7, 8]]))
     assert (released.title, released.row_dimension, released.column_dimension) == (
@@ -191,3 +245,22 @@ def test_rounding_uses_the_policy_given() -> None:
     # Base 10: 3 (from 1 to 7) becomes 10, 40 stays 40, 26 rounds to 30.
     released = protect(table([[3, 40, 26]], margins=False), RoundingPolicy(base=10, small_up_to=7))
     assert released.cells == ((10, 40, 30),)
+    # The range a hidden count must keep under rounding is base - 1.
+    assert released.protection.required_range == 9
+
+
+def test_rounded_margins_that_pin_every_count_are_refused() -> None:
+    # The example of docs/howto/privacy.md: cells 13, 8 and 1 are shown as 15, 10 and 5, so
+    # they are at least 13, 8 and 1; their total 22 is shown as 20, so it is at most 22.
+    # 13 + 8 + 1 = 22: each cell, its column total (one row) and both totals are exact.
+    with pytest.raises(DisclosureRefused) as caught:
+        protect(table([[13, 8, 1]]), RoundingPolicy())
+    assert caught.value.code == "sdc.rounding-recoverable"
+    assert "8 count(s) can be worked out exactly" in str(caught.value)
+
+
+def test_rounded_margins_with_room_are_released() -> None:
+    # 14, 9 and 2 are shown as 15, 10 and 5 (13-17, 8-12, 1-7) and their total 25 as 25
+    # (23-27): the cells may add up to anything from 22 to 36, so none is pinned.
+    released = protect(table([[14, 9, 2]]), RoundingPolicy())
+    assert (released.cells, released.row_totals, released.total) == (((15, 10, 5),), (25,), 25)
