@@ -7,19 +7,37 @@ more. Each expected table is written out by hand.
 
 from __future__ import annotations
 
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from dexcore.errors import DexValueError, DisclosureRefused
+from dexcore.errors import DexKeyError, DexValueError, DisclosureRefused
+from dexcore.io import dataset_from_json
+from dexcore.model import Dataset
+from dexcore.periods import ReportingPeriod
 from dexcore.privacy.sdc import (
+    BY_ATSI,
+    BY_GENDER,
+    BY_OUTLET,
+    BY_PERIOD,
     CountTable,
+    Dimension,
     ReleasedTable,
     RoundingPolicy,
     Suppressed,
     SuppressionKind,
     SuppressionPolicy,
     count_clients,
+    count_table,
     protect,
+    round_count,
 )
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example-dataset.json"
+H2 = ReportingPeriod.parse("2024-H2")
 
 NP = "n.p."
 
@@ -264,3 +282,269 @@ def test_rounded_margins_with_room_are_released() -> None:
     # (23-27): the cells may add up to anything from 22 to 36, so none is pinned.
     released = protect(table([[14, 9, 2]]), RoundingPolicy())
     assert (released.cells, released.row_totals, released.total) == (((15, 10, 5),), (25,), 25)
+
+
+# -- rounding, worked by hand -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"base": 1}, "RoundingPolicy.base must be a whole number of at least 2"),
+        ({"base": 2.5}, "RoundingPolicy.base must be a whole number of at least 2"),
+        ({"small_up_to": 0}, "RoundingPolicy.small_up_to must be a whole number of at least 1"),
+        ({"small_up_to": 1.5}, "RoundingPolicy.small_up_to must be a whole number of at least 1"),
+        # Base 7: a count of 3 is below half of 7, so it would round to 0.
+        (
+            {"base": 7, "small_up_to": 2},
+            "RoundingPolicy.small_up_to must be at least half of base less 1, so that no "
+            "count above it rounds to 0",
+        ),
+    ],
+)
+def test_rounding_policies_refused_in_these_words(
+    arguments: dict[str, object], message: str
+) -> None:
+    with pytest.raises(DexValueError) as caught:
+        RoundingPolicy(**arguments)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("base", "small_up_to"),
+    [
+        (2, 1),  # the smallest base and the smallest range of small counts
+        (4, 1),  # 2 is half of 4 and rounds up to 4, not down to 0
+        (6, 2),  # 3 is half of 6 and rounds up to 6
+    ],
+)
+def test_rounding_policies_at_their_limits_are_accepted(base: int, small_up_to: int) -> None:
+    policy = RoundingPolicy(base=base, small_up_to=small_up_to)
+    assert round_count(small_up_to + 1, policy) == base
+
+
+@pytest.mark.parametrize(
+    ("count", "policy", "rounded"),
+    [
+        (0, RoundingPolicy(), 0),
+        (1, RoundingPolicy(), 5),
+        (7, RoundingPolicy(), 5),
+        (8, RoundingPolicy(), 10),
+        (12, RoundingPolicy(), 10),
+        (13, RoundingPolicy(), 15),
+        # Counts up to small_up_to become the base, even where the nearest multiple is larger.
+        (12, RoundingPolicy(small_up_to=12), 5),
+        (13, RoundingPolicy(small_up_to=12), 15),
+        # Halfway between two multiples of 10 rounds up, as ordinary rounding does.
+        (15, RoundingPolicy(base=10), 20),
+        (14, RoundingPolicy(base=10), 10),
+    ],
+)
+def test_counts_round_as_worked_by_hand(count: int, policy: RoundingPolicy, rounded: int) -> None:
+    assert round_count(count, policy) == rounded
+
+
+def test_a_negative_count_is_refused_in_these_words() -> None:
+    with pytest.raises(DexValueError) as caught:
+        round_count(-1)
+    assert str(caught.value) == "round_count: a count cannot be negative"
+
+
+@pytest.mark.parametrize(
+    ("policy", "published", "counts"),
+    [
+        (RoundingPolicy(), 0, (0, 0)),
+        (RoundingPolicy(), 5, (1, 7)),
+        (RoundingPolicy(), 10, (8, 12)),
+        (RoundingPolicy(), 100, (98, 102)),
+        # Base 10: 1 to 7 become 10, and so do 8 to 14 (15 rounds up to 20).
+        (RoundingPolicy(base=10, small_up_to=7), 10, (1, 14)),
+        (RoundingPolicy(base=10, small_up_to=7), 20, (15, 24)),
+    ],
+)
+def test_the_counts_a_published_value_stands_for(
+    policy: RoundingPolicy, published: int, counts: tuple[int, int]
+) -> None:
+    assert policy.counts_rounding_to(published) == counts
+
+
+def test_a_value_no_count_rounds_to_is_refused_in_these_words() -> None:
+    with pytest.raises(DexValueError) as caught:
+        RoundingPolicy().counts_rounding_to(3)
+    assert str(caught.value) == "no count rounds to 3 under round-to-5"
+
+
+def test_a_rounding_policy_describes_itself() -> None:
+    assert RoundingPolicy(base=10, small_up_to=7).describe() == {
+        "name": "round-to-10",
+        "method": "rounding",
+        "base": 10,
+        "small_up_to": 7,
+        "zeros": "published",
+        "unit": "distinct clients",
+        "additive": False,
+    }
+
+
+# -- the released table, as published -----------------------------------------------------------
+
+# The table of test_the_first_value_protected_is_the_smallest_inner_one, and what it publishes.
+# Column c1 has clients in row r0 only: a population-group warning.
+SUPPRESSION = {
+    "name": "suppress-below-5",
+    "method": "suppression",
+    "threshold": 5,
+    "protection_range": 4,
+    "hidden_label": "n.p.",
+    "zeros": "published",
+    "unit": "distinct clients",
+}
+GROUP = "every client with column 'c1' has row 'r0'"
+
+
+def test_the_released_table_as_plain_data() -> None:
+    released = protect(table([[2, 21, 29], [1, 0, 13]]))
+    assert released.to_dict() == {
+        "title": "hand-worked",
+        "rows": {"dimension": "row", "labels": ["r0", "r1"]},
+        "columns": {"dimension": "column", "labels": ["c0", "c1", "c2"]},
+        "cells": [[NP, 21, NP], [NP, 0, NP]],
+        "row_totals": [52, 14],
+        "column_totals": [NP, 21, NP],
+        "total": 66,
+        "policy": SUPPRESSION,
+        "population": {},
+        "warnings": [{"code": "sdc.population-group", "message": GROUP}],
+    }
+
+
+def test_the_released_table_as_text() -> None:
+    # Widths: the first column fits "Total" (5), then "n.p." (4), "21" (2), "n.p.", "Total".
+    # Labels are aligned left, values right, two spaces apart.
+    released = protect(table([[2, 21, 29], [1, 0, 13]]))
+    assert released.to_text().split("\n") == [
+        "hand-worked",
+        "row      c0  c1    c2  Total",
+        "r0     n.p.  21  n.p.     52",
+        "r1     n.p.   0  n.p.     14",
+        "Total  n.p.  21  n.p.     66",
+        "policy: suppress-below-5; counts are distinct clients",
+        f"warning [sdc.population-group]: {GROUP}",
+    ]
+
+
+def test_a_table_without_margins_has_no_totals_in_either_form() -> None:
+    released = protect(table([[4], [5], [1]], margins=False))
+    assert released.to_text().split("\n") == [
+        "hand-worked",
+        "row    c0",
+        "r0   n.p.",
+        "r1      5",
+        "r2   n.p.",
+        "policy: suppress-below-5; counts are distinct clients",
+    ]
+    data = released.to_dict()
+    assert (data["row_totals"], data["column_totals"], data["total"]) == (None, None, None)
+
+
+def test_unknown_labels_are_refused_in_these_words() -> None:
+    counts = table([[7, 8]])
+    released = protect(counts)
+    for lookup in (counts.count, released.cell):
+        with pytest.raises(DexKeyError) as caught:
+            lookup("r9", "c0")
+        assert str(caught.value) == "unknown table row 'r9'"
+        with pytest.raises(DexKeyError) as caught:
+            lookup("r0", "c9")
+        assert str(caught.value) == "unknown table column 'c9'"
+    assert (counts.count("r0", "c1"), released.cell("r0", "c1")) == (8, 8)
+
+
+# -- count tables from a dataset, counted by hand ----------------------------------------------
+
+
+def _case(case_id: str, outlet: int, *clients: str) -> dict[str, Any]:
+    reasons = [{"code": "HOUSING", "is_primary": True}]
+    return {
+        "case_id": case_id,
+        "outlet_activity_id": outlet,
+        "total_unidentified_clients": 0,
+        "clients": [
+            {"client_id": c, "referral_source": "SELF", "reasons_for_assistance": reasons}
+            for c in clients
+        ],
+    }
+
+
+def _session(session_id: str, case_id: str, day: str, *clients: str) -> dict[str, Any]:
+    return {
+        "session_id": session_id,
+        "case_id": case_id,
+        "session_date": day,
+        "service_type_id": 10,
+        "total_unidentified_clients": 0,
+        "clients": [{"client_id": c} for c in clients],
+    }
+
+
+@pytest.fixture(scope="module")
+def sessions() -> Dataset:
+    """The example's first four clients at outlets 101 and 201.
+
+    C00001 (female) and C00002 (male) are clients of case A at outlet 101, C00003 (female,
+    Aboriginal) and C00004 (male) of case B at outlet 201. In order: S0 (30 June 2024, the
+    last day of 2024-H1) C00001 at A; S1 C00002 at a case the dataset does not hold; S2 a
+    client the dataset does not hold, then C00002, at A; S3 C00003 and C00004 at B; S4
+    C00001 at A again. Each leaves-out comes before a session or client that counts.
+    """
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data = {key: copy.deepcopy(example[key]) for key in ("outlets", "organisation")}
+    data["clients"] = example["clients"][:4]
+    data["cases"] = [_case("A", 101, "C00001", "C00002"), _case("B", 201, "C00003", "C00004")]
+    data["sessions"] = [
+        _session("S0", "A", "2024-06-30", "C00001"),
+        _session("S1", "GONE", "2024-08-01", "C00002"),
+        _session("S2", "A", "2024-08-01", "C09999", "C00002"),
+        _session("S3", "B", "2024-09-01", "C00003", "C00004"),
+        _session("S4", "A", "2024-10-01", "C00001"),
+    ]
+    return dataset_from_json(json.dumps(data).encode())
+
+
+def test_a_count_table_of_one_period_worked_by_hand(sessions: Dataset) -> None:
+    # 2024-H2: S2 gives C00002 at 101, S3 C00003 and C00004 at 201, S4 C00001 at 101.
+    counted = count_table(sessions, BY_OUTLET, BY_GENDER, period=H2)
+    assert counted.title == "Clients by outlet and gender, 2024-H2"
+    assert (counted.rows, counted.columns) == (("101", "201"), ("FEMALE", "MALE"))
+    assert counted.counts == ((1, 1), (1, 1))
+    assert (counted.row_totals, counted.column_totals, counted.total) == ((2, 2), (2, 2), 4)
+    assert counted.margins
+
+
+def test_a_count_table_of_every_period_worked_by_hand(sessions: Dataset) -> None:
+    # C00001 in both halves (S0 and S4); the others in 2024-H2 only. Four clients in all.
+    by_period = count_table(sessions, BY_PERIOD, BY_GENDER)
+    assert by_period.title == "Clients by period and gender"
+    assert (by_period.rows, by_period.counts) == (("2024-H1", "2024-H2"), ((1, 0), (2, 2)))
+    assert (by_period.row_totals, by_period.total) == ((1, 4), 4)
+    by_gender = count_table(sessions, BY_GENDER, BY_OUTLET, margins=False)
+    assert (by_gender.rows, by_gender.columns) == (("FEMALE", "MALE"), ("101", "201"))
+    assert (by_gender.counts, by_gender.margins) == (((1, 1), (1, 1)), False)
+
+
+def test_a_priority_group_table_worked_by_hand(sessions: Dataset) -> None:
+    # C00003 is Aboriginal; the other three are not; nobody left it unstated.
+    counted = count_table(sessions, BY_ATSI, period=H2)
+    assert (counted.title, counted.columns) == ("Clients by atsi, 2024-H2", ("All clients",))
+    assert (counted.rows, counted.counts) == (("yes", "no", "not stated"), ((1,), (3,), (0,)))
+
+
+def test_attendances_a_dimension_leaves_out_are_not_counted(sessions: Dataset) -> None:
+    # Only outlet 101's clients have a row: C00001 and C00002, one of each gender.
+    only_101 = Dimension(
+        "outlet", lambda client, case, session: "101" if case.outlet_activity_id == 101 else None
+    )
+    counted = count_table(sessions, only_101, BY_GENDER, period=H2)
+    assert (counted.rows, counted.counts, counted.total) == (("101",), ((1, 1),), 2)
+    counted = count_table(sessions, BY_GENDER, only_101, period=H2)
+    assert (counted.columns, counted.counts, counted.total) == (("101",), ((1,), (1,)), 2)
