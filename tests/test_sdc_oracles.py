@@ -202,6 +202,27 @@ def test_one_value_at_a_time_the_smaller_total_whose_other_line_already_hides_on
     assert released.protection.secondary == 1
 
 
+def test_a_line_that_does_not_add_up_bounds_its_cells_by_its_margin() -> None:
+    #        outlet A  outlet B | total
+    # r0         3         8    |   9     two of the nine clients attended both outlets
+    # total      3         8    |   9
+    # The row does not add up (3 + 8 = 11 > 9), and the attacker knows it: its cells add up
+    # to more than its total, and none is above it. The 3 and the total of outlet A are
+    # hidden (the columns add up: they are equal). So 3 is at least 10 - 8 = 2 (the cells
+    # add up to at least 9 + 1) and at most 9 (the total): 2 to 9, seven wide, which is
+    # enough (4 are asked). Nothing else is hidden.
+    # Clients a0, a1 and a2 at outlet A; a0, a1 and b2 to b7 at outlet B.
+    in_b = ["a0", "a1", *(f"b{k}" for k in range(2, 8))]
+    contributions = [(f"a{k}", "r0", "A") for k in range(3)] + [(c, "r0", "B") for c in in_b]
+    released = protect(
+        count_clients(
+            contributions, title="two outlets", row_dimension="row", column_dimension="outlet"
+        )
+    )
+    assert shown(released) == [[NP, 8, 9], [NP, 8, 9]]
+    assert released.protection.narrowest_range == 9 - 2
+
+
 def test_the_released_table_keeps_its_dimensions() -> None:
     released = protect(table([[7, 8]]))
     assert (released.title, released.row_dimension, released.column_dimension) == (
