@@ -15,6 +15,8 @@ and can be repeated. mutmut keeps the results of mutants whose code is unchanged
 (tests only added cannot let a killed mutant live). ``--only GLOB`` tests only the run's
 mutants whose names match (a large run taken in parts, the most important first); the
 tally still covers the whole run, its mutants not yet tested counted as "not checked".
+With ``--retest``, ``--only`` chooses which survivors to test again; the others stay
+survivors in the tally.
 The run is niced (``nice -n 19``) and uses one worker process: it is meant for a shared
 machine, and for a package it takes minutes, not hours. The tallies go to
 ``build/mutation/summary.json`` (merged across runs) and are printed as a table, with the
@@ -576,17 +578,27 @@ def tally(package: Package, work: Path, only: list[str] | None = None) -> dict[s
     return _result(counts, survivors)
 
 
-def retested(earlier: dict[str, object], again: dict[str, object]) -> dict[str, object]:
-    """An earlier run's tally with its survivors replaced by their results when tested again."""
+def retested(
+    earlier: dict[str, object], again: dict[str, object], untested: list[str] | None = None
+) -> dict[str, object]:
+    """An earlier run's tally with its survivors replaced by their results when tested again.
+
+    ``untested`` names earlier survivors not tested again: they stay survivors.
+    """
     before, after = earlier["counts"], again["counts"]
     assert isinstance(before, dict)
     assert isinstance(after, dict)
     counts: Counter[str] = Counter(before)
-    counts["survived"] = 0
+    counts["survived"] = len(untested or [])
     counts.update(after)
     survivors = again["survivors"]
     assert isinstance(survivors, list)
-    return _result(counts, survivors)
+    return _result(counts, [*survivors, *(untested or [])])
+
+
+def matching(names: list[str], globs: list[str] | None) -> list[str]:
+    """The names that match any of ``globs`` (all of them when there are none)."""
+    return [name for name in names if not globs or any(fnmatch(name, g) for g in globs)]
 
 
 def _result(counts: Counter[str], survivors: list[str]) -> dict[str, object]:
@@ -652,7 +664,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         action="append",
         metavar="GLOB",
-        help="test only the mutants whose names match GLOB (repeatable); tally the whole run",
+        help="test only the mutants (or with --retest, the survivors) whose names match GLOB",
     )
     parser.add_argument(
         "--retest",
@@ -672,9 +684,11 @@ def main(argv: list[str] | None = None) -> int:
     for package in chosen:
         if arguments.retest is None:
             record(package.name, run(package, part=arguments.only), arguments.label)
-        elif again := survivors(package.name, arguments.retest):
+        elif again := matching(survivors(package.name, arguments.retest), arguments.only):
             earlier = _recorded(package.name, arguments.retest)
-            record(package.name, retested(earlier, run(package, again)), arguments.label)
+            untested = [n for n in survivors(package.name, arguments.retest) if n not in again]
+            result = retested(earlier, run(package, again), untested)
+            record(package.name, result, arguments.label)
     show(json.loads(SUMMARY.read_text(encoding="utf-8")))
     return 0
 
