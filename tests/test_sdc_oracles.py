@@ -202,6 +202,38 @@ def test_one_value_at_a_time_the_smaller_total_whose_other_line_already_hides_on
     assert released.protection.secondary == 1
 
 
+def test_rectangles_are_chosen_by_room_then_by_cost_and_unneeded_ones_shown_again() -> None:
+    #        c0  c1 | total
+    # r0      2  11 |  13
+    # r1      3   3 |   6
+    # r2     15   0 |  15
+    # total  20  14 |  34
+    # Below 5: 2, 3, 3, each pinned (13 - 11, 14 - 11 - 0, 6 - 3). A rectangle's corners move
+    # together (+s, -s, -s, +s, margins with their line): a corner of v lets it move v - 1.
+    # 1. Through the 2: with 11 and the 3s, or 13, 6 and a 3, the 2 moves by 1 one way and
+    #    2 the other (3 < 4); a rectangle through row r2 and c1 meets the published 0. With
+    #    r0's 13 and r2's 15 and 15 it moves 1 down and 14 up; with c1's 11 and the column
+    #    totals 20 and 14, 1 and 10. Both have room; the first has two totals and three new
+    #    values too, but 43 < 45: hide 13, 15 and 15.
+    # 2. c1 still pins its 3 (14 - 11 - 0), so r1 pins the other. The first 3 (r1 c0): with
+    #    r1's total 6 and r2's hidden 15s it moves 2 down and 14 up: hide the 6 (one new
+    #    value, where the others need 11 or two totals).
+    # 3. c1's 3 still pinned: with 11 and r0's and r1's hidden totals it moves 2 and 10: hide 11.
+    # Now, with a = the 2, b = the 3 of c0 and c = the 11: r0's total is a + c, c1's 3 is
+    # 14 - c, r1's total b + 14 - c, r2's 15s both 20 - a - b; every range is wide. Shown
+    # again, totals first and largest first: r2's 15 would pin r2 c0 (r2 holds it and a 0);
+    # r0's 13 stays shown (a runs from 1 to 12, c1's 3 is 1 + a: every range is 4 wide or
+    # more); r1's 6 would then give b = 5 - a, a only 1 to 4; r2 c0's 15 would pin r2's
+    # total; the 11 would pin the 2. Those stay hidden.
+    released = protect(table([[2, 11], [3, 3], [15, 0]]))
+    assert shown(released) == [
+        [NP, NP, 13],
+        [NP, NP, NP],
+        [NP, 0, NP],
+        [20, 14, 34],
+    ]
+
+
 def test_a_line_that_does_not_add_up_bounds_its_cells_by_its_margin() -> None:
     #        outlet A  outlet B | total
     # r0         3         8    |   9     two of the nine clients attended both outlets
