@@ -255,6 +255,35 @@ def test_a_line_that_does_not_add_up_bounds_its_cells_by_its_margin() -> None:
     assert released.protection.narrowest_range == 9 - 2
 
 
+def test_a_table_whose_margins_contradict_its_cells_is_refused() -> None:
+    #        c0  c1 | total
+    # r0      6   2 |   4     a row total below one of its cells: no distinct count can be
+    # r1      5   5 |  10
+    # total  11   7 |  14
+    # The 2 and the row total 4 are hidden. The column of row totals adds up, so r0's total
+    # is 14 - 10 = 4; r0 does not add up (6 + 2 is not 4), so its total is at least its
+    # cell 6. The audit cannot meet both and refuses the table rather than release it
+    # unaudited.
+    built = CountTable(
+        title="built by hand",
+        row_dimension="row",
+        column_dimension="column",
+        rows=("r0", "r1"),
+        columns=("c0", "c1"),
+        counts=((6, 2), (5, 5)),
+        row_totals=(4, 10),
+        column_totals=(11, 7),
+        total=14,
+    )
+    with pytest.raises(DisclosureRefused) as caught:
+        protect(built)
+    assert caught.value.code == "sdc.audit-failed"
+    assert caught.value.reason == (
+        "the protection audit found the table inconsistent with its own margins, so it "
+        "is not released; check that margins count the same clients as the cells"
+    )
+
+
 def test_the_released_table_keeps_its_dimensions() -> None:
     released = protect(table([[7, 8]]))
     assert (released.title, released.row_dimension, released.column_dimension) == (
