@@ -331,7 +331,6 @@ PACKAGES = (
                     "__init__",
                     "is_total",
                     "is_hidden",
-                    "label",
                     "hide",
                     "ranges",
                     "unprotected",
