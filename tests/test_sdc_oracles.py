@@ -630,3 +630,16 @@ def test_attendances_a_dimension_leaves_out_are_not_counted(sessions: Dataset) -
     assert (counted.rows, counted.counts, counted.total) == (("101",), ((1, 1),), 2)
     counted = count_table(sessions, BY_GENDER, only_101, period=H2)
     assert (counted.columns, counted.counts, counted.total) == (("101",), ((1,), (1,)), 2)
+
+
+def test_the_released_table_in_a_notebook() -> None:
+    # Six values hidden (see test_the_first_value_protected_is_the_smallest_inner_one); the
+    # notebook's table shows the cells, hidden ones as n.p.
+    released = protect(table([[2, 21, 29], [1, 0, 13]]))
+    assert repr(released) == (
+        "<ReleasedTable 'hand-worked': 2 rows × 3 columns, 6 values hidden, "
+        "policy suppress-below-5>"
+    )
+    html = released._repr_html_()
+    assert "<strong>hand-worked</strong>" in html
+    assert "<tr><td>r1</td><td>n.p.</td><td>0</td><td>n.p.</td></tr>" in html
