@@ -899,3 +899,22 @@ def test_the_synonym_table_in_the_docs_is_the_one_in_the_code() -> None:
     assert documented == dict(NAME_SYNONYMS)
     for label in ("male", "female", "not stated", "yes", "no"):  # states: by one example
         assert all(f"`{alias}`" in page for alias in LABEL_SYNONYMS[label]), label
+
+
+def test_a_new_tables_margins_are_read_as_everyone_when_finding_related_tables() -> None:
+    # The earlier table counts the women of O1, without margins; the new one counts the men,
+    # with margins. Their cells cannot nest (women and men), but the new table's column
+    # totals, over every gender it lists, are read as everyone of O1 in that column: they
+    # may contain the women's counts, so the earlier table is related.
+    women = protect(
+        table(
+            [[20, 30]],
+            population={"org": "O1"},
+            rows=["F"],
+            dimensions=("gender", "column"),
+            margins=False,
+        )
+    )
+    history = ReleaseHistory([women])
+    men = table([[17, 30]], population={"org": "O1"}, rows=["M"], dimensions=("gender", "column"))
+    assert history.nested_with(men) == [women]
