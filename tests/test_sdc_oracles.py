@@ -234,6 +234,32 @@ def test_rectangles_are_chosen_by_room_then_by_cost_and_unneeded_ones_shown_agai
     ]
 
 
+def test_when_no_rectangle_has_room_the_smaller_total_beside_hidden_values_goes() -> None:
+    #        c0  c1  c2 | total
+    # r0      0  13   1 |  14
+    # r1      3   0   2 |   5
+    # total   3  13   3 |  19
+    # Below 5: 1, 3, 2 and the column totals 3 and 3. r0 pins the 1 (14 - 13 - 0); with
+    # a = r1's 3, r1's 2 is 5 - a and the column totals a and 6 - a: a from 1 to 4, too narrow.
+    # 1. The 1 (the smallest inner value): rectangles through r1 or c0 meet a published 0;
+    #    with c1's 13s and c2's total it rises by 12 (the total may fall by 2): hide both 13s.
+    # 2. a is still 1 to 4. The 2: its rectangles meet a 0, or leave it less than 4 of room
+    #    (it cannot fall, and r1's 5 or c2's hidden 3 hold it), and the cheapest is hidden
+    #    already (2, 3, 3, 3). One value then: the only one shown on its lines, r1's total 5.
+    #    The row totals' column pins it (19 - 14), so again the 2; now its lines show
+    #    nothing, so the cheapest shown value of the table: the totals 14 and 19, each on a
+    #    line that hides values already; 14 is smaller.
+    # With r0's and r1's totals hidden, the four values a = r1's 3, r1's 2, r0's 1 and the
+    # 13 sum to 19 with each at least 1: every range is 1 to 16. Shown again (14, 13, 5, 13),
+    # each would bring back a range of 1 to 4: all stay hidden.
+    released = protect(table([[0, 13, 1], [3, 0, 2]]))
+    assert shown(released) == [
+        [0, NP, NP, NP],
+        [NP, 0, NP, NP],
+        [NP, NP, NP, 19],
+    ]
+
+
 def test_a_line_that_does_not_add_up_bounds_its_cells_by_its_margin() -> None:
     #        outlet A  outlet B | total
     # r0         3         8    |   9     two of the nine clients attended both outlets
