@@ -242,10 +242,10 @@ def test_when_no_rectangle_has_room_the_smaller_total_beside_hidden_values_goes(
     # Below 5: 1, 3, 2 and the column totals 3 and 3. r0 pins the 1 (14 - 13 - 0); with
     # a = r1's 3, r1's 2 is 5 - a and the column totals a and 6 - a: a from 1 to 4, too narrow.
     # 1. The 1 (the smallest inner value): rectangles through r1 or c0 meet a published 0;
-    #    with c1's 13s and c2's total it rises by 12 (the total may fall by 2): hide both 13s.
-    # 2. a is still 1 to 4. The 2: its rectangles meet a 0, or leave it less than 4 of room
-    #    (it cannot fall, and r1's 5 or c2's hidden 3 hold it), and the cheapest is hidden
-    #    already (2, 3, 3, 3). One value then: the only one shown on its lines, r1's total 5.
+    #    with r0's 13, c1's total 13 and c2's hidden total it can rise by 12: hide both 13s.
+    # 2. a is still 1 to 4. The 2: its rectangles meet a 0 or give it at most 3 of room, and
+    #    the cheapest of them is hidden already (2, 3, 3, 3). One value then: the only one
+    #    shown on its lines, r1's total 5.
     #    The row totals' column pins it (19 - 14), so again the 2; now its lines show
     #    nothing, so the cheapest shown value of the table: the totals 14 and 19, each on a
     #    line that hides values already; 14 is smaller.
