@@ -25,6 +25,7 @@ from dexcore.privacy.sdc import (
     BY_PERIOD,
     CountTable,
     Dimension,
+    ProtectionSummary,
     ReleasedTable,
     RoundingPolicy,
     Suppressed,
@@ -173,6 +174,11 @@ def test_the_first_value_protected_is_the_smallest_inner_one() -> None:
         [NP, 0, NP, 14],
         [NP, 21, NP, 66],
     ]
+    # Three hidden as small, three to protect them. The narrowest range is y's, 1 to 13;
+    # x runs from 1 to 30, c0's total x + y from 2 to 43.
+    assert released.protection == ProtectionSummary(
+        primary=3, secondary=3, differencing=0, required_range=4, narrowest_range=12, audited=6
+    )
 
 
 def test_one_value_at_a_time_the_smaller_total_whose_other_line_already_hides_one() -> None:
@@ -382,7 +388,10 @@ def test_rounded_margins_that_pin_every_count_are_refused() -> None:
     with pytest.raises(DisclosureRefused) as caught:
         protect(table([[13, 8, 1]]), RoundingPolicy())
     assert caught.value.code == "sdc.rounding-recoverable"
-    assert "8 count(s) can be worked out exactly" in str(caught.value)
+    assert caught.value.reason == (
+        "after rounding, 8 count(s) can be worked out exactly from the rounded cells and "
+        "margins; publish the table without margins or use a SuppressionPolicy"
+    )
 
 
 def test_rounded_margins_with_room_are_released() -> None:
@@ -669,3 +678,33 @@ def test_the_released_table_in_a_notebook() -> None:
     html = released._repr_html_()
     assert "<strong>hand-worked</strong>" in html
     assert "<tr><td>r1</td><td>n.p.</td><td>0</td><td>n.p.</td></tr>" in html
+
+
+@pytest.mark.parametrize(
+    ("counts", "warnings"),
+    [
+        # Row r0's only client is in c0 (a count of 1 is still everyone in the row), and
+        # column c1's clients are all in r1.
+        (
+            [[1, 0], [5, 6]],
+            [
+                "every client with row 'r0' has column 'c0'",
+                "every client with column 'c1' has row 'r1'",
+            ],
+        ),
+        (
+            [[1, 5], [0, 6]],
+            [
+                "every client with row 'r1' has column 'c1'",
+                "every client with column 'c0' has row 'r0'",
+            ],
+        ),
+    ],
+)
+def test_a_population_group_of_one_client_is_named(
+    counts: list[list[int]], warnings: list[str]
+) -> None:
+    released = protect(table(counts))
+    assert [(w.code, w.message) for w in released.warnings] == [
+        ("sdc.population-group", warning) for warning in warnings
+    ]
