@@ -27,6 +27,7 @@ from dexcore.privacy.sdc import (
     Cell,
     CountTable,
     Population,
+    ProtectionSummary,
     ReleasedTable,
     ReleaseHistory,
     Suppressed,
@@ -963,3 +964,15 @@ def test_siblings_share_their_constraints_when_their_times_nest_both_ways() -> N
     # No time at all may mean any time.
     assert _alike(shared["A"], shared["D"])
     assert _alike(shared["D"], shared["A"])
+
+
+def test_values_hidden_by_the_differencing_guard_are_counted_as_such() -> None:
+    # 2024-H1: 38 and 22 (total 60). 2024: 40 and 22 (total 62). The year's 40 and its column
+    # total 40 less the half's 38 leave 2, and so do 62 and 62 less 60: four values hidden,
+    # none small and none hidden to protect them (each hidden value can grow without bound).
+    history = ReleaseHistory()
+    protect(table([[38, 22]], population={"year": "2024", "half": "H1"}), history=history)
+    year = protect(table([[40, 22]], population={"year": "2024"}), history=history)
+    assert year.protection == ProtectionSummary(
+        primary=0, secondary=0, differencing=4, required_range=4, narrowest_range=None, audited=4
+    )

@@ -18,6 +18,7 @@ from dexcore.errors import DexKeyError, DexValueError, DisclosureRefused
 from dexcore.io import dataset_from_json
 from dexcore.model import Dataset
 from dexcore.periods import ReportingPeriod
+from dexcore.privacy._groups import GROUP_LABELS
 from dexcore.privacy.sdc import (
     BY_ATSI,
     BY_GENDER,
@@ -36,6 +37,7 @@ from dexcore.privacy.sdc import (
     protect,
     round_count,
 )
+from dexcore.privacy.sdc._tables import _group
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example-dataset.json"
 H2 = ReportingPeriod.parse("2024-H2")
@@ -708,3 +710,11 @@ def test_a_population_group_of_one_client_is_named(
     assert [(w.code, w.message) for w in released.warnings] == [
         ("sdc.population-group", warning) for warning in warnings
     ]
+
+
+def test_a_priority_group_dimension_made_again(sessions: Dataset) -> None:
+    # BY_ATSI is made when the module is imported; made again, it counts alike (by hand,
+    # C00003 is Aboriginal and the other three are not).
+    atsi = Dimension("atsi", _group("atsi"), GROUP_LABELS)
+    counted = count_table(sessions, atsi, period=H2)
+    assert (counted.rows, counted.counts) == (("yes", "no", "not stated"), ((1,), (3,), (0,)))
