@@ -268,6 +268,28 @@ def test_when_no_rectangle_has_room_the_smaller_total_beside_hidden_values_goes(
     ]
 
 
+def test_a_rectangle_with_fewer_new_values_is_taken_before_smaller_ones() -> None:
+    #        c0  c1  c2 | total
+    # r0      1   0   0 |   1
+    # r1     16   3   7 |  26
+    # total  17   3   7 |  27
+    # Below 5: the 1, r0's total 1, the 3 and c1's total 3, each pinned (17 - 16, 26 - 16 -
+    # 7, 27 - 17 - 7). 1. The 1: its row shows only 0s, so its one rectangle with room goes
+    # through r1 (16 and 26: it rises by 15): hide them. 2. The 3 is still pinned (the total
+    # row: 27 - 17 - 7). Through r0 its rectangles meet a 0; with the hidden 16 and c1's
+    # hidden total, only c0's total 17 is new (room 2 down, 15 up); with c2's 7 and 7, two
+    # are new (room 2 and 6); with r1's hidden 26 and the total 27, room 2. One new value
+    # before two, though 7 + 7 < 17: hide the 17. Then with a = the 1 and b = the 3, the 16
+    # is 20 - a - b and c0's total 20 - b: a and b run from 1 to 18. Shown again, the 26,
+    # the 17 or the 16 would pin a value or leave a + b = 4: all stay hidden.
+    released = protect(table([[1, 0, 0], [16, 3, 7]]))
+    assert shown(released) == [
+        [NP, 0, 0, NP],
+        [NP, NP, 7, NP],
+        [NP, NP, 7, 27],
+    ]
+
+
 def test_a_line_that_does_not_add_up_bounds_its_cells_by_its_margin() -> None:
     #        outlet A  outlet B | total
     # r0         3         8    |   9     two of the nine clients attended both outlets
