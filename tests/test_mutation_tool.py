@@ -253,3 +253,17 @@ def test_prepare_rewrites_the_copy_and_never_the_checkout(
     assert 'only_mutate = ["src/dexcore/rules/personal_data.py"]' in (
         work / "pyproject.toml"
     ).read_text("utf-8")
+
+
+def test_a_partial_retest_keeps_the_survivors_it_did_not_test() -> None:
+    tool = _tool()
+    names = ["m.x_a__mutmut_1", "m.x_a__mutmut_2", "m.x_b__mutmut_1"]
+    assert tool.matching(names, ["m.x_a__*"]) == names[:2]
+    assert tool.matching(names, None) == names
+    # Before: 7 killed, 3 survived; the two of x_a tested again, one now killed.
+    earlier = {"counts": {"killed": 7, "survived": 3}, "survivors": names}
+    again = {"counts": {"killed": 1, "survived": 1}, "survivors": [names[1]]}
+    result = tool.retested(earlier, again, [names[2]])
+    assert result["counts"] == {"killed": 8, "survived": 2}
+    assert result["survivors"] == [names[1], names[2]]
+    assert result["kill_ratio"] == 0.8

@@ -27,6 +27,7 @@ from dexcore.privacy.sdc import (
     Cell,
     CountTable,
     Population,
+    ProtectionSummary,
     ReleasedTable,
     ReleaseHistory,
     Suppressed,
@@ -42,6 +43,8 @@ from dexcore.privacy.sdc._canonical import (
     canonical_name,
     time_readings,
 )
+from dexcore.privacy.sdc._exposure import _alike, _leaves_small, shared_readings
+from dexcore.privacy.sdc._scope import Scope, population_values
 
 SMALL = range(1, 5)
 
@@ -899,3 +902,77 @@ def test_the_synonym_table_in_the_docs_is_the_one_in_the_code() -> None:
     assert documented == dict(NAME_SYNONYMS)
     for label in ("male", "female", "not stated", "yes", "no"):  # states: by one example
         assert all(f"`{alias}`" in page for alias in LABEL_SYNONYMS[label]), label
+
+
+def test_a_new_tables_margins_are_read_as_everyone_when_finding_related_tables() -> None:
+    # The earlier table counts the women of O1, without margins; the new one counts the men,
+    # with margins. Their cells cannot nest (women and men), but the new table's column
+    # totals, over every gender it lists, are read as everyone of O1 in that column: they
+    # may contain the women's counts, so the earlier table is related.
+    women = protect(
+        table(
+            [[20, 30]],
+            population={"org": "O1"},
+            rows=["F"],
+            dimensions=("gender", "column"),
+            margins=False,
+        )
+    )
+    history = ReleaseHistory([women])
+    men = table([[17, 30]], population={"org": "O1"}, rows=["M"], dimensions=("gender", "column"))
+    assert history.nested_with(men) == [women]
+
+
+@pytest.mark.parametrize(
+    ("addends", "target", "threshold", "small"),
+    [
+        ([2, 2], 9, 5, False),  # 9, 7 and 5 are left: none from 1 to 4
+        ([3, 3], 10, 5, True),  # 10 - 3 - 3 = 4
+        ([10], 3, 5, True),  # 3 less no sibling at all is 3
+        ([6], 5, 5, True),  # 5 - 6 = -1: the siblings share a client
+        ([2], 0, 5, True),  # 0 - 2 = -2
+        ([20], 8, 5, False),  # 8 and -12
+        ([4], 5, 2, True),  # threshold 2: only 1 is small, and 5 - 4 = 1
+        ([3], 5, 2, False),  # 5 and 2
+        ([4], 5, 1, False),  # threshold 1: no count is small
+        ([1], -1, 5, False),  # nothing is left of a negative count
+    ],
+)
+def test_subtractions_worked_by_hand(
+    addends: list[int], target: int, threshold: int, small: bool
+) -> None:
+    assert _leaves_small(addends, target, threshold) is small
+
+
+def test_siblings_share_their_constraints_when_their_times_nest_both_ways() -> None:
+    # Outlets A, B, C and D of O1, counted over 2024-H1, 2024-H2, the year 2024 and no time.
+    scopes = {
+        name: Scope(population_values([("org", "O1"), ("outlet", name), *time]), {})
+        for name, time in [
+            ("A", [("period", "2024-H1")]),
+            ("B", [("period", "2024-H2")]),
+            ("C", [("year", "2024")]),
+            ("D", []),
+        ]
+    }
+    shared = {name: next(iter(shared_readings(scope, "outlet"))) for name, scope in scopes.items()}
+    assert _alike(shared["A"], shared["A"])
+    assert not _alike(shared["A"], shared["B"])  # two halves: apart
+    # The first half lies within 2024, but 2024 not within it: not the same.
+    assert not _alike(shared["A"], shared["C"])
+    assert not _alike(shared["C"], shared["A"])
+    # No time at all may mean any time.
+    assert _alike(shared["A"], shared["D"])
+    assert _alike(shared["D"], shared["A"])
+
+
+def test_values_hidden_by_the_differencing_guard_are_counted_as_such() -> None:
+    # 2024-H1: 38 and 22 (total 60). 2024: 40 and 22 (total 62). The year's 40 and its column
+    # total 40 less the half's 38 leave 2, and so do 62 and 62 less 60: four values hidden,
+    # none small and none hidden to protect them (each hidden value can grow without bound).
+    history = ReleaseHistory()
+    protect(table([[38, 22]], population={"year": "2024", "half": "H1"}), history=history)
+    year = protect(table([[40, 22]], population={"year": "2024"}), history=history)
+    assert year.protection == ProtectionSummary(
+        primary=0, secondary=0, differencing=4, required_range=4, narrowest_range=None, audited=4
+    )

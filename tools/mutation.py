@@ -6,14 +6,19 @@ Usage (from the repository root, with the ``test`` extra installed)::
     python tools/mutation.py --all              # every package below, in the order listed
     python tools/mutation.py --list             # what each package mutates and runs
     python tools/mutation.py --label after --retest before slk   # only before's survivors
+    python tools/mutation.py --only 'dexcore.privacy.sdc._audit.*' sdc   # part of a run first
 
 Each package is run in its own copy of the repository under ``build/mutation/<package>``:
 mutmut writes its ``mutants/`` tree and results there, so runs never touch the checkout
 and can be repeated. mutmut keeps the results of mutants whose code is unchanged, and
 ``--retest LABEL`` tests again only the survivors of an earlier run, say after adding tests
-(tests only added cannot let a killed mutant live). The run is niced (``nice -n 19``) and
-uses one worker process: it is meant for a shared machine, and for a package it takes
-minutes, not hours. The tallies go to
+(tests only added cannot let a killed mutant live). ``--only GLOB`` tests only the run's
+mutants whose names match (a large run taken in parts, the most important first); the
+tally still covers the whole run, its mutants not yet tested counted as "not checked".
+With ``--retest``, ``--only`` chooses which survivors to test again; the others stay
+survivors in the tally.
+The run is niced (``nice -n 19``) and uses one worker process: it is meant for a shared
+machine, and for a package it takes minutes, not hours. The tallies go to
 ``build/mutation/summary.json`` (merged across runs) and are printed as a table, with the
 name of every surviving mutant; ``mutmut show NAME`` in the package's directory shows one.
 
@@ -326,7 +331,6 @@ PACKAGES = (
                     "__init__",
                     "is_total",
                     "is_hidden",
-                    "label",
                     "hide",
                     "ranges",
                     "unprotected",
@@ -531,16 +535,20 @@ def _is_generator(function: cst.FunctionDef) -> bool:
     return False
 
 
-def run(package: Package, only: list[str] | None = None) -> dict[str, object]:
+def run(
+    package: Package, only: list[str] | None = None, part: list[str] | None = None
+) -> dict[str, object]:
     """Run mutmut on ``package`` (niced, one worker) and tally its results.
 
-    ``only`` names the mutants to test again (the others keep their earlier results).
+    ``only`` names the mutants to test again (the others keep their earlier results), and
+    the tally is of them alone; ``part`` gives globs of the mutants to test, and the tally
+    is of the whole package.
     """
     work = prepare(package)
     mutmut = Path(sys.executable).with_name("mutmut")
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     environment["DEXCORE_HYPOTHESIS_PROFILE"] = "mutation"
-    names = package.functions if only is None else only
+    names = only if only is not None else part if part else package.functions
     command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", "1", *names]
     # mutmut draws a progress spinner: its output goes to a log, the tally is printed below.
     with (work / "mutmut.log").open("wb") as log:
@@ -569,17 +577,27 @@ def tally(package: Package, work: Path, only: list[str] | None = None) -> dict[s
     return _result(counts, survivors)
 
 
-def retested(earlier: dict[str, object], again: dict[str, object]) -> dict[str, object]:
-    """An earlier run's tally with its survivors replaced by their results when tested again."""
+def retested(
+    earlier: dict[str, object], again: dict[str, object], untested: list[str] | None = None
+) -> dict[str, object]:
+    """An earlier run's tally with its survivors replaced by their results when tested again.
+
+    ``untested`` names earlier survivors not tested again: they stay survivors.
+    """
     before, after = earlier["counts"], again["counts"]
     assert isinstance(before, dict)
     assert isinstance(after, dict)
     counts: Counter[str] = Counter(before)
-    counts["survived"] = 0
+    counts["survived"] = len(untested or [])
     counts.update(after)
     survivors = again["survivors"]
     assert isinstance(survivors, list)
-    return _result(counts, survivors)
+    return _result(counts, [*survivors, *(untested or [])])
+
+
+def matching(names: list[str], globs: list[str] | None) -> list[str]:
+    """The names that match any of ``globs`` (all of them when there are none)."""
+    return [name for name in names if not globs or any(fnmatch(name, g) for g in globs)]
 
 
 def _result(counts: Counter[str], survivors: list[str]) -> dict[str, object]:
@@ -642,6 +660,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the packages and stop")
     parser.add_argument("--label", default="latest", help="record the run as (default: latest)")
     parser.add_argument(
+        "--only",
+        action="append",
+        metavar="GLOB",
+        help="test only the mutants (or with --retest, the survivors) whose names match GLOB",
+    )
+    parser.add_argument(
         "--retest",
         metavar="LABEL",
         help="test again only the survivors of the run recorded as LABEL (after adding tests)",
@@ -658,10 +682,12 @@ def main(argv: list[str] | None = None) -> int:
     BUILD.mkdir(parents=True, exist_ok=True)
     for package in chosen:
         if arguments.retest is None:
-            record(package.name, run(package), arguments.label)
-        elif again := survivors(package.name, arguments.retest):
+            record(package.name, run(package, part=arguments.only), arguments.label)
+        elif again := matching(survivors(package.name, arguments.retest), arguments.only):
             earlier = _recorded(package.name, arguments.retest)
-            record(package.name, retested(earlier, run(package, again)), arguments.label)
+            untested = [n for n in survivors(package.name, arguments.retest) if n not in again]
+            result = retested(earlier, run(package, again), untested)
+            record(package.name, result, arguments.label)
     show(json.loads(SUMMARY.read_text(encoding="utf-8")))
     return 0
 

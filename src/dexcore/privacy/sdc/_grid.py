@@ -74,11 +74,6 @@ class _Grid:
     def is_hidden(self, p: Position) -> bool:
         return isinstance(self.published[p[0]][p[1]], Suppressed)
 
-    def label(self, table: CountTable, i: int, j: int) -> tuple[str | None, str | None]:
-        row = None if i == self.n_rows else table.rows[i]
-        column = None if j == self.n_columns else table.columns[j]
-        return row, column
-
     def hide(self, i: int, j: int, kind: SuppressionKind, threshold: int) -> None:
         if not isinstance(self.published[i][j], Suppressed):
             self.published[i][j] = Suppressed(kind, threshold)

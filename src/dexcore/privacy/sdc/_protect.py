@@ -71,7 +71,7 @@ def _summarise(grid: _Grid, ranges: dict[Position, Range]) -> ProtectionSummary:
     )
 
 
-def _final_audit(grid: _Grid, policy: Policy) -> ProtectionSummary:
+def _final_audit(grid: _Grid) -> ProtectionSummary:
     """Audit the table as it will be published; refuse it if any value can be narrowed."""
     ranges = grid.ranges()
     if grid.failures(ranges):  # pragma: no cover - secondary() hides until this is empty
@@ -148,7 +148,7 @@ def protect(
     warnings = _population_groups(table)
     if history is not None:
         warnings.extend(_guard_differences(grid, table, history, threshold, on_difference))
-    summary = _final_audit(grid, policy)
+    summary = _final_audit(grid)
     n, m = grid.n_rows, grid.n_columns
     released = ReleasedTable(
         title=table.title,
