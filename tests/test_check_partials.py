@@ -391,6 +391,24 @@ def test_organisations_sharing_ids_are_checked_apart() -> None:
     assert merged.finish(organisation="A") == reports["A"]
 
 
+def test_every_organisations_report_is_finished_with_the_rule_set_given() -> None:
+    """A partial checked with DEX + SETS finishes only with DEX + SETS, for every organisation."""
+    one = Dataset(clients=[_client("C1")], cases=[_case("K1", "C1")])
+    other = Dataset(clients=[_client("C1"), _client("C1")], cases=[_case("K1", "C1")])
+    rules = DEX + SETS
+    merged = CheckPartial.merge_all(
+        [
+            check_part(one, rules, today=TODAY, organisation="A"),
+            check_part(other, rules, today=TODAY, organisation="B"),
+        ]
+    )
+    reports = merged.reports(rules)
+    assert reports == {"A": check(one, rules, today=TODAY), "B": check(other, rules, today=TODAY)}
+    assert {report.ruleset for report in reports.values()} == {f"{rules.name} ({rules.version})"}
+    with pytest.raises(DexValueError, match=r"\[check\.partial-mismatch\]$"):
+        merged.reports()  # DEX alone is not the rule set the parts ran
+
+
 # -- refusals -----------------------------------------------------------------------------------
 
 

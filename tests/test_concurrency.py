@@ -8,6 +8,7 @@ every cache of values from the data is bounded and emptied by ``dexcore.clear_ca
 
 from __future__ import annotations
 
+import _thread
 import concurrent.futures
 import datetime as dt
 import functools
@@ -329,6 +330,145 @@ def test_a_daemonic_process_checks_by_itself(
 def test_workers_must_be_a_whole_number_from_one(small_b: Dataset, workers: Any) -> None:
     with pytest.raises(DexValueError, match=r"^check: workers must be a whole number"):
         check(small_b, ALL, today=TODAY, workers=workers)
+
+
+# -- the hand-over, in this process ------------------------------------------------------
+# The forked worker's side runs here too (mutmut, and coverage, see only this process), with
+# the answers worked out by hand from the docstrings of dexcore.rules._parallel.
+
+
+def test_the_counter_hands_each_chunk_to_one_process_in_order() -> None:
+    claims = _parallel._Claims(multiprocessing.get_context("fork"))
+    assert claims.claim(0) is True  # the parent reaches chunk 0 first: the counter goes to 1
+    assert claims.claim_next(4) == 1  # the worker takes the next one: 1, the counter 2
+    assert claims.claim(1) is False  # the parent reaches 1: the worker has it
+    assert claims.claim(2) is True  # the parent takes 2: the counter 3
+    assert claims.claim_next(4) == 3  # the worker takes 3, the last: the counter 4
+    assert claims.claim_next(4) is None  # all four are taken
+    assert claims.claim(3) is False
+
+
+def test_the_worker_sends_the_chunks_it_claimed_with_the_collector_paused() -> None:
+    context = multiprocessing.get_context("fork")
+    claims = _parallel._Claims(context)
+    assert claims.claim(0)  # the parent has chunk 0: the worker gets 1 and 2 of 3
+    receive, send = context.Pipe(duplex=False)
+    paused: list[bool] = []
+
+    def theirs(index: int) -> int:
+        paused.append(not gc.isenabled())
+        return 10 * index
+
+    with collector(True):
+        _parallel._serve(claims, 3, theirs, send)
+        assert gc.isenabled()
+    assert receive.recv() == {1: 10, 2: 20}
+    assert paused == [True, True]
+    assert send.closed
+    assert claims.claim_next(3) is None
+
+
+def test_a_failing_worker_sends_nothing_and_closes_its_end(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def theirs(index: int) -> int:
+        raise ValueError("C-SECRET")
+
+    _parallel._serve(_parallel._Claims(context), 2, theirs, send)  # no exception escapes
+    assert send.closed
+    assert _parallel._receive(receive) is None  # the pipe closed unsent: the parent redoes all
+    assert capfd.readouterr().err == ""
+
+
+def test_the_parent_receives_what_was_sent_and_nothing_from_a_silent_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    send.send({3: "three"})
+    assert _parallel._receive(receive) == {3: "three"}
+    monkeypatch.setattr(_parallel, "_GRACE_SECONDS", 0.05)
+    started = time.monotonic()
+    assert _parallel._receive(receive) is None  # nothing more, and the end still open
+    assert time.monotonic() - started >= 0.05
+    send.close()
+
+
+class _Worker:
+    """A stand-in for the worker process: what was asked of it, and whether it still runs."""
+
+    def __init__(self, *, alive: bool) -> None:
+        self.alive = alive
+        self.calls: list[tuple[str, float | None]] = []
+
+    def join(self, timeout: float | None = None) -> None:
+        self.calls.append(("join", timeout))
+
+    def is_alive(self) -> bool:
+        return self.alive
+
+    def terminate(self) -> None:
+        self.calls.append(("terminate", None))
+        self.alive = False
+
+
+def test_a_finished_worker_is_joined_and_a_stuck_one_ended() -> None:
+    done, stuck = _Worker(alive=False), _Worker(alive=True)
+    _parallel._end(done)  # type: ignore[arg-type]
+    _parallel._end(stuck)  # type: ignore[arg-type]
+    assert done.calls == [("join", 1.0)]
+    assert stuck.calls == [("join", 1.0), ("terminate", None), ("join", None)]
+
+
+def test_threads_counts_the_kernel_threads_python_did_not_start() -> None:
+    """A thread started below threading (as native libraries start theirs) counts too."""
+    tasks = Path("/proc/self/task")
+    deadline = time.monotonic() + 5
+    while len(list(tasks.iterdir())) > 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if len(list(tasks.iterdir())) > 1:
+        pytest.skip("another thread of this process is still running")
+    assert _parallel._threads() == 1
+    release, started = _thread.allocate_lock(), _thread.allocate_lock()
+    release.acquire()
+    started.acquire()
+
+    def native() -> None:
+        started.release()
+        release.acquire()
+
+    _thread.start_new_thread(native, ())
+    started.acquire()
+    try:
+        assert threading.active_count() == 1  # Python does not know of it
+        assert _parallel._threads() == 2  # the kernel does
+        assert not _parallel.can_fork()
+    finally:
+        release.release()
+
+
+def test_threads_falls_back_on_pythons_count_without_the_kernels(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Unreadable:
+        def __init__(self, path: str) -> None:
+            assert path == "/proc/self/stat"
+
+        def read_bytes(self) -> bytes:
+            raise OSError
+
+    monkeypatch.setattr(_parallel, "Path", Unreadable)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert _parallel._threads() == 2
+    finally:
+        stop.set()
+        thread.join()
 
 
 # -- threads ------------------------------------------------------------------------------
