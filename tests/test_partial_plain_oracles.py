@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from dexcore.errors import DexStructureError
+from dexcore.errors import DexStructureError, DexValueError
 from dexcore.issues import Issue, RecordRef, Severity
-from dexcore.rules import CheckPartial, OrganisationCheck
+from dexcore.model import Dataset
+from dexcore.rules import DEX, CheckPartial, OrganisationCheck, check
 
 
 def form() -> dict[str, Any]:
@@ -324,3 +325,138 @@ def test_a_day_written_out_is_read(today: str, day: dt.date) -> None:
     data = form()
     data["today"] = today
     assert CheckPartial.from_dict(data).today == day
+
+
+# -- merging contributions written by hand ---------------------------------------------------
+
+
+def _issue(kind: str, index: int | None) -> Issue:
+    return Issue(
+        code="hand",
+        severity=Severity.INFO,
+        message="a hand-made note",
+        record=RecordRef(kind=kind, index=index),
+        path="$",
+    )
+
+
+def _partial(state: OrganisationCheck) -> CheckPartial:
+    return CheckPartial(
+        ruleset="hand (1)", codes=("hand",), today=dt.date(2025, 3, 1), organisations={"O": state}
+    )
+
+
+def test_two_contributions_merge_into_sums_unions_and_largest_figures() -> None:
+    """Worked by hand from the rules of merging: records and counters add up, places of one
+    key join (sorted), references left outside join, identified ids join, and a case's
+    unidentified figure is the larger of the two."""
+    first = OrganisationCheck(
+        records={"clients": 2, "sessions": 1},
+        issues=(_issue("session", 4), _issue("client", 3)),
+        keys={"clients": {("C1",): (3,), ("C2",): (0,)}, "sessions": {("K1", "S1"): (4,)}},
+        outside={"clients": frozenset({("C8",)}), "cases": frozenset({("K8",)})},
+        not_stated={"clients": 2, "gender": 1},
+        identified={("2024-H2", 0): frozenset({"C1"})},
+        unidentified={("2024-H2", 0, "K1"): 5, ("2024-H2", 1, "K2"): 1},
+    )
+    second = OrganisationCheck(
+        records={"clients": 1, "cases": 1},
+        issues=(_issue("client", 1),),
+        keys={"clients": {("C1",): (1,)}, "cases": {("K1",): (2,)}},
+        outside={"clients": frozenset({("C9",)})},
+        not_stated={"clients": 1, "gender": 1, "atsi_origin": 1},
+        identified={("2024-H2", 0): frozenset({"C3"}), ("2025-H1", 1): frozenset({"C4"})},
+        unidentified={("2024-H2", 0, "K1"): 3, ("2024-H2", 1, "K2"): 4},
+    )
+    expected = OrganisationCheck(
+        records={
+            "clients": 3,
+            "cases": 1,
+            "sessions": 1,
+            "client_assessments": 0,
+            "session_assessments": 0,
+            "outlets": 0,
+        },
+        issues=(_issue("client", 1), _issue("client", 3), _issue("session", 4)),
+        keys={
+            "clients": {("C1",): (1, 3), ("C2",): (0,)},
+            "cases": {("K1",): (2,)},
+            "sessions": {("K1", "S1"): (4,)},
+            "client_assessments": {},
+            "session_assessments": {},
+            "outlets": {},
+        },
+        outside={
+            "clients": frozenset({("C8",), ("C9",)}),
+            "cases": frozenset({("K8",)}),
+            "sessions": frozenset(),
+        },
+        not_stated={"clients": 3, "gender": 2, "atsi_origin": 1},
+        identified={
+            ("2024-H2", 0): frozenset({"C1", "C3"}),
+            ("2025-H1", 1): frozenset({"C4"}),
+        },
+        unidentified={("2024-H2", 0, "K1"): 5, ("2024-H2", 1, "K2"): 4},
+    )
+    for order in ((first, second), (second, first)):
+        merged = CheckPartial.merge_all([_partial(state) for state in order])
+        assert merged.organisations == {"O": expected}
+
+
+def test_an_issue_without_a_place_sorts_first_in_its_collection() -> None:
+    """A contribution built by hand may hold an issue with no place (index None): it comes
+    after the collections before its own and before the place 0 of its own."""
+    first = OrganisationCheck(issues=(_issue("client", 0), _issue("case", 1)))
+    second = OrganisationCheck(issues=(_issue("case", None), _issue("client", 2)))
+    merged = CheckPartial.merge_all([_partial(first), _partial(second)]).organisations["O"]
+    assert [(issue.record.kind, issue.record.index) for issue in merged.issues] == [
+        ("client", 0),
+        ("client", 2),
+        ("case", None),
+        ("case", 1),
+    ]
+
+
+def test_contributions_without_counters_merge_without_counters() -> None:
+    merged = CheckPartial.merge_all([_partial(OrganisationCheck()), _partial(OrganisationCheck())])
+    assert merged.organisations["O"].not_stated == {}
+
+
+_OVERLAP = (
+    "check: two parts claim the same record; give each part its positions in the whole input"
+    " (see positions_in) [check.partial-overlap]"
+)
+
+
+def test_two_contributions_claiming_one_place_are_refused_in_these_words() -> None:
+    first = OrganisationCheck(keys={"clients": {("C1",): (0,)}})
+    second = OrganisationCheck(keys={"clients": {("C2",): (0,)}})  # another id, the same place
+    with pytest.raises(DexValueError) as caught:
+        CheckPartial.merge_all([_partial(first), _partial(second)])
+    assert str(caught.value) == _OVERLAP
+
+
+def _dex(state: OrganisationCheck) -> CheckPartial:
+    today = dt.date(2025, 3, 1)
+    label = check(Dataset(), today=today).ruleset  # the label a report of DEX carries
+    return CheckPartial(ruleset=label, codes=DEX.codes, today=today, organisations={"O": state})
+
+
+def test_a_contribution_built_by_hand_with_missing_collections_finishes() -> None:
+    """keys and outside default to empty mappings: a collection missing from either is empty."""
+    outside_only = OrganisationCheck(outside={"clients": frozenset({("C9",)})})
+    assert _dex(outside_only).finish().issues == ()
+    assert _dex(OrganisationCheck()).finish().issues == ()
+
+
+def test_a_reference_to_a_record_held_elsewhere_is_refused_in_these_words() -> None:
+    state = OrganisationCheck(
+        keys={"cases": {("K1",): (0,)}}, outside={"cases": frozenset({("K1",)})}
+    )
+    with pytest.raises(DexValueError) as caught:
+        _dex(state).finish()
+    assert str(caught.value) == (
+        "check: a part refers to cases that only another part holds, so its rules saw too"
+        " little; cut parts that hold whole cases with the clients they name (partition_by_case,"
+        " partition_bulk) [check.part-incomplete]"
+    )
