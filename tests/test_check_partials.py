@@ -25,6 +25,7 @@ from dexcore.model import (
     Positions,
     ResidentialAddress,
     Session,
+    SessionAssessment,
     SessionClient,
     State,
     partition_by_case,
@@ -427,6 +428,30 @@ def test_a_part_missing_a_client_another_part_holds_is_refused() -> None:
     with pytest.raises(DexValueError, match=r"\[check\.part-incomplete\]$") as caught:
         CheckPartial.merge_all(partials).finish()
     assert "C1" not in str(caught.value)
+
+
+def test_an_assessment_of_a_session_another_part_holds_is_refused() -> None:
+    assessment = SessionAssessment(case_id="K1", session_id="S1", assessments=())
+    data = Dataset(
+        clients=[_client("C1")],
+        cases=[_case("K1", "C1")],
+        sessions=[_session("S1", "K1", "C1")],
+        session_assessments=[assessment],
+    )
+    holder = check_part(
+        attrs.evolve(data, session_assessments=()),
+        today=TODAY,
+        positions=attrs.evolve(Positions.whole(data), session_assessments=()),
+    )
+    alone = check_part(
+        Dataset(session_assessments=[assessment]),
+        today=TODAY,
+        positions=Positions(session_assessments=(0,)),
+    )
+    with pytest.raises(DexValueError, match=r"^check: a part refers to sessions that only another"):
+        CheckPartial.merge_all([holder, alone]).finish()
+    # The other direction: the assessment with its session in one part finishes.
+    assert check_part(data, today=TODAY).finish() == check(data, today=TODAY)
 
 
 def test_two_parts_claiming_one_record_are_refused() -> None:
