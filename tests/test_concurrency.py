@@ -58,6 +58,8 @@ from dexcore.slk import generate
 TODAY = dt.date(2025, 1, 15)
 H2 = ReportingPeriod.parse("2024-H2")
 ALL = DEX + SETS
+#: The process running the test (set again for each test, below: a test runner may fork
+#: after importing this module, as mutmut does for each mutant); a forked worker inherits it.
 PARENT = os.getpid()
 CHECK_MODULE = checker
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -116,6 +118,11 @@ def people(prefix: str, size: int) -> Dataset:
             for k in range(3)
         ]
     return Dataset(clients=tuple(clients), cases=tuple(cases), sessions=tuple(sessions))
+
+
+@pytest.fixture(autouse=True)
+def _parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "PARENT", os.getpid())
 
 
 @pytest.fixture(scope="module")
