@@ -404,6 +404,44 @@ def test_the_parent_receives_what_was_sent_and_nothing_from_a_silent_worker(
     send.close()
 
 
+def test_without_a_fork_this_process_claims_and_checks_every_chunk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No memory or no process slot for a fork: every chunk is this process's, claimed."""
+
+    def refuse(self: object) -> None:
+        raise OSError("no process slot")
+
+    monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", refuse)
+    seen: list[tuple[int, bool]] = []
+
+    def own(index: int, claimed: bool) -> str:
+        seen.append((index, claimed))
+        return f"mine {index}"
+
+    shared = _parallel.share(3, own, lambda index: f"theirs {index}")
+    assert shared == _parallel.Shared(
+        results={}, mine={0: "mine 0", 1: "mine 1", 2: "mine 2"}, worker=None
+    )
+    assert seen == [(0, True), (1, True), (2, True)]
+
+
+def test_the_worker_is_daemonic_so_it_never_outlives_this_process(
+    request: pytest.FixtureRequest,
+) -> None:
+    if single_threaded(request):
+        return
+
+    def own(index: int, claimed: bool) -> bool | None:
+        if index == 0:
+            time.sleep(1.0)  # the worker claims chunk 1 meanwhile
+        return None
+
+    shared = _parallel.share(2, own, lambda index: multiprocessing.current_process().daemon)
+    assert shared.worker is not None
+    assert shared.results == {1: True}
+
+
 class _Worker:
     """A stand-in for the worker process: what was asked of it, and whether it still runs."""
 
