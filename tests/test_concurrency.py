@@ -442,6 +442,32 @@ def test_the_worker_is_daemonic_so_it_never_outlives_this_process(
     assert shared.results == {1: True}
 
 
+def test_the_parent_checks_the_chunks_it_claims_and_the_worker_the_others(
+    request: pytest.FixtureRequest,
+) -> None:
+    """The worker lingers on each chunk it takes, so this process claims some; no chunk is
+    both's, and none is nobody's."""
+    if single_threaded(request):
+        return
+    seen: list[tuple[int, bool]] = []
+
+    def own(index: int, claimed: bool) -> str:
+        seen.append((index, claimed))
+        return "mine"
+
+    def theirs(index: int) -> str:
+        time.sleep(1.0)
+        return "theirs"
+
+    shared = _parallel.share(3, own, theirs)
+    assert shared.worker is not None
+    assert [index for index, _ in seen] == [0, 1, 2]
+    claimed = {index for index, claimed in seen if claimed}
+    assert claimed, "this process claimed no chunk"
+    assert claimed | set(shared.results) == {0, 1, 2}
+    assert not claimed & set(shared.results)
+
+
 class _Worker:
     """A stand-in for the worker process: what was asked of it, and whether it still runs."""
 
@@ -487,11 +513,17 @@ def test_threads_counts_the_kernel_threads_python_did_not_start() -> None:
 
     _thread.start_new_thread(native, ())
     started.acquire()
+    comm = Path("/proc/self/comm")
+    name = comm.read_text(encoding="ascii").strip()
     try:
         assert threading.active_count() == 1  # Python does not know of it
         assert _parallel._threads() == 2  # the kernel does
         assert not _parallel.can_fork()
+        # The process's name, which /proc/self/stat gives in brackets, may hold brackets.
+        comm.write_text("a) 1 2 (b) 3", encoding="ascii")
+        assert _parallel._threads() == 2
     finally:
+        comm.write_text(name, encoding="ascii")
         release.release()
 
 
