@@ -287,6 +287,16 @@ PACKAGES = (
         ),
     ),
     Package(
+        "rules-engine-log",
+        tuple(
+            f"src/dexcore/rules/{name}.py"
+            for name in ("checker", "context", "engine", "_common", "_issues")
+        ),
+        ("tests/test_logging.py",),
+        # check's mutants against the logging tests alone: what check passes to its log lines.
+        ("dexcore.rules.checker.x_check__*",),
+    ),
+    Package(
         "rules-partial",
         _PARTIAL_FILES,
         _PARTIAL_TESTS,
