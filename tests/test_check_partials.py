@@ -37,6 +37,8 @@ from dexcore.rules import (
     AggregateRule,
     CheckPartial,
     Entity,
+    Issue,
+    RecordRef,
     Report,
     RuleInfo,
     RuleSet,
@@ -499,6 +501,53 @@ def test_an_aggregate_rule_without_a_summary_is_refused() -> None:
     )
     with pytest.raises(DexValueError, match=r"rule x\.count .*\[check\.partial-rule\]$"):
         check_part(Dataset(), rules, today=TODAY)
+
+
+def test_a_summary_that_cannot_be_finished_is_a_failed_rule_not_a_traceback() -> None:
+    """A foreign plain form whose not-stated counters lack the fields' counts reads (any names
+    may be counted) but cannot finish client.not-stated: that rule is reported as failed, on
+    the dataset, and the report goes on."""
+    data = Dataset(clients=[_client("C1")], cases=[_case("K1", "C1")])
+    plain = json.loads(json.dumps(check_part(data, today=TODAY).to_dict()))
+    plain["organisations"][0][1]["not_stated"] = {"clients": 1}
+    report = CheckPartial.from_dict(plain).finish()
+    failed = [issue for issue in report.issues if issue.code == "engine.rule-failed"]
+    assert failed == [
+        Issue(
+            code="engine.rule-failed",
+            severity=Severity.ERROR,
+            message="rule client.not-stated could not check this record; please report it to "
+            "dexcore",
+            record=RecordRef(kind="dataset"),
+            path="$",
+        )
+    ]
+    assert "client.not-stated" not in {issue.code for issue in report.issues}
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        {"in_force_to": TODAY - dt.timedelta(days=1)},  # ended the day before the check
+        {"in_force_from": TODAY + dt.timedelta(days=1)},  # starts the day after
+    ],
+)
+def test_a_whole_collection_rule_out_of_force_on_the_day_is_not_finished(
+    window: dict[str, dt.date],
+) -> None:
+    rule = DEX.rule("client.not-stated")
+    assert isinstance(rule, AggregateRule)
+    ended = AggregateRule(info=attrs.evolve(rule.info, **window), start=rule.start)
+    rules = RuleSet(name="x", version="1", rules=(ended,))
+    data = Dataset(clients=[_client("C1")])  # C1's gender is "not stated"
+    assert check_part(data, rules, today=TODAY).finish(rules).issues == ()
+    assert check(data, rules, today=TODAY).issues == ()
+    # The other direction: in force on the day, C1's gender (the one field of C1 not stated,
+    # in 1 client of 1) is reported once.
+    in_force = RuleSet(name="x", version="1", rules=(rule,))
+    finished = check_part(data, in_force, today=TODAY).finish(in_force)
+    assert [(i.code, i.record.kind) for i in finished.issues] == [("client.not-stated", "dataset")]
+    assert "gender" in finished.issues[0].message
 
 
 @pytest.mark.parametrize(
