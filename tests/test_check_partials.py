@@ -526,18 +526,19 @@ def test_a_summary_that_cannot_be_finished_is_a_failed_rule_not_a_traceback() ->
 
 
 @pytest.mark.parametrize(
-    "window",
+    ("start", "end"),
     [
-        {"in_force_to": TODAY - dt.timedelta(days=1)},  # ended the day before the check
-        {"in_force_from": TODAY + dt.timedelta(days=1)},  # starts the day after
+        (None, TODAY - dt.timedelta(days=1)),  # ended the day before the check
+        (TODAY + dt.timedelta(days=1), None),  # starts the day after
     ],
 )
 def test_a_whole_collection_rule_out_of_force_on_the_day_is_not_finished(
-    window: dict[str, dt.date],
+    start: dt.date | None, end: dt.date | None
 ) -> None:
     rule = DEX.rule("client.not-stated")
     assert isinstance(rule, AggregateRule)
-    ended = AggregateRule(info=attrs.evolve(rule.info, **window), start=rule.start)
+    info = attrs.evolve(rule.info, in_force_from=start, in_force_to=end)
+    ended = AggregateRule(info=info, start=rule.start)
     rules = RuleSet(name="x", version="1", rules=(ended,))
     data = Dataset(clients=[_client("C1")])  # C1's gender is "not stated"
     assert check_part(data, rules, today=TODAY).finish(rules).issues == ()

@@ -460,3 +460,19 @@ def test_a_reference_to_a_record_held_elsewhere_is_refused_in_these_words() -> N
         " little; cut parts that hold whole cases with the clients they name (partition_by_case,"
         " partition_bulk) [check.part-incomplete]"
     )
+
+
+def test_a_partial_merges_only_with_a_partial_of_the_same_rules_and_day_in_these_words() -> None:
+    one = _partial(OrganisationCheck())
+    with pytest.raises(DexValueError) as caught:
+        CheckPartial.merge_all([one, form()])  # type: ignore[list-item]
+    assert str(caught.value) == (
+        "check: a CheckPartial merges only with another [check.partial-mismatch]"
+    )
+    later = CheckPartial(ruleset=one.ruleset, codes=one.codes, today=dt.date(2025, 3, 2))
+    with pytest.raises(DexValueError) as caught:
+        one.merge(later)
+    assert str(caught.value) == (
+        "check: cannot merge checks made with another rule set or for another day"
+        " [check.partial-mismatch]"
+    )
