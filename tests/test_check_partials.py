@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dexcore.errors import DexStructureError, DexValueError
+from dexcore.issues import KnownRecords
 from dexcore.model import (
     COPY,
     AtsiOrigin,
@@ -37,8 +38,10 @@ from dexcore.rules import (
     AggregateRule,
     CheckPartial,
     Entity,
+    Finding,
     Issue,
     RecordRef,
+    RecordRule,
     Report,
     RuleInfo,
     RuleSet,
@@ -651,3 +654,98 @@ def test_repr_holds_no_id() -> None:
         Dataset(clients=[_client("C-SECRET")], cases=[_case("K-SECRET", "C-SECRET")]), today=TODAY
     )
     assert "SECRET" not in repr(partial)
+
+
+# -- check_part's arguments and refusals, worked by hand ---------------------------------------
+
+
+def _only(*rules: Any) -> RuleSet:
+    return RuleSet(name="x", version="1", rules=rules)
+
+
+def _boom(record: object, context: object) -> list[Finding]:
+    raise ValueError("C-SECRET")
+
+
+def test_a_record_rule_that_raises_is_a_failed_rule_at_the_records_place() -> None:
+    """The session sits at place 5 of the whole input: the failure names place 5 and its id."""
+    rule = DEX.rule("session.no-client")
+    assert isinstance(rule, RecordRule)
+    boom = RecordRule(info=attrs.evolve(rule.info, code="x.boom"), check=_boom)
+    data = Dataset(sessions=[_session("S1", "K1")])
+    partial = check_part(data, _only(boom), today=TODAY, positions=Positions(sessions=(5,)))
+    assert partial.finish(_only(boom)).issues == (
+        Issue(
+            code="engine.rule-failed",
+            severity=Severity.ERROR,
+            message="rule x.boom could not check this record; please report it to dexcore",
+            record=RecordRef(kind="session", index=5, id="S1"),
+            path="$.sessions[5]",
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(None, TODAY - dt.timedelta(days=1)), (TODAY + dt.timedelta(days=1), None)],
+)
+def test_a_record_rule_out_of_force_on_the_day_checks_nothing(
+    start: dt.date | None, end: dt.date | None
+) -> None:
+    rule = DEX.rule("session.no-client")
+    assert isinstance(rule, RecordRule)
+    ended = RecordRule(
+        info=attrs.evolve(rule.info, in_force_from=start, in_force_to=end), check=rule.check
+    )
+    data = Dataset(sessions=[_session("S1", "K1")])  # a session with no client
+    assert check_part(data, _only(ended), today=TODAY).finish(_only(ended)).issues == ()
+    # The other direction: in force, the session with no client is reported.
+    found = check_part(data, _only(rule), today=TODAY).finish(_only(rule)).issues
+    assert [(i.code, i.record.index) for i in found] == [("session.no-client", 0)]
+
+
+def test_sessions_are_checked_when_no_rule_checks_clients_or_cases() -> None:
+    """Only a session rule: the clients and cases have nothing to check, the sessions do."""
+    rule = DEX.rule("session.no-client")
+    data = Dataset(
+        clients=[_client("C1")], cases=[_case("K1", "C1")], sessions=[_session("S1", "K1")]
+    )
+    found = check_part(data, _only(rule), today=TODAY).finish(_only(rule)).issues
+    assert [(i.code, i.record.index) for i in found] == [("session.no-client", 0)]
+
+
+def test_records_known_to_dex_are_known_to_a_part() -> None:
+    """Case K1 names client C7, whom DEX holds already: nothing is unknown, as in check."""
+    data = Dataset(cases=[_case("K1", "C7")])
+    known = KnownRecords(client_ids=frozenset({"C7"}))
+    report = check_part(data, today=TODAY, known=known).finish()
+    assert report == check(data, today=TODAY, known=known)
+    assert "case.client.unknown" not in {issue.code for issue in report.issues}
+    # The other direction: without known, C7 is unknown.
+    alone = check_part(data, today=TODAY).finish()
+    assert "case.client.unknown" in {issue.code for issue in alone.issues}
+
+
+def test_a_part_without_an_organisation_is_keyed_by_the_empty_name() -> None:
+    assert list(check_part(Dataset(), today=TODAY).organisations) == [""]
+
+
+def test_the_refusals_of_check_part_and_finish_in_these_words() -> None:
+    with pytest.raises(DexValueError) as caught:
+        check_part(Dataset(clients=[_client("C1")]), today=TODAY, positions=Positions())
+    assert str(caught.value) == (
+        "check: positions give one place per record of the part, each -1 (a copy) or at least 0"
+        " [check.positions]"
+    )
+    partial = check_part(Dataset(), today=TODAY, organisation="A")
+    with pytest.raises(DexValueError) as caught:
+        partial.finish(DEX + SETS)
+    assert str(caught.value) == (
+        "check: finish with the rule set the parts were checked with [check.partial-mismatch]"
+    )
+    with pytest.raises(DexValueError) as caught:
+        partial.finish(organisation="B")  # named, but not in the partial
+    assert str(caught.value) == (
+        "check: the partial holds 1 organisations; name one of them"
+        " (see CheckPartial.organisations) [check.partial-organisation]"
+    )
