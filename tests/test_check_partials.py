@@ -32,6 +32,7 @@ from dexcore.model import (
     partition_by_case,
     positions_in,
 )
+from dexcore.reference import bundled
 from dexcore.rules import (
     DEX,
     SETS,
@@ -749,3 +750,19 @@ def test_the_refusals_of_check_part_and_finish_in_these_words() -> None:
         "check: the partial holds 1 organisations; name one of them"
         " (see CheckPartial.organisations) [check.partial-organisation]"
     )
+
+
+def test_a_parts_reference_data_is_the_one_given() -> None:
+    """Service type 987 is in no list: with reference data that says its list is DSS's whole
+    one, the type is unknown (an error); with the bundled list, which does not, it is only
+    unlisted (a warning), as check says."""
+    data = Dataset(sessions=[attrs.evolve(_session("S1", "K1"), service_type_id=987)])
+    whole_list = attrs.evolve(bundled(), service_types_complete=True)
+    given = check_part(data, today=TODAY, reference=whole_list).finish()
+    assert given == check(data, today=TODAY, reference=whole_list)
+    codes = {issue.code for issue in given.issues}
+    assert "session.service-type.unknown" in codes
+    assert "session.service-type.unlisted" not in codes
+    default = {issue.code for issue in check_part(data, today=TODAY).finish().issues}
+    assert "session.service-type.unlisted" in default
+    assert "session.service-type.unknown" not in default
