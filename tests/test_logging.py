@@ -21,6 +21,8 @@ from dexcore.model import (
     Client,
     Dataset,
     Gender,
+    Organisation,
+    ProgramActivity,
     ResidentialAddress,
     Session,
     SessionClient,
@@ -109,6 +111,27 @@ def test_a_check_says_which_rules_had_nothing_to_check(caplog: pytest.LogCapture
     check(Dataset(), today=TODAY, workers=2)
     assert "checking in this process although 2 workers were asked" in logged(caplog)
     assert "service-type" not in logged(caplog)  # no session: nothing was skipped
+
+
+def test_a_check_says_nothing_of_the_activity_rule_when_an_activity_lists_service_types(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The other direction of the line above: activity 101 lists service type 1, so
+    session.service-type.not-for-activity has something to check."""
+    dataset = read_bulk(SAMPLES["valid-minimal.xml"].path)
+    activity = ProgramActivity(organisation_activity_id=101, name="Hand", service_type_ids=(1,))
+    listed = attrs.evolve(
+        dataset, organisation=Organisation(name="Hand", program_activities=(activity,))
+    )
+    caplog.set_level(logging.INFO, logger="dexcore")
+    check(listed, today=TODAY)
+    assert "session.service-type.not-for-activity checks nothing" not in logged(caplog)
+    caplog.clear()
+    check(attrs.evolve(listed, organisation=None), today=TODAY)
+    assert (
+        "session.service-type.not-for-activity checks nothing: no program activity of the"
+        " dataset's organisation lists its service types"
+    ) in logged(caplog)
 
 
 def _in_this_process(

@@ -136,6 +136,7 @@ _PARTIAL_TESTS = (
     "tests/test_logging.py",
     "tests/test_concurrency.py",
     "tests/test_partial_plain_oracles.py",
+    "tests/test_sources.py",
 )
 _SPAWNS: tuple[str, ...] = ()
 
