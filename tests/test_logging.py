@@ -28,6 +28,7 @@ from dexcore.model import (
     SessionClient,
     State,
 )
+from dexcore.reference import bundled
 from dexcore.rules import DEX, Issue, RuleSet, _parallel, check
 from dexcore.testing import sample_uploads
 from dexcore.testing.strategies import datasets
@@ -132,6 +133,22 @@ def test_a_check_says_nothing_of_the_activity_rule_when_an_activity_lists_servic
         "session.service-type.not-for-activity checks nothing: no program activity of the"
         " dataset's organisation lists its service types"
     ) in logged(caplog)
+
+
+def test_a_check_says_the_service_type_rule_checks_nothing_only_without_dsss_whole_list(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    dataset = read_bulk(SAMPLES["valid-minimal.xml"].path)
+    caplog.set_level(logging.INFO, logger="dexcore")
+    check(dataset, today=TODAY)  # the bundled service types do not claim to be the whole list
+    assert (
+        "session.service-type.unknown checks nothing: the reference data's service types are"
+        " not DSS's whole list (give your portal's reference data);"
+        " session.service-type.unlisted warns instead"
+    ) in logged(caplog)
+    caplog.clear()
+    check(dataset, today=TODAY, reference=attrs.evolve(bundled(), service_types_complete=True))
+    assert "session.service-type.unknown checks nothing" not in logged(caplog)
 
 
 def _in_this_process(
