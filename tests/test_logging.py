@@ -67,6 +67,11 @@ def logged(caplog: pytest.LogCaptureFixture) -> str:
     return "\n".join(record.getMessage() for record in caplog.records)
 
 
+def lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Each message logged, whole (so a line must be exactly the one expected)."""
+    return [record.getMessage() for record in caplog.records]
+
+
 def test_the_logger_is_silent_until_the_application_configures_logging() -> None:
     logger = logging.getLogger("dexcore")
     assert any(isinstance(handler, logging.NullHandler) for handler in logger.handlers)
@@ -132,7 +137,7 @@ def test_a_check_says_nothing_of_the_activity_rule_when_an_activity_lists_servic
     assert (
         "session.service-type.not-for-activity checks nothing: no program activity of the"
         " dataset's organisation lists its service types"
-    ) in logged(caplog)
+    ) in lines(caplog)
 
 
 def test_a_check_says_the_service_type_rule_checks_nothing_only_without_dsss_whole_list(
@@ -145,7 +150,7 @@ def test_a_check_says_the_service_type_rule_checks_nothing_only_without_dsss_who
         "session.service-type.unknown checks nothing: the reference data's service types are"
         " not DSS's whole list (give your portal's reference data);"
         " session.service-type.unlisted warns instead"
-    ) in logged(caplog)
+    ) in lines(caplog)
     caplog.clear()
     check(dataset, today=TODAY, reference=attrs.evolve(bundled(), service_types_complete=True))
     assert "session.service-type.unknown checks nothing" not in logged(caplog)
@@ -169,7 +174,7 @@ def test_a_check_says_it_stayed_in_this_process_only_when_it_did(
     assert (
         "checking in this process although 3 workers were asked: a worker is forked only on"
         " Linux, outside daemonic processes, and while this process has no other thread"
-    ) in logged(caplog)
+    ) in lines(caplog)
     caplog.clear()
     # The other direction: the records are shared (here with a stand-in), and nothing is said.
     monkeypatch.setattr(_parallel, "can_fork", lambda: True)
@@ -231,10 +236,16 @@ def test_a_check_logs_its_records_rules_and_issues_by_severity(
         ("session.no-client", 1),
         ("session.no-client", 2),
     ]
-    assert "checked 6 records against 2 rules of hand: 2 error, 2 warning" in logged(caplog)
+    assert "checked 6 records against 2 rules of hand: 2 error, 2 warning" in lines(caplog)
     caplog.clear()
     check(Dataset(), _hand_rules(), today=TODAY)
-    assert "checked 0 records against 2 rules of hand: no issue" in logged(caplog)
+    assert "checked 0 records against 2 rules of hand: no issue" in lines(caplog)
+    caplog.clear()
+    check(Dataset(), _hand_rules(), today=TODAY, workers=2)  # nothing to share: said so
+    assert (
+        "checking in this process although 2 workers were asked: there is no session to share"
+        in lines(caplog)
+    )
 
 
 def test_clearing_the_caches_is_logged(caplog: pytest.LogCaptureFixture) -> None:
