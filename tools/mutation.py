@@ -128,8 +128,9 @@ _PARTIAL_FILES = tuple(
         "__init__",
     )
 )
-# The forked worker of a parallel check inherits the mutant (mutmut forks each mutant's
-# tests); the tests that would check in a fresh interpreter instead are left out.
+# The concurrency tests run whole: mutmut forks each mutant's tests, and the forked worker of
+# a parallel check inherits the mutant (a test runs in a fresh interpreter only when other
+# threads would make forking unsafe, which they do not in mutmut's forked test process).
 _PARTIAL_TESTS = (
     *_RULE_TESTS,
     *_CHECK_TESTS,
@@ -138,8 +139,6 @@ _PARTIAL_TESTS = (
     "tests/test_partial_plain_oracles.py",
     "tests/test_sources.py",
 )
-_SPAWNS: tuple[str, ...] = ()
-
 PACKAGES = (
     Package("slk", ("src/dexcore/slk/*",), ("tests/test_slk.py", "tests/test_slk_oracles.py")),
     Package(
@@ -301,13 +300,12 @@ PACKAGES = (
         "rules-partial",
         _PARTIAL_FILES,
         _PARTIAL_TESTS,
-        deselect=_SPAWNS,
     ),
     # rules-partial in parts, most important first: the plain form's readers and the partial
     # state (figures from other processes and files, where a wrong reading miscounts
     # silently), the forked worker, the partial checks, then logging and the catalogue.
     *(
-        Package(name, _PARTIAL_FILES, _PARTIAL_TESTS, functions, _SPAWNS)
+        Package(name, _PARTIAL_FILES, _PARTIAL_TESTS, functions)
         for name, functions in (
             (
                 "rules-partial-plain",
