@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dexcore.errors import DexStructureError, DexValueError
+from dexcore.issues import KnownRecords
 from dexcore.model import (
     COPY,
     AtsiOrigin,
@@ -25,17 +26,23 @@ from dexcore.model import (
     Positions,
     ResidentialAddress,
     Session,
+    SessionAssessment,
     SessionClient,
     State,
     partition_by_case,
     positions_in,
 )
+from dexcore.reference import bundled
 from dexcore.rules import (
     DEX,
     SETS,
     AggregateRule,
     CheckPartial,
     Entity,
+    Finding,
+    Issue,
+    RecordRef,
+    RecordRule,
     Report,
     RuleInfo,
     RuleSet,
@@ -391,6 +398,24 @@ def test_organisations_sharing_ids_are_checked_apart() -> None:
     assert merged.finish(organisation="A") == reports["A"]
 
 
+def test_every_organisations_report_is_finished_with_the_rule_set_given() -> None:
+    """A partial checked with DEX + SETS finishes only with DEX + SETS, for every organisation."""
+    one = Dataset(clients=[_client("C1")], cases=[_case("K1", "C1")])
+    other = Dataset(clients=[_client("C1"), _client("C1")], cases=[_case("K1", "C1")])
+    rules = DEX + SETS
+    merged = CheckPartial.merge_all(
+        [
+            check_part(one, rules, today=TODAY, organisation="A"),
+            check_part(other, rules, today=TODAY, organisation="B"),
+        ]
+    )
+    reports = merged.reports(rules)
+    assert reports == {"A": check(one, rules, today=TODAY), "B": check(other, rules, today=TODAY)}
+    assert {report.ruleset for report in reports.values()} == {f"{rules.name} ({rules.version})"}
+    with pytest.raises(DexValueError, match=r"\[check\.partial-mismatch\]$"):
+        merged.reports()  # DEX alone is not the rule set the parts ran
+
+
 # -- refusals -----------------------------------------------------------------------------------
 
 
@@ -409,6 +434,30 @@ def test_a_part_missing_a_client_another_part_holds_is_refused() -> None:
     with pytest.raises(DexValueError, match=r"\[check\.part-incomplete\]$") as caught:
         CheckPartial.merge_all(partials).finish()
     assert "C1" not in str(caught.value)
+
+
+def test_an_assessment_of_a_session_another_part_holds_is_refused() -> None:
+    assessment = SessionAssessment(case_id="K1", session_id="S1", assessments=())
+    data = Dataset(
+        clients=[_client("C1")],
+        cases=[_case("K1", "C1")],
+        sessions=[_session("S1", "K1", "C1")],
+        session_assessments=[assessment],
+    )
+    holder = check_part(
+        attrs.evolve(data, session_assessments=()),
+        today=TODAY,
+        positions=attrs.evolve(Positions.whole(data), session_assessments=()),
+    )
+    alone = check_part(
+        Dataset(session_assessments=[assessment]),
+        today=TODAY,
+        positions=Positions(session_assessments=(0,)),
+    )
+    with pytest.raises(DexValueError, match=r"^check: a part refers to sessions that only another"):
+        CheckPartial.merge_all([holder, alone]).finish()
+    # The other direction: the assessment with its session in one part finishes.
+    assert check_part(data, today=TODAY).finish() == check(data, today=TODAY)
 
 
 def test_two_parts_claiming_one_record_are_refused() -> None:
@@ -456,6 +505,54 @@ def test_an_aggregate_rule_without_a_summary_is_refused() -> None:
     )
     with pytest.raises(DexValueError, match=r"rule x\.count .*\[check\.partial-rule\]$"):
         check_part(Dataset(), rules, today=TODAY)
+
+
+def test_a_summary_that_cannot_be_finished_is_a_failed_rule_not_a_traceback() -> None:
+    """A foreign plain form whose not-stated counters lack the fields' counts reads (any names
+    may be counted) but cannot finish client.not-stated: that rule is reported as failed, on
+    the dataset, and the report goes on."""
+    data = Dataset(clients=[_client("C1")], cases=[_case("K1", "C1")])
+    plain = json.loads(json.dumps(check_part(data, today=TODAY).to_dict()))
+    plain["organisations"][0][1]["not_stated"] = {"clients": 1}
+    report = CheckPartial.from_dict(plain).finish()
+    failed = [issue for issue in report.issues if issue.code == "engine.rule-failed"]
+    assert failed == [
+        Issue(
+            code="engine.rule-failed",
+            severity=Severity.ERROR,
+            message="rule client.not-stated could not check this record; please report it to "
+            "dexcore",
+            record=RecordRef(kind="dataset"),
+            path="$",
+        )
+    ]
+    assert "client.not-stated" not in {issue.code for issue in report.issues}
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (None, TODAY - dt.timedelta(days=1)),  # ended the day before the check
+        (TODAY + dt.timedelta(days=1), None),  # starts the day after
+    ],
+)
+def test_a_whole_collection_rule_out_of_force_on_the_day_is_not_finished(
+    start: dt.date | None, end: dt.date | None
+) -> None:
+    rule = DEX.rule("client.not-stated")
+    assert isinstance(rule, AggregateRule)
+    info = attrs.evolve(rule.info, in_force_from=start, in_force_to=end)
+    ended = AggregateRule(info=info, start=rule.start)
+    rules = RuleSet(name="x", version="1", rules=(ended,))
+    data = Dataset(clients=[_client("C1")])  # C1's gender is "not stated"
+    assert check_part(data, rules, today=TODAY).finish(rules).issues == ()
+    assert check(data, rules, today=TODAY).issues == ()
+    # The other direction: in force on the day, C1's gender (the one field of C1 not stated,
+    # in 1 client of 1) is reported once.
+    in_force = RuleSet(name="x", version="1", rules=(rule,))
+    finished = check_part(data, in_force, today=TODAY).finish(in_force)
+    assert [(i.code, i.record.kind) for i in finished.issues] == [("client.not-stated", "dataset")]
+    assert "gender" in finished.issues[0].message
 
 
 @pytest.mark.parametrize(
@@ -558,3 +655,114 @@ def test_repr_holds_no_id() -> None:
         Dataset(clients=[_client("C-SECRET")], cases=[_case("K-SECRET", "C-SECRET")]), today=TODAY
     )
     assert "SECRET" not in repr(partial)
+
+
+# -- check_part's arguments and refusals, worked by hand ---------------------------------------
+
+
+def _only(*rules: Any) -> RuleSet:
+    return RuleSet(name="x", version="1", rules=rules)
+
+
+def _boom(record: object, context: object) -> list[Finding]:
+    raise ValueError("C-SECRET")
+
+
+def test_a_record_rule_that_raises_is_a_failed_rule_at_the_records_place() -> None:
+    """The session sits at place 5 of the whole input: the failure names place 5 and its id."""
+    rule = DEX.rule("session.no-client")
+    assert isinstance(rule, RecordRule)
+    boom = RecordRule(info=attrs.evolve(rule.info, code="x.boom"), check=_boom)
+    data = Dataset(sessions=[_session("S1", "K1")])
+    partial = check_part(data, _only(boom), today=TODAY, positions=Positions(sessions=(5,)))
+    assert partial.finish(_only(boom)).issues == (
+        Issue(
+            code="engine.rule-failed",
+            severity=Severity.ERROR,
+            message="rule x.boom could not check this record; please report it to dexcore",
+            record=RecordRef(kind="session", index=5, id="S1"),
+            path="$.sessions[5]",
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(None, TODAY - dt.timedelta(days=1)), (TODAY + dt.timedelta(days=1), None)],
+)
+def test_a_record_rule_out_of_force_on_the_day_checks_nothing(
+    start: dt.date | None, end: dt.date | None
+) -> None:
+    rule = DEX.rule("session.no-client")
+    assert isinstance(rule, RecordRule)
+    ended = RecordRule(
+        info=attrs.evolve(rule.info, in_force_from=start, in_force_to=end), check=rule.check
+    )
+    data = Dataset(sessions=[_session("S1", "K1")])  # a session with no client
+    assert check_part(data, _only(ended), today=TODAY).finish(_only(ended)).issues == ()
+    # The other direction: in force, the session with no client is reported.
+    found = check_part(data, _only(rule), today=TODAY).finish(_only(rule)).issues
+    assert [(i.code, i.record.index) for i in found] == [("session.no-client", 0)]
+
+
+def test_sessions_are_checked_when_no_rule_checks_clients_or_cases() -> None:
+    """Only a session rule: the clients and cases have nothing to check, the sessions do."""
+    rule = DEX.rule("session.no-client")
+    data = Dataset(
+        clients=[_client("C1")], cases=[_case("K1", "C1")], sessions=[_session("S1", "K1")]
+    )
+    found = check_part(data, _only(rule), today=TODAY).finish(_only(rule)).issues
+    assert [(i.code, i.record.index) for i in found] == [("session.no-client", 0)]
+
+
+def test_records_known_to_dex_are_known_to_a_part() -> None:
+    """Case K1 names client C7, whom DEX holds already: nothing is unknown, as in check."""
+    data = Dataset(cases=[_case("K1", "C7")])
+    known = KnownRecords(client_ids=frozenset({"C7"}))
+    report = check_part(data, today=TODAY, known=known).finish()
+    assert report == check(data, today=TODAY, known=known)
+    assert "case.client.unknown" not in {issue.code for issue in report.issues}
+    # The other direction: without known, C7 is unknown.
+    alone = check_part(data, today=TODAY).finish()
+    assert "case.client.unknown" in {issue.code for issue in alone.issues}
+
+
+def test_a_part_without_an_organisation_is_keyed_by_the_empty_name() -> None:
+    assert list(check_part(Dataset(), today=TODAY).organisations) == [""]
+
+
+def test_the_refusals_of_check_part_and_finish_in_these_words() -> None:
+    with pytest.raises(DexValueError) as caught:
+        check_part(Dataset(clients=[_client("C1")]), today=TODAY, positions=Positions())
+    assert str(caught.value) == (
+        "check: positions give one place per record of the part, each -1 (a copy) or at least 0"
+        " [check.positions]"
+    )
+    partial = check_part(Dataset(), today=TODAY, organisation="A")
+    with pytest.raises(DexValueError) as caught:
+        partial.finish(DEX + SETS)
+    assert str(caught.value) == (
+        "check: finish with the rule set the parts were checked with [check.partial-mismatch]"
+    )
+    with pytest.raises(DexValueError) as caught:
+        partial.finish(organisation="B")  # named, but not in the partial
+    assert str(caught.value) == (
+        "check: the partial holds 1 organisations; name one of them"
+        " (see CheckPartial.organisations) [check.partial-organisation]"
+    )
+
+
+def test_a_parts_reference_data_is_the_one_given() -> None:
+    """Service type 987 is in no list: with reference data that says its list is DSS's whole
+    one, the type is unknown (an error); with the bundled list, which does not, it is only
+    unlisted (a warning), as check says."""
+    data = Dataset(sessions=[attrs.evolve(_session("S1", "K1"), service_type_id=987)])
+    whole_list = attrs.evolve(bundled(), service_types_complete=True)
+    given = check_part(data, today=TODAY, reference=whole_list).finish()
+    assert given == check(data, today=TODAY, reference=whole_list)
+    codes = {issue.code for issue in given.issues}
+    assert "session.service-type.unknown" in codes
+    assert "session.service-type.unlisted" not in codes
+    default = {issue.code for issue in check_part(data, today=TODAY).finish().issues}
+    assert "session.service-type.unlisted" in default
+    assert "session.service-type.unknown" not in default

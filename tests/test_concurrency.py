@@ -8,6 +8,7 @@ every cache of values from the data is bounded and emptied by ``dexcore.clear_ca
 
 from __future__ import annotations
 
+import _thread
 import concurrent.futures
 import datetime as dt
 import functools
@@ -57,6 +58,8 @@ from dexcore.slk import generate
 TODAY = dt.date(2025, 1, 15)
 H2 = ReportingPeriod.parse("2024-H2")
 ALL = DEX + SETS
+#: The process running the test (set again for each test, below: a test runner may fork
+#: after importing this module, as mutmut does for each mutant); a forked worker inherits it.
 PARENT = os.getpid()
 CHECK_MODULE = checker
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -115,6 +118,11 @@ def people(prefix: str, size: int) -> Dataset:
             for k in range(3)
         ]
     return Dataset(clients=tuple(clients), cases=tuple(cases), sessions=tuple(sessions))
+
+
+@pytest.fixture(autouse=True)
+def _parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "PARENT", os.getpid())
 
 
 @pytest.fixture(scope="module")
@@ -329,6 +337,211 @@ def test_a_daemonic_process_checks_by_itself(
 def test_workers_must_be_a_whole_number_from_one(small_b: Dataset, workers: Any) -> None:
     with pytest.raises(DexValueError, match=r"^check: workers must be a whole number"):
         check(small_b, ALL, today=TODAY, workers=workers)
+
+
+# -- the hand-over, in this process ------------------------------------------------------
+# The forked worker's side runs here too (mutmut, and coverage, see only this process), with
+# the answers worked out by hand from the docstrings of dexcore.rules._parallel.
+
+
+def test_the_counter_hands_each_chunk_to_one_process_in_order() -> None:
+    claims = _parallel._Claims(multiprocessing.get_context("fork"))
+    assert claims.claim(0) is True  # the parent reaches chunk 0 first: the counter goes to 1
+    assert claims.claim_next(4) == 1  # the worker takes the next one: 1, the counter 2
+    assert claims.claim(1) is False  # the parent reaches 1: the worker has it
+    assert claims.claim(2) is True  # the parent takes 2: the counter 3
+    assert claims.claim_next(4) == 3  # the worker takes 3, the last: the counter 4
+    assert claims.claim_next(4) is None  # all four are taken
+    assert claims.claim(3) is False
+
+
+def test_the_worker_sends_the_chunks_it_claimed_with_the_collector_paused() -> None:
+    context = multiprocessing.get_context("fork")
+    claims = _parallel._Claims(context)
+    assert claims.claim(0)  # the parent has chunk 0: the worker gets 1 and 2 of 3
+    receive, send = context.Pipe(duplex=False)
+    paused: list[bool] = []
+
+    def theirs(index: int) -> int:
+        paused.append(not gc.isenabled())
+        return 10 * index
+
+    with collector(True):
+        _parallel._serve(claims, 3, theirs, send)
+        assert gc.isenabled()
+    assert receive.recv() == {1: 10, 2: 20}
+    assert paused == [True, True]
+    assert send.closed
+    assert claims.claim_next(3) is None
+
+
+def test_a_failing_worker_sends_nothing_and_closes_its_end(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def theirs(index: int) -> int:
+        raise ValueError("C-SECRET")
+
+    _parallel._serve(_parallel._Claims(context), 2, theirs, send)  # no exception escapes
+    assert send.closed
+    assert _parallel._receive(receive) is None  # the pipe closed unsent: the parent redoes all
+    assert capfd.readouterr().err == ""
+
+
+def test_the_parent_receives_what_was_sent_and_nothing_from_a_silent_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    send.send({3: "three"})
+    assert _parallel._receive(receive) == {3: "three"}
+    monkeypatch.setattr(_parallel, "_GRACE_SECONDS", 0.05)
+    started = time.monotonic()
+    assert _parallel._receive(receive) is None  # nothing more, and the end still open
+    assert time.monotonic() - started >= 0.05
+    send.close()
+
+
+def test_without_a_fork_this_process_claims_and_checks_every_chunk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No memory or no process slot for a fork: every chunk is this process's, claimed."""
+
+    def refuse(self: object) -> None:
+        raise OSError("no process slot")
+
+    monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", refuse)
+    seen: list[tuple[int, bool]] = []
+
+    def own(index: int, claimed: bool) -> str:
+        seen.append((index, claimed))
+        return f"mine {index}"
+
+    shared = _parallel.share(3, own, lambda index: f"theirs {index}")
+    assert shared == _parallel.Shared(
+        results={}, mine={0: "mine 0", 1: "mine 1", 2: "mine 2"}, worker=None
+    )
+    assert seen == [(0, True), (1, True), (2, True)]
+
+
+def test_the_worker_is_daemonic_so_it_never_outlives_this_process(
+    request: pytest.FixtureRequest,
+) -> None:
+    if single_threaded(request):
+        return
+
+    def own(index: int, claimed: bool) -> bool | None:
+        if claimed:
+            time.sleep(1.0)  # the worker claims a chunk meanwhile
+        return None
+
+    shared = _parallel.share(2, own, lambda index: multiprocessing.current_process().daemon)
+    assert shared.worker is not None
+    assert shared.results, "the worker claimed no chunk"
+    assert set(shared.results.values()) == {True}
+
+
+def test_the_parent_checks_the_chunks_it_claims_and_the_worker_the_others(
+    request: pytest.FixtureRequest,
+) -> None:
+    """The worker lingers on each chunk it takes, so this process claims some; no chunk is
+    both's, and none is nobody's."""
+    if single_threaded(request):
+        return
+    seen: list[tuple[int, bool]] = []
+
+    def own(index: int, claimed: bool) -> str:
+        seen.append((index, claimed))
+        return "mine"
+
+    def theirs(index: int) -> str:
+        time.sleep(1.0)
+        return "theirs"
+
+    shared = _parallel.share(3, own, theirs)
+    assert shared.worker is not None
+    assert [index for index, _ in seen] == [0, 1, 2]
+    claimed = {index for index, claimed in seen if claimed}
+    assert claimed, "this process claimed no chunk"
+    assert claimed | set(shared.results) == {0, 1, 2}
+    assert not claimed & set(shared.results)
+
+
+class _Worker:
+    """A stand-in for the worker process: what was asked of it, and whether it still runs."""
+
+    def __init__(self, *, alive: bool) -> None:
+        self.alive = alive
+        self.calls: list[tuple[str, float | None]] = []
+
+    def join(self, timeout: float | None = None) -> None:
+        self.calls.append(("join", timeout))
+
+    def is_alive(self) -> bool:
+        return self.alive
+
+    def terminate(self) -> None:
+        self.calls.append(("terminate", None))
+        self.alive = False
+
+
+def test_a_finished_worker_is_joined_and_a_stuck_one_ended() -> None:
+    done, stuck = _Worker(alive=False), _Worker(alive=True)
+    _parallel._end(done)  # type: ignore[arg-type]
+    _parallel._end(stuck)  # type: ignore[arg-type]
+    assert done.calls == [("join", 1.0)]
+    assert stuck.calls == [("join", 1.0), ("terminate", None), ("join", None)]
+
+
+def test_the_thread_count_is_the_kernels_with_threads_python_did_not_start() -> None:
+    """A thread started below threading (as native libraries start theirs) counts too."""
+    tasks = Path("/proc/self/task")  # one entry per thread of this process, as the kernel sees
+    release, started = _thread.allocate_lock(), _thread.allocate_lock()
+    release.acquire()
+    started.acquire()
+
+    def native() -> None:
+        started.release()
+        release.acquire()
+
+    _thread.start_new_thread(native, ())
+    started.acquire()
+    comm = Path("/proc/self/comm")
+    name = comm.read_text(encoding="ascii").strip()
+    try:
+        kernel = len(list(tasks.iterdir()))
+        assert kernel > threading.active_count()  # Python does not know of the native one
+        assert _parallel._threads() == kernel  # the kernel does
+        assert not _parallel.can_fork()
+        # The process's name, which /proc/self/stat gives in brackets, may hold brackets.
+        comm.write_text("a) 1 2 (b) 3", encoding="ascii")
+        assert _parallel._threads() == kernel
+    finally:
+        comm.write_text(name, encoding="ascii")
+        release.release()
+
+
+def test_threads_falls_back_on_pythons_count_without_the_kernels(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Unreadable:
+        def __init__(self, path: str) -> None:
+            assert path == "/proc/self/stat"
+
+        def read_bytes(self) -> bytes:
+            raise OSError
+
+    monkeypatch.setattr(_parallel, "Path", Unreadable)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert _parallel._threads() == 2
+    finally:
+        stop.set()
+        thread.join()
 
 
 # -- threads ------------------------------------------------------------------------------

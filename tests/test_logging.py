@@ -5,15 +5,31 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dexcore
 from dexcore.io.bulk import read_bulk, write_bulk
-from dexcore.model import Dataset
-from dexcore.rules import Issue, check
+from dexcore.model import (
+    AtsiOrigin,
+    Case,
+    CaseClient,
+    Client,
+    Dataset,
+    Gender,
+    Organisation,
+    ProgramActivity,
+    ResidentialAddress,
+    Session,
+    SessionClient,
+    State,
+)
+from dexcore.reference import bundled
+from dexcore.rules import DEX, Issue, RuleSet, _parallel, check
 from dexcore.testing import sample_uploads
 from dexcore.testing.strategies import datasets
 
@@ -49,6 +65,11 @@ def personal_values(dataset: Dataset) -> set[str]:
 
 def logged(caplog: pytest.LogCaptureFixture) -> str:
     return "\n".join(record.getMessage() for record in caplog.records)
+
+
+def lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Each message logged, whole (so a line must be exactly the one expected)."""
+    return [record.getMessage() for record in caplog.records]
 
 
 def test_the_logger_is_silent_until_the_application_configures_logging() -> None:
@@ -96,6 +117,135 @@ def test_a_check_says_which_rules_had_nothing_to_check(caplog: pytest.LogCapture
     check(Dataset(), today=TODAY, workers=2)
     assert "checking in this process although 2 workers were asked" in logged(caplog)
     assert "service-type" not in logged(caplog)  # no session: nothing was skipped
+
+
+def test_a_check_says_nothing_of_the_activity_rule_when_an_activity_lists_service_types(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The other direction of the line above: activity 101 lists service type 1, so
+    session.service-type.not-for-activity has something to check."""
+    dataset = read_bulk(SAMPLES["valid-minimal.xml"].path)
+    activity = ProgramActivity(organisation_activity_id=101, name="Hand", service_type_ids=(1,))
+    listed = attrs.evolve(
+        dataset, organisation=Organisation(name="Hand", program_activities=(activity,))
+    )
+    caplog.set_level(logging.INFO, logger="dexcore")
+    check(listed, today=TODAY)
+    assert "session.service-type.not-for-activity checks nothing" not in logged(caplog)
+    caplog.clear()
+    check(attrs.evolve(listed, organisation=None), today=TODAY)
+    assert (
+        "session.service-type.not-for-activity checks nothing: no program activity of the"
+        " dataset's organisation lists its service types"
+    ) in lines(caplog)
+
+
+def test_a_check_says_the_service_type_rule_checks_nothing_only_without_dsss_whole_list(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    dataset = read_bulk(SAMPLES["valid-minimal.xml"].path)
+    caplog.set_level(logging.INFO, logger="dexcore")
+    check(dataset, today=TODAY)  # the bundled service types do not claim to be the whole list
+    assert (
+        "session.service-type.unknown checks nothing: the reference data's service types are"
+        " not DSS's whole list (give your portal's reference data);"
+        " session.service-type.unlisted warns instead"
+    ) in lines(caplog)
+    caplog.clear()
+    check(dataset, today=TODAY, reference=attrs.evolve(bundled(), service_types_complete=True))
+    assert "session.service-type.unknown checks nothing" not in logged(caplog)
+
+
+def _in_this_process(
+    total: int, own: Callable[[int, bool], list[Issue]], theirs: Callable[[int], list[Issue]]
+) -> _parallel.Shared[list[Issue]]:
+    """A stand-in for the forked worker that claims nothing: every chunk is checked here."""
+    return _parallel.Shared(results={}, mine={i: own(i, True) for i in range(total)}, worker=None)
+
+
+def test_a_check_says_it_stayed_in_this_process_only_when_it_did(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset = read_bulk(SAMPLES["valid-minimal.xml"].path)
+    assert dataset.sessions
+    caplog.set_level(logging.INFO, logger="dexcore")
+    monkeypatch.setattr(_parallel, "can_fork", lambda: False)
+    check(dataset, today=TODAY, workers=3)
+    assert (
+        "checking in this process although 3 workers were asked: a worker is forked only on"
+        " Linux, outside daemonic processes, and while this process has no other thread"
+    ) in lines(caplog)
+    caplog.clear()
+    # The other direction: the records are shared (here with a stand-in), and nothing is said.
+    monkeypatch.setattr(_parallel, "can_fork", lambda: True)
+    monkeypatch.setattr(_parallel, "share", _in_this_process)
+    check(dataset, today=TODAY, workers=3)
+    assert "checking in this process" not in logged(caplog)
+    caplog.clear()
+    check(dataset, today=TODAY)  # one worker, as asked: nothing to say either
+    assert "checking in this process" not in logged(caplog)
+
+
+def _hand_rules() -> RuleSet:
+    """Two rules: an error for a name without consent, a warning for a session without clients."""
+    return RuleSet(
+        name="hand",
+        version="1",
+        rules=(DEX.rule("client.consent.names-without-consent"), DEX.rule("session.no-client")),
+    )
+
+
+def test_a_check_logs_its_records_rules_and_issues_by_severity(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Worked by hand: 2 clients (one with both names and no consent: an error for each name),
+    1 case, 3 sessions (two with no client: a warning each): 6 records, 2 rules, 2 errors and 2
+    warnings."""
+    named = Client(
+        client_id="C1",
+        given_name="Ixabel",
+        family_name="Norvelu",
+        consent_to_provide_details=False,
+        consented_for_future_contacts=False,
+        slk="OREXA010119802",
+        birth_date=dt.date(1980, 1, 1),
+        gender=Gender.FEMALE,
+        atsi_origin=AtsiOrigin.NO,
+        country_of_birth="1101",
+        language_spoken_at_home="1201",
+        residential_address=ResidentialAddress(suburb="Darwin", state=State.NT, postcode="0800"),
+    )
+    other = attrs.evolve(named, client_id="C2", given_name=None, family_name=None)
+    case = Case(case_id="K1", outlet_activity_id=1, clients=(CaseClient(client_id="C1"),))
+    session = Session(session_id="S1", case_id="K1", session_date=dt.date(2024, 8, 1),
+                      service_type_id=1, clients=(SessionClient(client_id="C1"),))  # fmt: skip
+    dataset = Dataset(
+        clients=(named, other),
+        cases=(case,),
+        sessions=(
+            session,
+            attrs.evolve(session, session_id="S2", clients=()),
+            attrs.evolve(session, session_id="S3", clients=()),
+        ),
+    )
+    caplog.set_level(logging.DEBUG, logger="dexcore")
+    report = check(dataset, _hand_rules(), today=TODAY)
+    assert [(i.code, i.record.index) for i in report.issues] == [
+        ("client.consent.names-without-consent", 0),
+        ("client.consent.names-without-consent", 0),
+        ("session.no-client", 1),
+        ("session.no-client", 2),
+    ]
+    assert "checked 6 records against 2 rules of hand: 2 error, 2 warning" in lines(caplog)
+    caplog.clear()
+    check(Dataset(), _hand_rules(), today=TODAY)
+    assert "checked 0 records against 2 rules of hand: no issue" in lines(caplog)
+    caplog.clear()
+    check(Dataset(), _hand_rules(), today=TODAY, workers=2)  # nothing to share: said so
+    assert (
+        "checking in this process although 2 workers were asked: there is no session to share"
+        in lines(caplog)
+    )
 
 
 def test_clearing_the_caches_is_logged(caplog: pytest.LogCaptureFixture) -> None:

@@ -121,6 +121,29 @@ _CHECK_TESTS = (
     "tests/test_check_partials.py",
 )
 
+_PARTIAL_FILES = tuple(
+    f"src/dexcore/rules/{name}.py"
+    for name in (
+        "partial",
+        "_partial_plain",
+        "_partial_state",
+        "_parallel",
+        "_logging",
+        "catalogue",
+        "__init__",
+    )
+)
+# The concurrency tests run whole: mutmut forks each mutant's tests, and the forked worker of
+# a parallel check inherits the mutant (a test runs in a fresh interpreter only when other
+# threads would make forking unsafe, which they do not in mutmut's forked test process).
+_PARTIAL_TESTS = (
+    *_RULE_TESTS,
+    *_CHECK_TESTS,
+    "tests/test_logging.py",
+    "tests/test_concurrency.py",
+    "tests/test_partial_plain_oracles.py",
+    "tests/test_sources.py",
+)
 PACKAGES = (
     Package("slk", ("src/dexcore/slk/*",), ("tests/test_slk.py", "tests/test_slk_oracles.py")),
     Package(
@@ -261,23 +284,50 @@ PACKAGES = (
             f"src/dexcore/rules/{name}.py"
             for name in ("checker", "context", "engine", "_common", "_issues")
         ),
-        (*_RULE_TESTS, "tests/test_engine_oracles.py", "tests/test_check_paths.py"),
+        (
+            *_RULE_TESTS,
+            "tests/test_engine_oracles.py",
+            "tests/test_check_paths.py",
+            "tests/test_logging.py",
+        ),
+    ),
+    Package(
+        "rules-engine-log",
+        tuple(
+            f"src/dexcore/rules/{name}.py"
+            for name in ("checker", "context", "engine", "_common", "_issues")
+        ),
+        ("tests/test_logging.py",),
+        # check's mutants against the logging tests alone: what check passes to its log lines.
+        ("dexcore.rules.checker.x_check__*",),
     ),
     Package(
         "rules-partial",
-        tuple(
-            f"src/dexcore/rules/{name}.py"
-            for name in (
-                "partial",
-                "_partial_plain",
-                "_partial_state",
-                "_parallel",
-                "_logging",
-                "catalogue",
-                "__init__",
-            )
-        ),
-        _RULE_TESTS + _CHECK_TESTS,
+        _PARTIAL_FILES,
+        _PARTIAL_TESTS,
+    ),
+    # rules-partial in parts, most important first: the plain form's readers and the partial
+    # state (figures from other processes and files, where a wrong reading miscounts
+    # silently), the forked worker, the partial checks, then logging and the catalogue.
+    *(
+        Package(name, _PARTIAL_FILES, _PARTIAL_TESTS, functions)
+        for name, functions in (
+            (
+                "rules-partial-plain",
+                ("dexcore.rules._partial_plain.*", "dexcore.rules._partial_state.*"),
+            ),
+            ("rules-partial-parallel", ("dexcore.rules._parallel.*",)),
+            ("rules-partial-check", ("dexcore.rules.partial.*",)),
+            (
+                "rules-partial-rest",
+                (
+                    "dexcore.rules._logging.*",
+                    "dexcore.rules.catalogue.*",
+                    "dexcore.rules.x_*",
+                    "dexcore.rules.xǁ*",
+                ),
+            ),
+        )
     ),
     Package(
         "privacy",

@@ -198,7 +198,7 @@ def merge_states(states: Sequence[OrganisationCheck]) -> OrganisationCheck:
         issues=tuple(sorted(issues, key=place_of)),
         keys=keys,
         outside={name: frozenset(refs) for name, refs in outside.items()},
-        not_stated=dict(not_stated) if any(s.not_stated for s in states) else {},
+        not_stated=dict(not_stated),
         identified=identified,
         unidentified=unidentified,
     )
