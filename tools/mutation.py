@@ -122,6 +122,7 @@ _BULK_TESTS = (
     "tests/test_hostile.py",
     "tests/test_bulk_oracles.py",
     "tests/test_bulk_reader_oracles.py",
+    "tests/test_bulk_value_oracles.py",
     "tests/test_check_paths.py",
     "tests/test_messages.py",
     "tests/test_leak_hunt.py",

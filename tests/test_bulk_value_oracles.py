@@ -1,0 +1,263 @@
+"""The bulk reader's problems inside lists and simple values, each in its words, on its line and
+at its path, worked by hand (the ``bulk-rest`` mutation run's survivors).
+
+The files are written out by hand, one element a line, so that each line can be counted: the
+client file of ``test_bulk_reader_oracles`` (its record starts on line 3), edited at one line.
+Every message below was written from the rule it states, not copied from the reader.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from dexcore.errors import BulkReadError
+from dexcore.io.bulk import load_bulk, read_bulk
+from dexcore.issues import Issue
+from test_bulk_reader_oracles import _RECORD, _XSI, _edited
+
+
+def _problems(data: bytes) -> list[tuple[str, str, str | None]]:
+    found: list[Issue] = []
+    read_bulk(data, problems=found)
+    return [(issue.code, issue.message, issue.path) for issue in found]
+
+
+def _disabilities(*items: str, opening: str = "<Disabilities>") -> bytes:
+    """The client file with a list of disabilities: HasDisabilities on line 15, the list's
+    opening tag on line 16 and its items from line 17, one a line."""
+    return _edited(
+        15, "<HasDisabilities>true</HasDisabilities>", opening, *items, "</Disabilities>"
+    )
+
+
+_LIST = f"{_RECORD}/Disabilities"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            # A simple value holding an element, in a nested record: the value's own line.
+            _edited(17, "<Suburb><B>Alice</B></Suburb>"),
+            ("xml.unexpected-element", "line 17: Suburb must hold a value, not elements",
+             f"{_RECORD}/ResidentialAddress/Suburb"),
+        ),
+        (
+            # The same, as the second item of a list: placed by its number.
+            _disabilities("<DisabilityCode>PHYSICAL</DisabilityCode>",
+                          "<DisabilityCode><Q/></DisabilityCode>"),
+            ("xml.unexpected-element", "line 18: DisabilityCode must hold a value, not elements",
+             f"{_LIST}/DisabilityCode[2]"),
+        ),
+        (
+            # An item that is not the list's own: a name DEX defines is named in the path...
+            _disabilities("<DisabilityCode>PHYSICAL</DisabilityCode>", "<Suburb>X</Suburb>"),
+            ("xml.unknown-element", "line 18: Disabilities holds only DisabilityCode elements",
+             f"{_LIST}/Suburb[2]"),
+        ),
+        (
+            # ...and one it does not define is not.
+            _disabilities("<Bogus>X</Bogus>"),
+            ("xml.unknown-element", "line 17: Disabilities holds only DisabilityCode elements",
+             f"{_LIST}/*[1]"),
+        ),
+        (
+            # Text in a list, before its first item or after one: the list's line and path.
+            _disabilities("text<DisabilityCode>PHYSICAL</DisabilityCode>"),
+            ("xml.unexpected-text", "line 16: Disabilities must hold elements, not text", _LIST),
+        ),
+        (
+            _disabilities("<DisabilityCode>PHYSICAL</DisabilityCode>tail"),
+            ("xml.unexpected-text", "line 16: Disabilities must hold elements, not text", _LIST),
+        ),
+        (
+            # An attribute on an item: the item's line and number; before the item's name
+            # is looked at, so a foreign item with an attribute is called that.
+            _disabilities("<DisabilityCode>PHYSICAL</DisabilityCode>",
+                          '<DisabilityCode source="crm">SIGHT</DisabilityCode>'),
+            ("xml.unexpected-attribute",
+             "line 18: DisabilityCode carries an attribute DEX does not define",
+             f"{_LIST}/DisabilityCode[2]"),
+        ),
+        (
+            _disabilities('<Bogus source="crm">X</Bogus>'),
+            ("xml.unexpected-attribute",
+             "line 17: an element DEX does not define carries an attribute DEX does not define",
+             f"{_LIST}/*[1]"),
+        ),
+        (
+            # XML Schema's own attributes are allowed on an item (xsi:type here).
+            _disabilities("<DisabilityCode>PHYSICAL</DisabilityCode>",
+                          f'<DisabilityCode xsi:type="xs:string" {_XSI}>n/a</DisabilityCode>'),
+            ("xml.placeholder-value", "line 18: DisabilityCode holds a placeholder instead of a"
+             " value; leave the element out", f"{_LIST}/DisabilityCode[2]"),
+        ),
+        (
+            # A blank item reads as text, and the model refuses the list: the list's line.
+            _disabilities("<DisabilityCode>PHYSICAL</DisabilityCode>",
+                          "<DisabilityCode>  </DisabilityCode>"),
+            ("xml.bad-value", "line 16: Disabilities must be a sequence of non-blank codes",
+             _LIST),
+        ),
+        (
+            # An empty item is the empty text, refused alike.
+            _disabilities("<DisabilityCode/>"),
+            ("xml.bad-value", "line 16: Disabilities must be a sequence of non-blank codes",
+             _LIST),
+        ),
+        (
+            _edited(4, "<ClientId> C1</ClientId>"),
+            ("xml.bad-value", "line 4: ClientId must not start or end with white space",
+             f"{_RECORD}/ClientId"),
+        ),
+        (
+            # A blank text reads as text, and the model refuses it: placed on its element.
+            _edited(17, "<Suburb>  </Suburb>"),
+            ("xml.bad-value", "line 17: Suburb must be text with at least one non-blank"
+             " character", f"{_RECORD}/ResidentialAddress/Suburb"),
+        ),
+    ],
+)  # fmt: skip
+def test_each_problem_of_a_list_or_a_value_in_its_words(
+    data: bytes, expected: tuple[str, str, str]
+) -> None:
+    assert _problems(data) == [expected]
+
+
+def test_a_list_of_plain_items_is_read_in_order() -> None:
+    # The other direction: two good items, with white space between them, are both read.
+    data = _disabilities("<DisabilityCode>PHYSICAL</DisabilityCode>",
+                         "<DisabilityCode>SIGHT</DisabilityCode>")  # fmt: skip
+    (client,) = read_bulk(data).clients
+    assert client.disabilities == ("PHYSICAL", "SIGHT")
+    assert load_bulk(data).problems == ()
+
+
+#: One session assessment (its record on line 3, its list of assessments on line 6), with an
+#: assessment a line from line 7.
+_ASSESSMENT = (
+    "<Assessment><ScoreTypeCode>GROUP</ScoreTypeCode><AssessmentPhaseCode>{}</AssessmentPhaseCode>"
+    "<Scores><ScoreCode>GROUPSKILLS4</ScoreCode></Scores></Assessment>"
+)
+
+
+def _session_assessment(*phases: str) -> bytes:
+    lines = [
+        "<DEXFileUpload>",
+        "<SessionAssessments>",
+        "<SessionAssessment>",  # line 3
+        "<CaseId>K1</CaseId>",
+        "<SessionId>S1</SessionId>",
+        "<Assessments>",  # line 6
+        *(_ASSESSMENT.format(phase) for phase in phases),
+        "</Assessments>",
+        "</SessionAssessment>",
+        "</SessionAssessments>",
+        "</DEXFileUpload>",
+    ]
+    return "\n".join(lines).encode()
+
+
+def test_a_list_longer_than_the_schema_allows_is_refused_on_its_line() -> None:
+    # The schema allows a session assessment at most two assessments (PRE and POST).
+    assert _problems(_session_assessment("PRE", "POST", "POST")) == [
+        (
+            "xml.too-many",
+            "line 6: Assessments holds at most 2 Assessment elements",
+            "/DEXFileUpload/SessionAssessments/SessionAssessment[1]/Assessments",
+        )
+    ]
+    # The other direction: two are read, in order.
+    (record,) = read_bulk(_session_assessment("PRE", "POST")).session_assessments
+    assert [assessment.phase.value for assessment in record.assessments] == ["PRE", "POST"]
+
+
+# -- the files read together, and what the log says of them ------------------------------------
+
+#: A case without its count of unidentified clients (its record on line 3).
+_CASE_WITHOUT_COUNT = b"\n".join(
+    [
+        b"<DEXFileUpload>",
+        b"<Cases>",
+        b"<Case>",
+        b"<CaseId>K1</CaseId>",
+        b"<OutletActivityId>4411</OutletActivityId>",
+        b"</Case>",
+        b"</Cases>",
+        b"</DEXFileUpload>",
+    ]
+)
+
+
+def test_files_read_together_name_their_file_and_the_log_counts_by_kind(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    good = _edited(17, "<Suburb>Alice Springs</Suburb>")
+    placeholder = _edited(17, "<Suburb>N/A</Suburb>")
+    found: list[Issue] = []
+    with caplog.at_level(logging.INFO, logger="dexcore.io.bulk"):
+        dataset = read_bulk([good, placeholder, _CASE_WITHOUT_COUNT], problems=found)
+    assert (len(dataset.clients), len(dataset.cases)) == (1, 0)
+    assert [(issue.code, issue.message) for issue in found] == [
+        (
+            "xml.placeholder-value",
+            "file 2, line 17: Suburb holds a placeholder instead of a value; DEX requires it:"
+            " write the real value",
+        ),
+        ("xml.missing-element", "file 3, line 3: Case needs a TotalNumberOfUnidentifiedClients"
+         " element"),
+    ]  # fmt: skip
+    # Counts only, the kinds in alphabetical order: no id, no value.
+    assert [record.getMessage() for record in caplog.records] == [
+        "read 1 records from 3 file(s); 2 more could not be read and are left out"
+        " (case 1, client 1)"
+    ]
+    assert [record.levelno for record in caplog.records] == [logging.INFO]
+
+
+def test_a_clean_read_is_logged_only_for_debugging(caplog: pytest.LogCaptureFixture) -> None:
+    good = _edited(17, "<Suburb>Alice Springs</Suburb>")
+    with caplog.at_level(logging.INFO, logger="dexcore.io.bulk"):
+        read_bulk([good, good])
+    assert caplog.records == []
+    with caplog.at_level(logging.DEBUG, logger="dexcore.io.bulk"):
+        load_bulk(good)
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.DEBUG, "read 1 records from 1 file(s)")
+    ]
+
+
+# -- what is given to read ------------------------------------------------------------------------
+
+
+def test_a_file_that_cannot_be_opened_is_named_by_why_never_by_its_name(tmp_path: Path) -> None:
+    # A file name can name a person (synthetic here): the message gives only the system's reason.
+    missing = tmp_path / "Vabbo Quollby 1931-07-20.xml"
+    for path, why in [(missing, "No such file or directory"), (tmp_path, "Is a directory")]:
+        for read in (read_bulk, load_bulk):
+            with pytest.raises(BulkReadError) as caught:
+                read(path)
+            error = caught.value
+            assert (error.code, error.path, error.line) == ("xml.cannot-open", "/", None)
+            assert str(error) == f"/: the file cannot be opened ({why}) [xml.cannot-open]"
+            assert error.__context__ is None
+            assert error.__cause__ is None
+
+
+def test_something_that_is_not_a_file_is_refused_with_what_is_read() -> None:
+    for source in (42, None, 4.5):
+        with pytest.raises(TypeError) as caught:
+            read_bulk(source)  # type: ignore[arg-type]
+        assert str(caught.value) == "read_bulk needs a path, bytes or a binary file object"
+
+
+def test_a_bytearray_reads_as_its_bytes_and_is_held_to_the_limit() -> None:
+    data = _edited(17, "<Suburb>Alice Springs</Suburb>")
+    assert read_bulk(bytearray(data)) == read_bulk(data)
+    assert len(load_bulk(bytearray(data), max_size=len(data)).dataset.clients) == 1
+    with pytest.raises(BulkReadError) as caught:
+        load_bulk(bytearray(data), max_size=len(data) - 1)
+    assert caught.value.code == "xml.too-large"
