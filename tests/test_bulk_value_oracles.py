@@ -9,12 +9,15 @@ Every message below was written from the rule it states, not copied from the rea
 from __future__ import annotations
 
 import logging
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from dexcore.errors import BulkReadError
-from dexcore.io.bulk import load_bulk, read_bulk
+from dexcore.errors import BulkReadError, InvalidFieldError
+from dexcore.io._schema import TEXT, Element, Shape
+from dexcore.io.bulk import _records, load_bulk, read_bulk
+from dexcore.io.bulk._records import _build, _Problem
 from dexcore.issues import Issue
 from test_bulk_reader_oracles import _RECORD, _XSI, _edited
 
@@ -114,6 +117,40 @@ _LIST = f"{_RECORD}/Disabilities"
              f"{_RECORD}/ClientId"),
         ),
         (
+            # An attribute on a record, or on a nested record: its own line and path.
+            _edited(3, '<Client source="crm">'),
+            ("xml.unexpected-attribute", "line 3: Client carries an attribute DEX does not"
+             " define", _RECORD),
+        ),
+        (
+            _edited(16, '<ResidentialAddress source="crm">'),
+            ("xml.unexpected-attribute", "line 16: ResidentialAddress carries an attribute DEX"
+             " does not define", f"{_RECORD}/ResidentialAddress"),
+        ),
+        (
+            # Text after an element of a record, or inside a nested record.
+            _edited(4, "<ClientId>C1</ClientId>tail"),
+            ("xml.unexpected-text", "line 3: Client must hold elements, not text", _RECORD),
+        ),
+        (
+            _edited(16, "<ResidentialAddress>text"),
+            ("xml.unexpected-text", "line 16: ResidentialAddress must hold elements, not text",
+             f"{_RECORD}/ResidentialAddress"),
+        ),
+        (
+            # A placeholder with blanks around it, up to eleven characters in all (the
+            # longest, "undefined", and one blank each side).
+            _edited(17, "<Suburb> undefined </Suburb>"),
+            ("xml.placeholder-value", "line 17: Suburb holds a placeholder instead of a value;"
+             " DEX requires it: write the real value", f"{_RECORD}/ResidentialAddress/Suburb"),
+        ),
+        (
+            # An empty element is the empty text, which the model refuses as a suburb.
+            _edited(17, "<Suburb/>"),
+            ("xml.bad-value", "line 17: Suburb must be text with at least one non-blank"
+             " character", f"{_RECORD}/ResidentialAddress/Suburb"),
+        ),
+        (
             # A blank text reads as text, and the model refuses it: placed on its element.
             _edited(17, "<Suburb>  </Suburb>"),
             ("xml.bad-value", "line 17: Suburb must be text with at least one non-blank"
@@ -140,11 +177,11 @@ def test_a_list_of_plain_items_is_read_in_order() -> None:
 #: assessment a line from line 7.
 _ASSESSMENT = (
     "<Assessment><ScoreTypeCode>GROUP</ScoreTypeCode><AssessmentPhaseCode>{}</AssessmentPhaseCode>"
-    "<Scores><ScoreCode>GROUPSKILLS4</ScoreCode></Scores></Assessment>"
+    "<Scores><ScoreCode>{}</ScoreCode></Scores></Assessment>"
 )
 
 
-def _session_assessment(*phases: str) -> bytes:
+def _session_assessment(*phases: str, score: str = "GROUPSKILLS4") -> bytes:
     lines = [
         "<DEXFileUpload>",
         "<SessionAssessments>",
@@ -152,7 +189,7 @@ def _session_assessment(*phases: str) -> bytes:
         "<CaseId>K1</CaseId>",
         "<SessionId>S1</SessionId>",
         "<Assessments>",  # line 6
-        *(_ASSESSMENT.format(phase) for phase in phases),
+        *(_ASSESSMENT.format(phase, score) for phase in phases),
         "</Assessments>",
         "</SessionAssessment>",
         "</SessionAssessments>",
@@ -261,3 +298,101 @@ def test_a_bytearray_reads_as_its_bytes_and_is_held_to_the_limit() -> None:
     with pytest.raises(BulkReadError) as caught:
         load_bulk(bytearray(data), max_size=len(data) - 1)
     assert caught.value.code == "xml.too-large"
+
+
+_SCORE = "/DEXFileUpload/SessionAssessments/SessionAssessment[1]/Assessments/Assessment[1]/Scores"
+
+
+@pytest.mark.parametrize(
+    ("score", "expected"),
+    [
+        # A score is required: a placeholder is answered with the list's own fix.
+        ("n/a", ("xml.placeholder-value", "line 7: ScoreCode holds a placeholder instead of a"
+                 " value; DEX requires it: write the real value", f"{_SCORE}/ScoreCode[1]")),
+        # Ratings run from 1 to 5.
+        ("GROUPSKILLS9", ("xml.bad-value", "line 7: ScoreCode must be a domain code followed by"
+                          " a rating from 1 to 5", f"{_SCORE}/ScoreCode[1]")),
+    ],
+)  # fmt: skip
+def test_a_score_that_does_not_read_is_placed_by_its_number(
+    score: str, expected: tuple[str, str, str]
+) -> None:
+    assert _problems(_session_assessment("PRE", score=score)) == [expected]
+
+
+def test_a_longer_text_around_a_placeholder_is_taken_as_written() -> None:
+    # Twelve characters: past the blanks allowed around a placeholder, so a value.
+    (client,) = read_bulk(_edited(17, "<Suburb>  undefined </Suburb>")).clients
+    assert client.residential_address.suburb == "  undefined "
+
+
+def test_an_optional_element_marked_nil_is_left_out_and_the_rest_is_read() -> None:
+    # Slk (line 5) is optional: nil, it is as if it were not there; every later element
+    # (the consents, birth date, address...) is still read.
+    (client,) = read_bulk(_edited(5, f'<Slk xsi:nil="true" {_XSI}/>')).clients
+    assert client.slk is None
+    assert (client.client_id, client.residential_address.postcode) == ("C1", "0870")
+    assert client.is_birth_date_an_estimate is True
+
+
+# -- a model rule that names no element of the record ------------------------------------------
+#
+# Every rule of dexcore's model names the field it checks, and each field has its element, so
+# no file reaches xml.invalid-record today. A stand-in model class does: its rule names a field
+# that has no element, or whose element the record left out.
+
+
+class _Pair:
+    """A record of two texts whose rule (both or neither) names a field ``field``."""
+
+    field = "both"
+
+    def __init__(self, **values: object) -> None:
+        raise InvalidFieldError("Pair", self.field, "must have both texts or neither")
+
+
+class _PairNamingTheSecond(_Pair):
+    field = "second"
+
+
+def _pair_shape(cls: type[_Pair]) -> Shape:
+    return Shape(
+        cls, (Element("First", "first", leaf=TEXT), Element("Second", "second", leaf=TEXT))
+    )
+
+
+@pytest.mark.parametrize("cls", [_Pair, _PairNamingTheSecond])
+def test_a_rule_of_the_record_as_a_whole_names_the_record(
+    cls: type[_Pair], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second's element is known (by its model class and field) but left out of the record.
+    monkeypatch.setitem(_records._FIELD_TAGS, ("Pair", "second"), "Second")
+    node = ET.fromstring("<Pair><First>a</First></Pair>")
+    with pytest.raises(_Problem) as caught:
+        _build(_pair_shape(cls), node, "/P/Pair[1]", None)
+    problem = caught.value
+    assert (problem.code, problem.reason, problem.path) == (
+        "xml.invalid-record",
+        "Pair: must have both texts or neither",
+        "/P/Pair[1]",
+    )
+    assert problem.element is node
+    assert problem.__cause__ is None
+    assert problem.__suppress_context__ is True
+
+
+def test_a_rule_naming_an_element_the_record_holds_is_placed_on_that_element(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The other direction: the element is there, so the problem is its bad value.
+    monkeypatch.setitem(_records._FIELD_TAGS, ("Pair", "second"), "Second")
+    node = ET.fromstring("<Pair><First>a</First><Second>b</Second></Pair>")
+    with pytest.raises(_Problem) as caught:
+        _build(_pair_shape(_PairNamingTheSecond), node, "/P/Pair[1]", None)
+    problem = caught.value
+    assert (problem.code, problem.reason, problem.path) == (
+        "xml.bad-value",
+        "Second must have both texts or neither",
+        "/P/Pair[1]/Second",
+    )
+    assert problem.element is node[1]
