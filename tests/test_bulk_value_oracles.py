@@ -8,7 +8,9 @@ Every message below was written from the rule it states, not copied from the rea
 
 from __future__ import annotations
 
+import gc
 import logging
+import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from dexcore.io._schema import TEXT, Element, Shape
 from dexcore.io.bulk import _records, load_bulk, read_bulk
 from dexcore.io.bulk._records import _build, _Problem
 from dexcore.issues import Issue
-from test_bulk_reader_oracles import _RECORD, _XSI, _edited
+from test_bulk_reader_oracles import _CLIENT_LINES, _RECORD, _XSI, _edited
 
 
 def _problems(data: bytes) -> list[tuple[str, str, str | None]]:
@@ -396,3 +398,100 @@ def test_a_rule_naming_an_element_the_record_holds_is_placed_on_that_element(
         "/P/Pair[1]/Second",
     )
     assert problem.element is node[1]
+
+
+def test_a_file_above_the_limit_is_refused_before_a_byte_is_read(tmp_path: Path) -> None:
+    # Its size is known beforehand (a path, an open file, bytes): no chunk is read, so
+    # progress is never called.
+    data = _edited(17, "<Suburb>Alice Springs</Suburb>")
+    path = tmp_path / "upload.xml"
+    path.write_bytes(data)
+    with path.open("rb") as opened:
+        for source in (path, opened, data):
+            for read in (read_bulk, load_bulk):
+                calls: list[tuple[int, int | None]] = []
+                with pytest.raises(BulkReadError) as caught:
+                    read(source, max_size=len(data) - 1, progress=lambda *at: calls.append(at))  # noqa: B023
+                assert (caught.value.code, calls) == ("xml.too-large", [])
+    # The other direction: at the limit, progress reaches the file's size.
+    seen: list[tuple[int, int | None]] = []
+    load_bulk(path, max_size=len(data), progress=lambda *at: seen.append(at))
+    assert seen[-1] == (len(data), len(data))
+
+
+def test_a_file_object_is_left_open_and_a_path_is_closed(tmp_path: Path) -> None:
+    data = _edited(17, "<Suburb>Alice Springs</Suburb>")
+    path = tmp_path / "upload.xml"
+    path.write_bytes(data)
+    with path.open("rb") as opened:
+        read_bulk(opened)
+        assert not opened.closed  # the caller's to close
+        opened.seek(0)
+        load_bulk(opened)
+        assert not opened.closed
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        read_bulk(path)
+        load_bulk(path)
+        gc.collect()
+    assert [w for w in seen if issubclass(w.category, ResourceWarning)] == []
+    # The attacker's side: a file opened and never closed is seen by the same check.
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        path.open("rb")
+        gc.collect()
+    assert [w for w in seen if issubclass(w.category, ResourceWarning)] != []
+
+
+# -- records leave the tree as they are read --------------------------------------------------
+
+
+def test_a_bad_record_of_a_later_collection_is_refused_before_the_file_is_read_to_its_end() -> None:
+    # A client, then a session without its elements followed by another, then 200 kB of white
+    # space in the collection: once the second session has begun, the first is complete and
+    # read, and refused, from the first chunk; the rest of the file is never read.
+    data = b"".join(
+        [
+            b"\n".join([b"<DEXFileUpload>", b"<Clients>", *map(str.encode, _CLIENT_LINES)]),
+            b"\n</Clients>\n<Sessions>\n<Session/>\n<Session/>",
+            b" " * 200_000,
+            b"</Sessions>\n</DEXFileUpload>",
+        ]
+    )
+    seen: list[tuple[int, int | None]] = []
+    with pytest.raises(BulkReadError) as caught:
+        load_bulk(data, collect=False, progress=lambda *at: seen.append(at))
+    # Lines: the root 1, Clients 2, the client 3 to 21, </Clients> 22, Sessions 23, the session 24.
+    assert (caught.value.code, caught.value.line) == ("xml.missing-element", 24)
+    assert [done for done, _ in seen if done == len(data)] == []
+
+
+#: A client record with ``extra`` unknown elements after its start tag, one a line: the root on
+#: line 1, the collection on line 2, the record on line 3.
+def _crowded(extra: int) -> bytes:
+    return (
+        b"<DEXFileUpload>\n<Clients>\n<Client>\n"
+        + b"<a/>\n" * extra
+        + b"</Client>\n</Clients>\n</DEXFileUpload>"
+    )
+
+
+def test_a_record_of_exactly_100000_elements_is_read_as_a_record() -> None:
+    # The record and 99,999 elements inside it: not more than 100,000, so the record is read,
+    # and its problem is its first unknown element (line 4).
+    found = load_bulk(_crowded(99_999)).problems
+    assert [(i.code, i.message, i.path) for i in found] == [
+        (
+            "xml.unknown-element",
+            "line 4: an element DEX does not define is not an element of Client",
+            "/DEXFileUpload/Clients/Client[1]/*",
+        )
+    ]
+
+
+def test_a_record_of_more_than_100000_elements_is_refused_at_its_start() -> None:
+    with pytest.raises(BulkReadError) as caught:
+        load_bulk(_crowded(100_000))
+    error = caught.value
+    assert (error.code, error.path, error.line) == ("xml.too-many-elements", "/", 3)
+    assert error.reason == "a record holds more than 100,000 elements; no DEX record does"
