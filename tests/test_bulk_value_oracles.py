@@ -153,6 +153,18 @@ _LIST = f"{_RECORD}/Disabilities"
              " character", f"{_RECORD}/ResidentialAddress/Suburb"),
         ),
         (
+            # The same eleven characters as an item of a list, and as a code.
+            _disabilities("<DisabilityCode> undefined </DisabilityCode>"),
+            ("xml.placeholder-value", "line 17: DisabilityCode holds a placeholder instead of a"
+             " value; leave the element out", f"{_LIST}/DisabilityCode[1]"),
+        ),
+        (
+            _edited(11, "<GenderCode> undefined </GenderCode>"),
+            ("xml.placeholder-value", "line 11: GenderCode holds a placeholder instead of a"
+             " value; DEX requires it: write NOTSTATED, the code for 'not stated'",
+             f"{_RECORD}/GenderCode"),
+        ),
+        (
             # A blank text reads as text, and the model refuses it: placed on its element.
             _edited(17, "<Suburb>  </Suburb>"),
             ("xml.bad-value", "line 17: Suburb must be text with at least one non-blank"
