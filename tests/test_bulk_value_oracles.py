@@ -18,7 +18,8 @@ import pytest
 
 from dexcore.errors import BulkReadError, InvalidFieldError
 from dexcore.io._schema import TEXT, Element, Shape
-from dexcore.io.bulk import _records, load_bulk, read_bulk
+from dexcore.io.bulk import load_bulk, read_bulk
+from dexcore.io.bulk._names import _FIELD_TAGS
 from dexcore.io.bulk._records import _build, _Problem
 from dexcore.issues import Issue
 from test_bulk_reader_oracles import _CLIENT_LINES, _RECORD, _XSI, _edited
@@ -380,7 +381,7 @@ def test_a_rule_of_the_record_as_a_whole_names_the_record(
     cls: type[_Pair], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The second's element is known (by its model class and field) but left out of the record.
-    monkeypatch.setitem(_records._FIELD_TAGS, ("Pair", "second"), "Second")
+    monkeypatch.setitem(_FIELD_TAGS, ("Pair", "second"), "Second")
     node = ET.fromstring("<Pair><First>a</First></Pair>")
     with pytest.raises(_Problem) as caught:
         _build(_pair_shape(cls), node, "/P/Pair[1]", None)
@@ -399,7 +400,7 @@ def test_a_rule_naming_an_element_the_record_holds_is_placed_on_that_element(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The other direction: the element is there, so the problem is its bad value.
-    monkeypatch.setitem(_records._FIELD_TAGS, ("Pair", "second"), "Second")
+    monkeypatch.setitem(_FIELD_TAGS, ("Pair", "second"), "Second")
     node = ET.fromstring("<Pair><First>a</First><Second>b</Second></Pair>")
     with pytest.raises(_Problem) as caught:
         _build(_pair_shape(_PairNamingTheSecond), node, "/P/Pair[1]", None)

@@ -6,6 +6,8 @@ Usage (from the repository root, with the ``test`` extra installed)::
     python tools/mutation.py --all              # every package below, in the order listed
     python tools/mutation.py --list             # what each package mutates and runs
     python tools/mutation.py --label after --retest before slk   # only before's survivors
+    python tools/mutation.py --label after --retest before --unchecked bulk-rest
+        # before's survivors and the mutants a stopped run did not reach
 
 Each package is run in its own copy of the repository under ``build/mutation/<package>``:
 mutmut writes its ``mutants/`` tree and results there, so runs never touch the checkout
@@ -610,13 +612,15 @@ def run(package: Package, only: list[str] | None = None) -> dict[str, object]:
 
 
 def tally(package: Package, work: Path, only: list[str] | None = None) -> dict[str, object]:
-    """Killed, survived, timeouts... of ``package``'s mutants, and the survivors' names.
+    """Killed, survived, timeouts... of ``package``'s mutants; the survivors and the unreached.
 
+    The mutants not reached are those of a run stopped part way.
     With ``only``, of those mutants alone (mutmut forgets the others' results when it
     makes the mutants again from a fresh copy).
     """
     counts: Counter[str] = Counter()
     survivors: list[str] = []
+    unchecked: list[str] = []
     selected = _selector(package) if only is None else set(only).__contains__
     for meta in sorted((work / "mutants").rglob("*.meta")):
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
@@ -627,30 +631,53 @@ def tally(package: Package, work: Path, only: list[str] | None = None) -> dict[s
             counts[status] += 1
             if status == "survived":
                 survivors.append(name)
-    return _result(counts, survivors)
+            elif status == "not checked":
+                unchecked.append(name)
+    return _result(counts, survivors, unchecked)
 
 
-def retested(earlier: dict[str, object], again: dict[str, object]) -> dict[str, object]:
-    """An earlier run's tally with its survivors replaced by their results when tested again."""
+def retested(
+    earlier: dict[str, object], again: dict[str, object], *, unchecked: bool = False
+) -> dict[str, object]:
+    """An earlier run's tally with its survivors replaced by their results when tested again.
+
+    With ``unchecked``, the mutants it did not reach are replaced too.
+    """
     before, after = earlier["counts"], again["counts"]
     assert isinstance(before, dict)
     assert isinstance(after, dict)
     counts: Counter[str] = Counter(before)
     counts["survived"] = 0
+    if unchecked:
+        counts["not checked"] = 0
     counts.update(after)
-    survivors = again["survivors"]
+    survivors, left = again["survivors"], again.get("unchecked", [])
     assert isinstance(survivors, list)
-    return _result(counts, survivors)
+    assert isinstance(left, list)
+    return _result(counts, survivors, left if unchecked else _names(earlier, "unchecked"))
 
 
-def _result(counts: Counter[str], survivors: list[str]) -> dict[str, object]:
+def _result(
+    counts: Counter[str], survivors: list[str], unchecked: list[str] | None = None
+) -> dict[str, object]:
     tested = counts["killed"] + counts["survived"] + counts["timeout"]
     killed = counts["killed"] + counts["timeout"]
-    return {
-        "counts": dict(sorted(counts.items())),
+    result: dict[str, object] = {
+        "counts": {
+            status: n for status, n in sorted(counts.items()) if n or status != "not checked"
+        },
         "kill_ratio": round(killed / tested, 3) if tested else None,
         "survivors": sorted(survivors),
     }
+    if unchecked:
+        result["unchecked"] = sorted(unchecked)
+    return result
+
+
+def _names(result: dict[str, object], key: str) -> list[str]:
+    found = result.get(key, [])
+    assert isinstance(found, list)
+    return [str(name) for name in found]
 
 
 def _selector(package: Package) -> Callable[[str], bool]:
@@ -667,11 +694,13 @@ def _recorded(name: str, label: str) -> dict[str, object]:
     return found
 
 
-def survivors(name: str, label: str) -> list[str]:
-    """The survivors of the run of package ``name`` recorded as ``label``."""
-    found = _recorded(name, label).get("survivors", [])
-    assert isinstance(found, list)
-    return [str(mutant) for mutant in found]
+def survivors(name: str, label: str, *, unchecked: bool = False) -> list[str]:
+    """The survivors of the run of package ``name`` recorded as ``label``.
+
+    With ``unchecked``, the mutants it did not reach (it was stopped) follow them.
+    """
+    recorded = _recorded(name, label)
+    return _names(recorded, "survivors") + (_names(recorded, "unchecked") if unchecked else [])
 
 
 def record(name: str, result: dict[str, object], label: str) -> None:
@@ -707,6 +736,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="LABEL",
         help="test again only the survivors of the run recorded as LABEL (after adding tests)",
     )
+    parser.add_argument(
+        "--unchecked",
+        action="store_true",
+        help="with --retest, test too the mutants that run did not reach (it was stopped)",
+    )
     arguments = parser.parse_args(argv)
     if arguments.list:
         for package in PACKAGES:
@@ -720,9 +754,10 @@ def main(argv: list[str] | None = None) -> int:
     for package in chosen:
         if arguments.retest is None:
             record(package.name, run(package), arguments.label)
-        elif again := survivors(package.name, arguments.retest):
+        elif again := survivors(package.name, arguments.retest, unchecked=arguments.unchecked):
             earlier = _recorded(package.name, arguments.retest)
-            record(package.name, retested(earlier, run(package, again)), arguments.label)
+            result = retested(earlier, run(package, again), unchecked=arguments.unchecked)
+            record(package.name, result, arguments.label)
     show(json.loads(SUMMARY.read_text(encoding="utf-8")))
     return 0
 
