@@ -508,3 +508,19 @@ def test_a_record_of_more_than_100000_elements_is_refused_at_its_start() -> None
     error = caught.value
     assert (error.code, error.path, error.line) == ("xml.too-many-elements", "/", 3)
     assert error.reason == "a record holds more than 100,000 elements; no DEX record does"
+
+
+def test_an_attribute_inside_a_record_of_a_list_is_found() -> None:
+    # The first assessment's ScoreTypeCode (line 7) carries an attribute: found in the list's
+    # record and placed there.
+    data = _session_assessment("PRE").replace(
+        b"<ScoreTypeCode>", b'<ScoreTypeCode source="crm">', 1
+    )
+    assert _problems(data) == [
+        (
+            "xml.unexpected-attribute",
+            "line 7: ScoreTypeCode carries an attribute DEX does not define",
+            "/DEXFileUpload/SessionAssessments/SessionAssessment[1]/Assessments/Assessment[1]"
+            "/ScoreTypeCode",
+        )
+    ]
