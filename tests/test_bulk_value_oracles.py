@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dexcore.errors import BulkReadError, InvalidFieldError
-from dexcore.io._schema import TEXT, Element, Shape
+from dexcore.io._schema import COLLECTIONS, TEXT, Element, Shape
 from dexcore.io.bulk import load_bulk, read_bulk
 from dexcore.io.bulk._names import _FIELD_TAGS
 from dexcore.io.bulk._records import _build, _Problem
@@ -524,3 +524,22 @@ def test_an_attribute_inside_a_record_of_a_list_is_found() -> None:
             "/ScoreTypeCode",
         )
     ]
+
+
+def test_every_single_value_of_the_schema_has_its_reader() -> None:
+    # The reader reads a single simple value itself (its leaf) and hands only lists and
+    # records on: so every element that is neither has a leaf, and each list of values too.
+    seen: set[int] = set()
+    shapes = [collection.shape for collection in COLLECTIONS]
+    while shapes:
+        shape = shapes.pop()
+        if id(shape) in seen:
+            continue
+        seen.add(id(shape))
+        for element in shape.elements:
+            if element.shape is not None:
+                shapes.append(element.shape)
+            else:
+                assert element.leaf is not None, element.tag
+            assert element.plain == (element.item is None and element.shape is None)
+    assert len(seen) == 16  # the six records and the ten nested in them
