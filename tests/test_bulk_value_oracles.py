@@ -415,8 +415,9 @@ def test_a_rule_naming_an_element_the_record_holds_is_placed_on_that_element(
 
 def test_a_file_above_the_limit_is_refused_before_a_byte_is_read(tmp_path: Path) -> None:
     # Its size is known beforehand (a path, an open file, bytes): no chunk is read, so
-    # progress is never called.
-    data = _edited(17, "<Suburb>Alice Springs</Suburb>")
+    # progress is never called. (The file spans several chunks of 64 KiB, so that reading it
+    # up to the limit would call progress.)
+    data = _edited(17, "<Suburb>Alice Springs</Suburb>" + " " * 200_000)
     path = tmp_path / "upload.xml"
     path.write_bytes(data)
     with path.open("rb") as opened:
