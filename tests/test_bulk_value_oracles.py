@@ -9,6 +9,7 @@ Every message below was written from the rule it states, not copied from the rea
 from __future__ import annotations
 
 import gc
+import io
 import logging
 import warnings
 import xml.etree.ElementTree as ET
@@ -22,7 +23,7 @@ from dexcore.io.bulk import load_bulk, read_bulk
 from dexcore.io.bulk._names import _FIELD_TAGS
 from dexcore.io.bulk._records import _build, _Problem
 from dexcore.issues import Issue
-from test_bulk_reader_oracles import _CLIENT_LINES, _RECORD, _XSI, _edited
+from test_bulk_reader_oracles import _CLIENT_LINES, _RECORD, _XSI, _edited, _upload
 
 
 def _problems(data: bytes) -> list[tuple[str, str, str | None]]:
@@ -544,3 +545,38 @@ def test_every_single_value_of_the_schema_has_its_reader() -> None:
                 assert element.leaf is not None, element.tag
             assert element.plain == (element.item is None and element.shape is None)
     assert len(seen) == 16  # the six records and the ten nested in them
+
+
+# -- the plumbing: several files, the quick path (bulk-rest-plumbing's survivors) -------------
+
+
+def test_two_files_read_together_name_their_file() -> None:
+    good = _edited(17, "<Suburb>Alice Springs</Suburb>")
+    found: list[Issue] = []
+    read_bulk([good, _edited(17, "<Suburb>N/A</Suburb>")], problems=found)
+    assert [issue.message for issue in found] == [
+        "file 2, line 17: Suburb holds a placeholder instead of a value; DEX requires it:"
+        " write the real value"
+    ]
+
+
+def test_the_quick_path_counts_progress_up_to_the_whole_file() -> None:
+    # A plain file of several chunks of 64 KiB (300 clients): read the quick way, progress
+    # counts the bytes read so far, a chunk at a time, up to the file's size. (A chunk of
+    # white space alone would send the file to the full reader, which counts again from 0.)
+    data = _upload(_CLIENT_LINES * 300)
+    seen: list[tuple[int, int | None]] = []
+    assert len(read_bulk(data, progress=lambda *at: seen.append(at)).clients) == 300
+    assert [done for done, _ in seen] == [*range(65_536, len(data), 65_536), len(data)]
+    assert {size for _, size in seen} == {len(data)}
+
+
+def test_each_file_is_read_the_way_it_allows(caplog: pytest.LogCaptureFixture) -> None:
+    # quick=True: the bytes are read the quick way (no lines kept); a file object, which
+    # cannot be read again for lines, the full way, keeping its client's line (3). Neither
+    # fell back from the quick way to the full one, so the log does not say so.
+    data = _edited(17, "<Suburb>Alice Springs</Suburb>")
+    with caplog.at_level(logging.DEBUG, logger="dexcore.io.bulk"):
+        upload = load_bulk([data, io.BytesIO(data)], quick=True)
+    assert upload.lines == {("client", 1): 3}
+    assert [r.getMessage() for r in caplog.records if "full reader" in r.getMessage()] == []
