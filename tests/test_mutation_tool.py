@@ -267,3 +267,25 @@ def test_a_partial_retest_keeps_the_survivors_it_did_not_test() -> None:
     assert result["counts"] == {"killed": 8, "survived": 2}
     assert result["survivors"] == [names[1], names[2]]
     assert result["kill_ratio"] == 0.8
+
+
+def test_a_stopped_run_is_continued_by_retesting_its_survivors_and_unreached_mutants() -> None:
+    # A run of 10 mutants stopped after 6: 4 killed, 1 timed out, 1 survived, 4 not reached.
+    tool = _tool()
+    earlier = tool._result(
+        tool.Counter({"killed": 4, "timeout": 1, "survived": 1, "not checked": 4}),
+        ["m1"],
+        ["m7", "m8", "m9", "m10"],
+    )
+    assert earlier["kill_ratio"] == round(5 / 6, 3)
+    # Tested again, with the unreached: m1 and three of them killed, m10 survives.
+    again = tool._result(tool.Counter({"killed": 4, "survived": 1}), ["m10"])
+    merged = tool.retested(earlier, again, unchecked=True)
+    assert merged["counts"] == {"killed": 8, "survived": 1, "timeout": 1}
+    assert (merged["kill_ratio"], merged["survivors"]) == (0.9, ["m10"])
+    assert "unchecked" not in merged
+    # Without the unreached, only the survivor is tested again, and the 4 stay unreached.
+    again = tool._result(tool.Counter({"killed": 1}), [])
+    merged = tool.retested(earlier, again)
+    assert merged["counts"] == {"killed": 5, "not checked": 4, "survived": 0, "timeout": 1}
+    assert merged["unchecked"] == ["m10", "m7", "m8", "m9"]

@@ -99,10 +99,9 @@ def _has_text(text: str | None) -> bool:
 
 
 def _value(element: Element, node: ET.Element, path: str, marks: _Marks | None) -> Any:  # noqa: ANN401
-    if element.item is None:
-        if element.shape is not None:
-            return _build(element.shape, node, path, marks)
-        return _leaf(element, node, path)
+    if element.item is None:  # a record: _build reads a single simple value itself
+        assert element.shape is not None
+        return _build(element.shape, node, path, marks)
     if _has_text(node.text):
         raise _unexpected_text(node, path)
     items = []
