@@ -976,3 +976,133 @@ def test_values_hidden_by_the_differencing_guard_are_counted_as_such() -> None:
     assert year.protection == ProtectionSummary(
         primary=0, secondary=0, differencing=4, required_range=4, narrowest_range=None, audited=4
     )
+
+
+# -- the readings of days and months, worked by hand ------------------------------------------
+# A time label reads as (calendar, financial year ending, financial year starting, text), each
+# a set of day slots: a day is (year * 12 + month - 1) * 31 + day - 1, every month 31 slots.
+# The slots below are worked by hand from that rule, never by the code under test.
+JAN_2024 = 752928  # 2024 * 12 * 31 = 24288 * 31
+FEB_2023 = 752587  # (2023 * 12 + 1) * 31 = 24277 * 31
+FEB_2024 = 752959  # (24288 + 1) * 31
+APR_2024 = 753021  # (24288 + 3) * 31
+JUN_2024 = 753083  # (24288 + 5) * 31
+SEP_2024 = 753176  # (24288 + 8) * 31
+DEC_2024 = 753269  # (24288 + 11) * 31
+
+
+def _month_slots(start: int) -> frozenset[int | str]:
+    """The 31 slots of the month whose first slot is ``start``."""
+    return frozenset(range(start, start + 31))
+
+
+NONE: frozenset[int | str] = frozenset()
+JUNE_2024 = _month_slots(JUN_2024)
+
+
+@pytest.mark.parametrize(
+    ("label", "day", "month", "last"),
+    [
+        ("2024-06-15", JUN_2024 + 14, JUNE_2024, False),  # June has 30 days: the 15th is not last
+        ("2024-06-29", JUN_2024 + 28, JUNE_2024, False),  # one day before the last
+        ("2024-06-30", JUN_2024 + 29, JUNE_2024, True),  # slot 753112; closes June
+        ("2024-01-31", JAN_2024 + 30, _month_slots(JAN_2024), True),
+        ("2024-12-31", DEC_2024 + 30, _month_slots(DEC_2024), True),  # the next month is in 2025
+        ("2024-02-29", FEB_2024 + 28, _month_slots(FEB_2024), True),  # 2024 is a leap year
+        ("2024-02-28", FEB_2024 + 27, _month_slots(FEB_2024), False),
+        ("2023-02-28", FEB_2023 + 27, _month_slots(FEB_2023), True),  # 2023 is not
+    ],
+)
+def test_a_day_reads_as_itself_and_the_last_of_a_month_also_as_the_month(
+    label: str, day: int, month: frozenset[int | str], last: bool
+) -> None:
+    only = frozenset[int | str]({day})
+    # The calendar reading is the day; the last day of a month may label the month it closes
+    # (a financial-year table ending 2024-06-30), so both financial readings are that month.
+    expected = (only, month, month, NONE) if last else (only, only, only, NONE)
+    assert time_readings(label) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "month"),
+    [
+        ("2023-02-29", _month_slots(FEB_2023)),  # no 29 February in 2023
+        ("2024-02-30", _month_slots(FEB_2024)),
+        ("2024-04-31", _month_slots(APR_2024)),  # April has 30 days
+        ("2024-06-00", JUNE_2024),
+    ],
+)
+def test_a_day_that_is_no_date_reads_as_its_month(label: str, month: frozenset[int | str]) -> None:
+    assert time_readings(label) == (month, month, month, NONE)
+
+
+@pytest.mark.parametrize(
+    ("label", "month"),
+    [
+        ("June 2024", JUNE_2024),
+        ("2024 jun", JUNE_2024),  # three letters, year first
+        ("JUNE-2024", JUNE_2024),
+        ("Sept 2024", _month_slots(SEP_2024)),  # four letters
+        ("September 2024", _month_slots(SEP_2024)),
+    ],
+)
+def test_a_month_and_a_year_read_as_that_month(label: str, month: frozenset[int | str]) -> None:
+    assert time_readings(label) == (month, month, month, NONE)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "June July",  # two months
+        "June 2024 2025",  # two numbers
+        "June 24",  # a two-digit year is not read
+        "Juin 2024",  # not an English month
+        "Term 2024",
+    ],
+)
+def test_what_is_not_a_month_is_kept_as_text(label: str) -> None:
+    words = " ".join(label.lower().split())
+    assert time_readings(label) == (NONE, NONE, NONE, frozenset({words}))
+
+
+def _assert_every_year(slots: frozenset[int | str], months: range) -> None:
+    """``slots`` are every slot of ``months`` (1-12) in every year from 1900 to 2199."""
+    # 300 years of len(months) months of 31 slots; the first is the first month of 1900, the
+    # last the last slot of the last month of 2199. So many slots, all in those months and
+    # within those bounds, can only be all of them.
+    first = (1900 * 12 + months[0] - 1) * 31
+    last = (2199 * 12 + months[-1]) * 31 - 1
+    numbers = [slot for slot in slots if isinstance(slot, int)]
+    assert len(numbers) == len(slots) == 300 * len(months) * 31
+    assert (min(numbers), max(numbers)) == (first, last)
+    assert all(slot // 31 % 12 + 1 in months for slot in numbers)
+
+
+@pytest.mark.parametrize("label", ["June", "jun", "JUNE"])
+def test_a_month_without_a_year_reads_as_that_month_of_every_year(label: str) -> None:
+    readings = time_readings(label)
+    assert readings[0] == readings[1] == readings[2]
+    assert readings[3] == NONE
+    _assert_every_year(readings[0], range(6, 7))
+    # by hand: June 1900 starts at (22800 + 5) * 31, June 2199 ends at (26388 + 6) * 31 - 1
+    assert (min(readings[0]), max(readings[0])) == (706955, 818213)
+
+
+@pytest.mark.parametrize(
+    ("label", "calendar", "financial"),
+    [
+        ("H1", range(1, 7), range(7, 13)),  # a financial year's first half is July-December
+        ("H2", range(7, 13), range(1, 7)),
+        ("Q1", range(1, 4), range(7, 10)),
+        ("Q3", range(7, 10), range(1, 4)),  # its third quarter is January-March
+        ("Q4", range(10, 13), range(4, 7)),
+    ],
+)
+def test_a_half_or_quarter_without_a_year_reads_as_that_part_of_every_year(
+    label: str, calendar: range, financial: range
+) -> None:
+    readings = time_readings(label)
+    assert readings[1] == readings[2]
+    assert readings[3] == NONE
+    _assert_every_year(readings[0], calendar)
+    _assert_every_year(readings[1], financial)
