@@ -41,6 +41,9 @@ from dexcore.privacy.sdc._canonical import (
     NAME_SYNONYMS,
     canonical_label,
     canonical_name,
+    canonical_text,
+    is_everyone,
+    time_hint,
     time_readings,
 )
 from dexcore.privacy.sdc._exposure import _alike, _leaves_small, shared_readings
@@ -1106,3 +1109,132 @@ def test_a_half_or_quarter_without_a_year_reads_as_that_part_of_every_year(
     assert readings[3] == NONE
     _assert_every_year(readings[0], calendar)
     _assert_every_year(readings[1], financial)
+
+
+# Years and financial years, by hand: a year Y starts at slot Y * 12 * 31 = Y * 372, its July
+# 186 slots later; 2024 starts at 752928, so July 2023 is 752742, July 2024 753114, July 2025
+# 753486 and July 2026 753858.
+YEAR_2024 = frozenset[int | str](range(752928, 753300))
+FY_2023_24 = frozenset[int | str](range(752742, 753114))  # July 2023 to June 2024
+FY_2024_25 = frozenset[int | str](range(753114, 753486))
+FY_2025_26 = frozenset[int | str](range(753486, 753858))
+
+
+@pytest.mark.parametrize(
+    ("label", "hint", "expected"),
+    [
+        # a bare year: the calendar year, the financial year ending in it, the one starting in it
+        ("2024", None, (YEAR_2024, FY_2023_24, FY_2024_25)),
+        # a filter named "financial year": only the two financial years
+        ("2024", "fy", (FY_2023_24, FY_2023_24, FY_2024_25)),
+        ("2024", "calendar", (YEAR_2024, YEAR_2024, YEAR_2024)),
+        ("CY2024", None, (YEAR_2024, YEAR_2024, YEAR_2024)),
+        ("CY24", None, (YEAR_2024, YEAR_2024, YEAR_2024)),
+        # FY2025 ends in June 2025, or (read the other way) starts in July 2025
+        ("FY2025", None, (FY_2024_25, FY_2024_25, FY_2025_26)),
+        ("FY25", None, (FY_2024_25, FY_2024_25, FY_2025_26)),
+        ("2024-25", None, (FY_2024_25, FY_2024_25, FY_2024_25)),
+        ("2024/2025", None, (FY_2024_25, FY_2024_25, FY_2024_25)),
+        ("2024-06", None, (JUNE_2024,) * 3),
+        ("2024-6", None, (JUNE_2024,) * 3),
+        ("2024-01", None, (_month_slots(JAN_2024),) * 3),
+        ("2024-12", None, (_month_slots(DEC_2024),) * 3),
+        # quarters and halves: Q3 2024 is July to September, H1 2024 January to June
+        ("2024-Q3", None, (frozenset(range(753114, 753114 + 93)),) * 3),
+        ("Q3 2024", None, (frozenset(range(753114, 753114 + 93)),) * 3),
+        ("H1 2024", None, (frozenset(range(752928, 752928 + 186)),) * 3),
+        # the first and last years dexcore reads: 1900 * 372 = 706800, 2199 * 372 = 818028
+        ("1900", "calendar", (frozenset(range(706800, 707172)),) * 3),
+        ("2199", "calendar", (frozenset(range(818028, 818400)),) * 3),
+    ],
+)
+def test_years_and_their_parts_worked_by_hand(
+    label: str, hint: str | None, expected: tuple[frozenset[int | str], ...]
+) -> None:
+    assert time_readings(label, hint) == (*expected, NONE)
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        ("2024-13", "2024 13"),  # no thirteenth month, nor a financial year 2024-13
+        ("2024-006", "2024 6"),  # a month has at most two digits
+        ("2024-13-01", "2024 13 1"),  # no day of a thirteenth month
+        ("2024-Q5", "2024 q 5"),  # quarters are 1 to 4
+        ("Q5 2024", "q 5 2024"),
+        ("2024-H3", "2024 h 3"),
+        ("1899", "1899"),  # years are read from 1900 to 2199
+        ("2200", "2200"),
+        ("02024", "2024"),  # a year has four digits
+    ],
+)
+def test_what_is_not_a_time_is_kept_as_text_worked_by_hand(label: str, text: str) -> None:
+    assert time_readings(label) == (NONE, NONE, NONE, frozenset({text}))
+
+
+def test_a_financial_year_that_is_also_a_month_reads_both_ways() -> None:
+    # 2008-09: the financial year July 2008 to June 2009, or September 2008. The calendar
+    # reading is the month; both financial readings the financial year.
+    july_2008 = 2008 * 372 + 186  # 747162
+    september_2008 = frozenset[int | str](range(july_2008 + 62, july_2008 + 93))
+    financial = frozenset[int | str](range(july_2008, july_2008 + 372))
+    assert july_2008 == 747162
+    assert time_readings("2008-09") == (september_2008, financial, financial, NONE)
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("orgs", "organisation"),  # a plural of four letters becomes singular
+        ("Sites", "outlet"),
+        ("Indigenous status", "atsi"),  # -us is not a plural
+        ("disability status", "disability"),
+        ("Address", "address"),  # nor is -ss
+        ("Analysis", "analysis"),  # nor -is
+        ("Gas", "gas"),  # nor a word of three letters
+    ],
+)
+def test_plural_names_become_singular_and_only_they(name: str, canonical: str) -> None:
+    assert canonical_name(name) == canonical
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        ("Café", "cafe"),  # the accent, a combining mark once decomposed, goes
+        ("Cafe\u0301", "cafe"),  # written as a combining mark
+        ("A\u20ddB", "ab"),  # an enclosing mark goes too, leaving one word
+        ("O\u200b1", "o 1"),  # a zero-width space (a format character) goes
+    ],
+)
+def test_accents_and_marks_are_dropped(label: str, text: str) -> None:
+    assert canonical_text(label) == text
+
+
+@pytest.mark.parametrize(
+    ("label", "everyone"),
+    [
+        ("Total clients", True),  # "total ..." and "all ..." mean everyone
+        ("All clients", True),
+        ("TOTAL", True),
+        ("Totally new", False),  # a word that only starts with "total" does not
+        ("Outlet total", False),
+    ],
+)
+def test_labels_meaning_everyone(label: str, everyone: bool) -> None:
+    assert is_everyone(label) is everyone
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("Financial year", "fy"),
+        ("FY", "fy"),
+        ("Calendar year", "calendar"),
+        ("year", None),  # a bare "year" does not say which
+        ("period", None),
+        ("Outlet", None),
+    ],
+)
+def test_the_name_of_a_time_filter_says_how_a_bare_year_reads(name: str, hint: str | None) -> None:
+    assert time_hint(name) == hint
