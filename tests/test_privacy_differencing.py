@@ -1204,7 +1204,8 @@ def test_plural_names_become_singular_and_only_they(name: str, canonical: str) -
         ("Café", "cafe"),  # the accent, a combining mark once decomposed, goes
         ("Cafe\u0301", "cafe"),  # written as a combining mark
         ("A\u20ddB", "ab"),  # an enclosing mark goes too, leaving one word
-        ("O\u200b1", "o 1"),  # a zero-width space (a format character) goes
+        ("Gen\u200bder", "gender"),  # a zero-width space (a format character) goes
+        ("Gen\u00adder", "gender"),  # and a soft hyphen (another), leaving one word
     ],
 )
 def test_accents_and_marks_are_dropped(label: str, text: str) -> None:
