@@ -1163,6 +1163,8 @@ def test_years_and_their_parts_worked_by_hand(
         ("2024-Q5", "2024 q 5"),  # quarters are 1 to 4
         ("Q5 2024", "q 5 2024"),
         ("2024-H3", "2024 h 3"),
+        ("2024-H", "2024 h"),  # a half with no number
+        ("Q", "q"),
         ("1899", "1899"),  # years are read from 1900 to 2199
         ("2200", "2200"),
         ("02024", "2024"),  # a year has four digits
