@@ -22,6 +22,7 @@ import pytest  # noqa: E402 (after the environment is set)
 from hypothesis import HealthCheck, settings  # noqa: E402 (after the environment is set)
 from hypothesis.database import DirectoryBasedExampleDatabase  # noqa: E402 (as above)
 
+from dexcore import clear_caches  # noqa: E402 (as above)
 from golden_files import GoldenCheck, golden_check  # noqa: E402 (as above)
 
 # The plugin the package's pytest11 entry point installs, loaded here for a source checkout.
@@ -56,6 +57,7 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("DEXCORE_HYPOTHESIS_PROFILE", "default"))
+_MUTATION = os.environ.get("DEXCORE_HYPOTHESIS_PROFILE") == "mutation"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -76,3 +78,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def golden(request: pytest.FixtureRequest) -> GoldenCheck:
     """Compare a result with its golden file (see ``golden_files``)."""
     return golden_check(update=bool(request.config.getoption("--update-golden")))
+
+
+@pytest.fixture(autouse=True)
+def _caches_emptied_under_mutation() -> None:
+    """Under tools/mutation.py, every test starts with dexcore's caches empty.
+
+    mutmut forks each mutant's tests from a process that has already run them unmutated: an
+    answer remembered then (a time label's readings, say) would be served to the mutant's
+    tests without the mutated code ever running, and the mutant would seem to survive.
+    """
+    if _MUTATION:
+        clear_caches()

@@ -41,6 +41,9 @@ from dexcore.privacy.sdc._canonical import (
     NAME_SYNONYMS,
     canonical_label,
     canonical_name,
+    canonical_text,
+    is_everyone,
+    time_hint,
     time_readings,
 )
 from dexcore.privacy.sdc._exposure import _alike, _leaves_small, shared_readings
@@ -976,3 +979,265 @@ def test_values_hidden_by_the_differencing_guard_are_counted_as_such() -> None:
     assert year.protection == ProtectionSummary(
         primary=0, secondary=0, differencing=4, required_range=4, narrowest_range=None, audited=4
     )
+
+
+# -- the readings of days and months, worked by hand ------------------------------------------
+# A time label reads as (calendar, financial year ending, financial year starting, text), each
+# a set of day slots: a day is (year * 12 + month - 1) * 31 + day - 1, every month 31 slots.
+# The slots below are worked by hand from that rule, never by the code under test.
+JAN_2024 = 752928  # 2024 * 12 * 31 = 24288 * 31
+FEB_2023 = 752587  # (2023 * 12 + 1) * 31 = 24277 * 31
+FEB_2024 = 752959  # (24288 + 1) * 31
+APR_2024 = 753021  # (24288 + 3) * 31
+JUN_2024 = 753083  # (24288 + 5) * 31
+SEP_2024 = 753176  # (24288 + 8) * 31
+DEC_2024 = 753269  # (24288 + 11) * 31
+
+
+def _month_slots(start: int) -> frozenset[int | str]:
+    """The 31 slots of the month whose first slot is ``start``."""
+    return frozenset(range(start, start + 31))
+
+
+NONE: frozenset[int | str] = frozenset()
+JUNE_2024 = _month_slots(JUN_2024)
+
+
+@pytest.mark.parametrize(
+    ("label", "day", "month", "last"),
+    [
+        ("2024-06-15", JUN_2024 + 14, JUNE_2024, False),  # June has 30 days: the 15th is not last
+        ("2024-06-29", JUN_2024 + 28, JUNE_2024, False),  # one day before the last
+        ("2024-06-30", JUN_2024 + 29, JUNE_2024, True),  # slot 753112; closes June
+        ("2024-01-31", JAN_2024 + 30, _month_slots(JAN_2024), True),
+        ("2024-12-31", DEC_2024 + 30, _month_slots(DEC_2024), True),  # the next month is in 2025
+        ("2024-02-29", FEB_2024 + 28, _month_slots(FEB_2024), True),  # 2024 is a leap year
+        ("2024-02-28", FEB_2024 + 27, _month_slots(FEB_2024), False),
+        ("2023-02-28", FEB_2023 + 27, _month_slots(FEB_2023), True),  # 2023 is not
+    ],
+)
+def test_a_day_reads_as_itself_and_the_last_of_a_month_also_as_the_month(
+    label: str, day: int, month: frozenset[int | str], last: bool
+) -> None:
+    only = frozenset[int | str]({day})
+    # The calendar reading is the day; the last day of a month may label the month it closes
+    # (a financial-year table ending 2024-06-30), so both financial readings are that month.
+    expected = (only, month, month, NONE) if last else (only, only, only, NONE)
+    assert time_readings(label) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "month"),
+    [
+        ("2023-02-29", _month_slots(FEB_2023)),  # no 29 February in 2023
+        ("2024-02-30", _month_slots(FEB_2024)),
+        ("2024-04-31", _month_slots(APR_2024)),  # April has 30 days
+        ("2024-06-00", JUNE_2024),
+    ],
+)
+def test_a_day_that_is_no_date_reads_as_its_month(label: str, month: frozenset[int | str]) -> None:
+    assert time_readings(label) == (month, month, month, NONE)
+
+
+@pytest.mark.parametrize(
+    ("label", "month"),
+    [
+        ("June 2024", JUNE_2024),
+        ("2024 jun", JUNE_2024),  # three letters, year first
+        ("JUNE-2024", JUNE_2024),
+        ("Sept 2024", _month_slots(SEP_2024)),  # four letters
+        ("September 2024", _month_slots(SEP_2024)),
+    ],
+)
+def test_a_month_and_a_year_read_as_that_month(label: str, month: frozenset[int | str]) -> None:
+    assert time_readings(label) == (month, month, month, NONE)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "June July",  # two months
+        "June 2024 2025",  # two numbers
+        "June 24",  # a two-digit year is not read
+        "Juin 2024",  # not an English month
+        "Term 2024",
+    ],
+)
+def test_what_is_not_a_month_is_kept_as_text(label: str) -> None:
+    words = " ".join(label.lower().split())
+    assert time_readings(label) == (NONE, NONE, NONE, frozenset({words}))
+
+
+def _assert_every_year(slots: frozenset[int | str], months: range) -> None:
+    """``slots`` are every slot of ``months`` (1-12) in every year from 1900 to 2199."""
+    # 300 years of len(months) months of 31 slots; the first is the first month of 1900, the
+    # last the last slot of the last month of 2199. So many slots, all in those months and
+    # within those bounds, can only be all of them.
+    first = (1900 * 12 + months[0] - 1) * 31
+    last = (2199 * 12 + months[-1]) * 31 - 1
+    numbers = [slot for slot in slots if isinstance(slot, int)]
+    assert len(numbers) == len(slots) == 300 * len(months) * 31
+    assert (min(numbers), max(numbers)) == (first, last)
+    assert all(slot // 31 % 12 + 1 in months for slot in numbers)
+
+
+@pytest.mark.parametrize("label", ["June", "jun", "JUNE"])
+def test_a_month_without_a_year_reads_as_that_month_of_every_year(label: str) -> None:
+    readings = time_readings(label)
+    assert readings[0] == readings[1] == readings[2]
+    assert readings[3] == NONE
+    _assert_every_year(readings[0], range(6, 7))
+    # by hand: June 1900 starts at (22800 + 5) * 31, June 2199 ends at (26388 + 6) * 31 - 1
+    assert (min(readings[0]), max(readings[0])) == (706955, 818213)
+
+
+@pytest.mark.parametrize(
+    ("label", "calendar", "financial"),
+    [
+        ("H1", range(1, 7), range(7, 13)),  # a financial year's first half is July-December
+        ("H2", range(7, 13), range(1, 7)),
+        ("Q1", range(1, 4), range(7, 10)),
+        ("Q3", range(7, 10), range(1, 4)),  # its third quarter is January-March
+        ("Q4", range(10, 13), range(4, 7)),
+    ],
+)
+def test_a_half_or_quarter_without_a_year_reads_as_that_part_of_every_year(
+    label: str, calendar: range, financial: range
+) -> None:
+    readings = time_readings(label)
+    assert readings[1] == readings[2]
+    assert readings[3] == NONE
+    _assert_every_year(readings[0], calendar)
+    _assert_every_year(readings[1], financial)
+
+
+# Years and financial years, by hand: a year Y starts at slot Y * 12 * 31 = Y * 372, its July
+# 186 slots later; 2024 starts at 752928, so July 2023 is 752742, July 2024 753114, July 2025
+# 753486 and July 2026 753858.
+YEAR_2024 = frozenset[int | str](range(752928, 753300))
+FY_2023_24 = frozenset[int | str](range(752742, 753114))  # July 2023 to June 2024
+FY_2024_25 = frozenset[int | str](range(753114, 753486))
+FY_2025_26 = frozenset[int | str](range(753486, 753858))
+
+
+@pytest.mark.parametrize(
+    ("label", "hint", "expected"),
+    [
+        # a bare year: the calendar year, the financial year ending in it, the one starting in it
+        ("2024", None, (YEAR_2024, FY_2023_24, FY_2024_25)),
+        # a filter named "financial year": only the two financial years
+        ("2024", "fy", (FY_2023_24, FY_2023_24, FY_2024_25)),
+        ("2024", "calendar", (YEAR_2024, YEAR_2024, YEAR_2024)),
+        ("CY2024", None, (YEAR_2024, YEAR_2024, YEAR_2024)),
+        ("CY24", None, (YEAR_2024, YEAR_2024, YEAR_2024)),
+        # FY2025 ends in June 2025, or (read the other way) starts in July 2025
+        ("FY2025", None, (FY_2024_25, FY_2024_25, FY_2025_26)),
+        ("FY25", None, (FY_2024_25, FY_2024_25, FY_2025_26)),
+        ("2024-25", None, (FY_2024_25, FY_2024_25, FY_2024_25)),
+        ("2024/2025", None, (FY_2024_25, FY_2024_25, FY_2024_25)),
+        ("2024-06", None, (JUNE_2024,) * 3),
+        ("2024-6", None, (JUNE_2024,) * 3),
+        ("2024-01", None, (_month_slots(JAN_2024),) * 3),
+        ("2024-12", None, (_month_slots(DEC_2024),) * 3),
+        # quarters and halves: Q3 2024 is July to September, H1 2024 January to June
+        ("2024-Q3", None, (frozenset(range(753114, 753114 + 93)),) * 3),
+        ("Q3 2024", None, (frozenset(range(753114, 753114 + 93)),) * 3),
+        ("H1 2024", None, (frozenset(range(752928, 752928 + 186)),) * 3),
+        # the first and last years dexcore reads: 1900 * 372 = 706800, 2199 * 372 = 818028
+        ("1900", "calendar", (frozenset(range(706800, 707172)),) * 3),
+        ("2199", "calendar", (frozenset(range(818028, 818400)),) * 3),
+    ],
+)
+def test_years_and_their_parts_worked_by_hand(
+    label: str, hint: str | None, expected: tuple[frozenset[int | str], ...]
+) -> None:
+    assert time_readings(label, hint) == (*expected, NONE)
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        ("2024-13", "2024 13"),  # no thirteenth month, nor a financial year 2024-13
+        ("2024-006", "2024 6"),  # a month has at most two digits
+        ("2024-13-01", "2024 13 1"),  # no day of a thirteenth month
+        ("2024-Q5", "2024 q 5"),  # quarters are 1 to 4
+        ("Q5 2024", "q 5 2024"),
+        ("2024-H3", "2024 h 3"),
+        ("2024-H", "2024 h"),  # a half with no number
+        ("Q", "q"),
+        ("1899", "1899"),  # years are read from 1900 to 2199
+        ("2200", "2200"),
+        ("02024", "2024"),  # a year has four digits
+    ],
+)
+def test_what_is_not_a_time_is_kept_as_text_worked_by_hand(label: str, text: str) -> None:
+    assert time_readings(label) == (NONE, NONE, NONE, frozenset({text}))
+
+
+def test_a_financial_year_that_is_also_a_month_reads_both_ways() -> None:
+    # 2008-09: the financial year July 2008 to June 2009, or September 2008. The calendar
+    # reading is the month; both financial readings the financial year.
+    july_2008 = 2008 * 372 + 186  # 747162
+    september_2008 = frozenset[int | str](range(july_2008 + 62, july_2008 + 93))
+    financial = frozenset[int | str](range(july_2008, july_2008 + 372))
+    assert july_2008 == 747162
+    assert time_readings("2008-09") == (september_2008, financial, financial, NONE)
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("orgs", "organisation"),  # a plural of four letters becomes singular
+        ("Sites", "outlet"),
+        ("Indigenous status", "atsi"),  # -us is not a plural
+        ("disability status", "disability"),
+        ("Address", "address"),  # nor is -ss
+        ("Analysis", "analysis"),  # nor -is
+        ("Gas", "gas"),  # nor a word of three letters
+    ],
+)
+def test_plural_names_become_singular_and_only_they(name: str, canonical: str) -> None:
+    assert canonical_name(name) == canonical
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        ("Café", "cafe"),  # the accent, a combining mark once decomposed, goes
+        ("Cafe\u0301", "cafe"),  # written as a combining mark
+        ("A\u20ddB", "ab"),  # an enclosing mark goes too, leaving one word
+        ("Gen\u200bder", "gender"),  # a zero-width space (a format character) goes
+        ("Gen\u00adder", "gender"),  # and a soft hyphen (another), leaving one word
+    ],
+)
+def test_accents_and_marks_are_dropped(label: str, text: str) -> None:
+    assert canonical_text(label) == text
+
+
+@pytest.mark.parametrize(
+    ("label", "everyone"),
+    [
+        ("Total clients", True),  # "total ..." and "all ..." mean everyone
+        ("All clients", True),
+        ("TOTAL", True),
+        ("Totally new", False),  # a word that only starts with "total" does not
+        ("Outlet total", False),
+    ],
+)
+def test_labels_meaning_everyone(label: str, everyone: bool) -> None:
+    assert is_everyone(label) is everyone
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("Financial year", "fy"),
+        ("FY", "fy"),
+        ("Calendar year", "calendar"),
+        ("year", None),  # a bare "year" does not say which
+        ("period", None),
+        ("Outlet", None),
+    ],
+)
+def test_the_name_of_a_time_filter_says_how_a_bare_year_reads(name: str, hint: str | None) -> None:
+    assert time_hint(name) == hint

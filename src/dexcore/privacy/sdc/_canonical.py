@@ -295,12 +295,13 @@ def _dated_readings(shape: str, t: list[str], year: int, hint: str | None) -> Re
 
 
 def _parts_valid(t: list[str]) -> bool:
-    """Halves are 1-2 and quarters 1-4; other shapes were checked as they were read."""
+    """Halves are 1-2 and quarters 1-4; other shapes were checked as they were read.
+
+    Called only on a time already read, whose ``h`` or ``q`` is always followed by a number.
+    """
     for kind, limit in (("h", 2), ("q", 4)):
-        if kind in t:
-            index = t.index(kind)
-            if index + 1 >= len(t) or not 1 <= int(t[index + 1]) <= limit:
-                return False
+        if kind in t and not 1 <= int(t[t.index(kind) + 1]) <= limit:
+            return False
     return True
 
 
