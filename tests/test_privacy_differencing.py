@@ -1168,6 +1168,15 @@ def test_years_and_their_parts_worked_by_hand(
         ("1899", "1899"),  # years are read from 1900 to 2199
         ("2200", "2200"),
         ("02024", "2024"),  # a year has four digits
+        # After FY or CY a year has two digits (20xx) or four (1900 to 2199): any other is
+        # no time, kept as text (possibly any time), not a time long past unrelated to all.
+        ("FY025", "fy 25"),
+        ("FY5", "fy 5"),
+        ("CY123", "cy 123"),
+        ("FY123456", "fy 123456"),
+        ("FY2525", "fy 2525"),
+        ("FY 2024 2525", "fy 2024 2525"),
+        ("2024/2525", "2024 2525"),
     ],
 )
 def test_what_is_not_a_time_is_kept_as_text_worked_by_hand(label: str, text: str) -> None:

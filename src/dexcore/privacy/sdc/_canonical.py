@@ -183,9 +183,14 @@ def _year(token: str) -> int | None:
     return year if len(token) == 4 and _FIRST_YEAR <= year <= _LAST_YEAR else None
 
 
-def _full_year(token: str) -> int:
-    year = int(token)
-    return year + 2000 if len(token) <= 2 else year
+def _full_year(token: str) -> int | None:
+    """The year after ``FY`` or ``CY``: two digits are 20xx, four a year dexcore reads.
+
+    Any other length (``FY025``, ``CY5``) is no year: the label is then kept as text, which
+    the guard treats as possibly any time, rather than read as a time long past that
+    relates to no other table.
+    """
+    return 2000 + int(token) if len(token) == 2 else _year(token)
 
 
 def _month_of(word: str) -> int | None:
@@ -207,7 +212,8 @@ def _year_readings(year: int, hint: str | None) -> Readings:
 def _pair_readings(first: int, second: str) -> Readings | None:
     """``2024 25`` or ``2024 2025`` (a financial year), ``2024 6`` (a month), or both."""
     readings: list[frozenset[int | str]] = []
-    if _full_year(second) % 100 == (first + 1) % 100 and len(second) in (2, 4):
+    ending = _full_year(second)
+    if ending is not None and ending % 100 == (first + 1) % 100:
         readings.append(_span(first, 7, 12))
     if len(second) <= 2 and 1 <= int(second) <= 12:
         readings.append(_span(first, int(second), 1))
@@ -266,13 +272,13 @@ def _shaped_readings(t: list[str], hint: str | None) -> Readings | None:
     if year is not None:
         return _dated_readings(shape, t, year, hint)
     readings: Readings | None = None
-    if shape == "fy 9":
-        ending = _full_year(t[1])
-        readings = (_span(ending - 1, 7, 12), _span(ending - 1, 7, 12), _span(ending, 7, 12))
-    elif shape == "fy 9 9":
-        readings = _pair_readings(_full_year(t[1]), t[2])
-    elif shape == "cy 9":
-        readings = _year_readings(_full_year(t[1]), "calendar")
+    year = _full_year(t[1]) if shape in ("fy 9", "fy 9 9", "cy 9") else None
+    if shape == "fy 9" and year is not None:
+        readings = (_span(year - 1, 7, 12), _span(year - 1, 7, 12), _span(year, 7, 12))
+    elif shape == "fy 9 9" and year is not None:
+        readings = _pair_readings(year, t[2])
+    elif shape == "cy 9" and year is not None:
+        readings = _year_readings(year, "calendar")
     elif shape in ("h 9 9", "q 9 9") and (year := _year(t[2])) is not None:
         readings = _part_readings(t[0], int(t[1]), year)
     elif shape in ("h 9", "q 9"):
