@@ -22,7 +22,7 @@ from dexcore.io._schema import COLLECTIONS, TEXT, Element, Shape
 from dexcore.io.bulk import load_bulk, read_bulk
 from dexcore.io.bulk._names import _FIELD_TAGS
 from dexcore.io.bulk._records import _build, _Problem
-from dexcore.issues import Issue
+from dexcore.issues import Issue, RecordRef, Severity
 from test_bulk_reader_oracles import _CLIENT_LINES, _RECORD, _XSI, _edited, _upload
 
 
@@ -580,3 +580,41 @@ def test_each_file_is_read_the_way_it_allows(caplog: pytest.LogCaptureFixture) -
         upload = load_bulk([data, io.BytesIO(data)], quick=True)
     assert upload.lines == {("client", 1): 3}
     assert [r.getMessage() for r in caplog.records if "full reader" in r.getMessage()] == []
+
+
+def _client(client_id: str, *, readable: bool = True) -> list[str]:
+    """The client record of the client file with its own id; unreadable with a placeholder."""
+    lines = [line.replace(">C1<", f">{client_id}<") for line in _CLIENT_LINES]
+    return lines if readable else [line.replace("Alice Springs", "N/A") for line in lines]
+
+
+def test_files_read_together_keep_each_record_in_its_own_file_and_place() -> None:
+    # File 1: A1, A2 (unreadable), A3. File 2: B1 (unreadable), B2, B3. The dataset holds
+    # A1, A3, B2, B3 at indexes 0 to 3; file 2's records start at index 2. A2 was left out
+    # just before index 1 in file 1, B1 just before index 2 in file 2. So A1 is the
+    # first client of file 1, A3 its third, B2 the second of file 2 and B3 its third.
+    first = _upload([*_client("A1"), *_client("A2", readable=False), *_client("A3")])
+    second = _upload([*_client("B1", readable=False), *_client("B2"), *_client("B3")])
+    upload = load_bulk([first, second])
+    assert [client.client_id for client in upload.dataset.clients] == ["A1", "A3", "B2", "B3"]
+    assert upload.files == 2
+    # As a rule's issue about each dataset client finds it: (file from 1, position from 1).
+    issues = [
+        Issue(
+            code="x.y",
+            severity=Severity.ERROR,
+            message="m",
+            record=RecordRef(kind="client", index=index),
+            path=f"$.clients[{index}]",
+        )
+        for index in range(4)
+    ]
+    assert [upload.place_of(issue) for issue in issues] == [(1, 1), (1, 3), (2, 2), (2, 3)]
+    assert [upload.xml_path_of(issue) for issue in issues] == [
+        "/DEXFileUpload/Clients/Client[1]",
+        "/DEXFileUpload/Clients/Client[3]",
+        "/DEXFileUpload/Clients/Client[2]",
+        "/DEXFileUpload/Clients/Client[3]",
+    ]
+    # Both unreadable clients' ids are kept, one from each file.
+    assert upload.unreadable.client_ids == frozenset({"A2", "B1"})
