@@ -437,16 +437,21 @@ def test_a_link_shared_by_two_records_is_joined_on_both_rows() -> None:
         for link in ("L8", "L9")
         for region in (None, "ACT")
     )
+    assert _admitted_twice(both) == 2
+
+
+def _admitted_twice(records: tuple[UnitRecord, ...]) -> int:
+    """How many exports a history holds once it has admitted ``records``, linked, twice."""
     built = UnitRecordExport(
-        records=both,
+        records=records,
         policy=MINIMAL,
         as_of=ON,
-        anonymity=k_anonymity(both, MINIMAL.quasi_identifiers, required=2),
+        anonymity=k_anonymity(records, MINIMAL.quasi_identifiers, required=2),
     )
     history = ExportHistory()
     history.admit(built, clients=["A"], k=2, link_key=KEY)
     history.admit(built, clients=["B"], k=2, link_key=KEY)
-    assert len(history) == 2
+    return len(history)
 
 
 def test_a_missing_field_sorts_apart_from_an_empty_one() -> None:
@@ -462,13 +467,4 @@ def test_a_missing_field_sorts_apart_from_an_empty_one() -> None:
 
     for other in ("", "XXXX", "ACT"):
         both = (*rows((None, other), "L8"), *rows((other, None), "L9"))
-        built = UnitRecordExport(
-            records=both,
-            policy=MINIMAL,
-            as_of=ON,
-            anonymity=k_anonymity(both, MINIMAL.quasi_identifiers, required=2),
-        )
-        history = ExportHistory()
-        history.admit(built, clients=["A"], k=2, link_key=KEY)
-        history.admit(built, clients=["B"], k=2, link_key=KEY)
-        assert len(history) == 2, other
+        assert _admitted_twice(both) == 2, other
