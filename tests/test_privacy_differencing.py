@@ -1250,3 +1250,34 @@ def test_labels_meaning_everyone(label: str, everyone: bool) -> None:
 )
 def test_the_name_of_a_time_filter_says_how_a_bare_year_reads(name: str, hint: str | None) -> None:
     assert time_hint(name) == hint
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        # A Kharosthi numeral: Python calls it a digit, but it is no decimal digit.
+        ("\U00010a40", "\U00010a40"),
+        ("2024-\U00010a41", "2024 \U00010a41"),
+        # Arabic-Indic digits are decimal: read as the year they write.
+        ("\u0662\u0660\u0662\u0664", "2024"),
+        # Numbers longer than the 4,300 digits Python turns into an int.
+        ("9" * 5000, "9" * 5000),
+        ("H" + "1" * 5000, "h " + "1" * 5000),
+        ("FY" + "0" * 4999 + "7", "fy 7"),
+        # A number of a time has at most four digits.
+        ("2024-H00001", "2024 h 1"),
+    ],
+)
+def test_hostile_numbers_in_a_label_are_text_not_a_crash(label: str, text: str) -> None:
+    assert canonical_text(label) == text
+    readings = time_readings(label)
+    if text == "2024":
+        assert readings[3] == NONE and readings[0]
+    else:
+        assert readings == (NONE, NONE, NONE, frozenset({text}))
+    # A released table labelled so goes through the differencing guard like any other.
+    history = ReleaseHistory()
+    released = protect(
+        table([[12, 30]], dimensions=("period", "gender"), rows=[label]), history=history
+    )
+    assert (released.rows, released.cells) == ((label,), ((12, 30),))

@@ -89,12 +89,29 @@ def _tokens(value: object) -> list[str]:
     text = "".join(c for c in text if unicodedata.category(c) not in ("Mn", "Me", "Cf"))
     text = unicodedata.normalize("NFKC", text).casefold().translate(_LOOKALIKES)
     runs = re.findall(r"[^\W_]+", text)
-    return [part for run in runs for part in re.findall(r"\d+|\D+", run)]
+    return [
+        _ascii_digits(part) if part.isdecimal() else part
+        for run in runs
+        for part in re.findall(r"\d+|\D+", run)
+    ]
+
+
+def _ascii_digits(digits: str) -> str:
+    """A run of decimal digits of any script (``٢٠٢٤``) in ASCII digits, leading zeros kept.
+
+    Other characters Python calls digits (``𐩀``, a Kharosthi numeral) are not decimal,
+    stay in the letters' runs and are kept as text.
+    """
+    return digits if digits.isascii() else "".join(str(unicodedata.decimal(c)) for c in digits)
 
 
 def canonical_text(value: object) -> str:
-    """``value`` as lower-case tokens of letters or digits, one space apart."""
-    return " ".join(str(int(t)) if t.isdigit() else t for t in _tokens(value))
+    """``value`` as lower-case tokens of letters or digits, one space apart.
+
+    A number loses its leading zeros, whatever its length (no conversion to ``int``, which
+    refuses more than 4,300 digits).
+    """
+    return " ".join((t.lstrip("0") or "0") if t.isdecimal() else t for t in _tokens(value))
 
 
 def _singular(token: str) -> str:
@@ -254,7 +271,11 @@ def time_readings(value: object, hint: str | None = None) -> Readings:
 def _time_readings(value: str, hint: str | None) -> Readings:
     """:func:`time_readings`, kept: equal labels then share their readings, compared fast."""
     t = _tokens(value)
-    readings = _shaped_readings(t, hint) or _month_readings(t)
+    # No number of a time has more than four digits (a year); a longer one is read as text.
+    if any(token.isdecimal() and len(token) > 4 for token in t):
+        readings = None
+    else:
+        readings = _shaped_readings(t, hint) or _month_readings(t)
     if readings is None or not _parts_valid(t):
         nothing: frozenset[int | str] = frozenset()
         return (nothing, nothing, nothing, frozenset({canonical_text(value)}))
@@ -267,8 +288,8 @@ def _shaped_readings(t: list[str], hint: str | None) -> Readings | None:
     for long, short in _YEAR_WORDS:
         if words.startswith(long + " "):
             t = [short, *words[len(long) + 1 :].split()]
-    shape = " ".join("9" if token.isdigit() else token for token in t)
-    year = _year(t[0]) if t and t[0].isdigit() else None
+    shape = " ".join("9" if token.isdecimal() else token for token in t)
+    year = _year(t[0]) if t and t[0].isdecimal() else None
     if year is not None:
         return _dated_readings(shape, t, year, hint)
     readings: Readings | None = None
@@ -313,8 +334,8 @@ def _parts_valid(t: list[str]) -> bool:
 
 def _month_readings(t: list[str]) -> Readings | None:
     """``june 2024``, ``2024 jun`` or a bare ``june``."""
-    words = [token for token in t if not token.isdigit()]
-    numbers = [token for token in t if token.isdigit()]
+    words = [token for token in t if not token.isdecimal()]
+    numbers = [token for token in t if token.isdecimal()]
     if len(words) != 1 or len(numbers) > 1 or (month := _month_of(words[0])) is None:
         return None
     if not numbers:
