@@ -289,3 +289,16 @@ def test_a_stopped_run_is_continued_by_retesting_its_survivors_and_unreached_mut
     merged = tool.retested(earlier, again)
     assert merged["counts"] == {"killed": 5, "not checked": 4, "survived": 0, "timeout": 1}
     assert merged["unchecked"] == ["m10", "m7", "m8", "m9"]
+
+
+def test_a_retest_stopped_part_way_keeps_the_mutants_it_did_not_reach_by_name() -> None:
+    # Before: 3 killed, survivors s1 and s2, u1 and u2 not reached. Tested again, s1 is
+    # killed and s2 not reached (the run stopped): s2 is "not checked" by name, beside u1, u2.
+    tool = _tool()
+    earlier = tool._result(
+        tool.Counter({"killed": 3, "survived": 2, "not checked": 2}), ["s1", "s2"], ["u1", "u2"]
+    )
+    again = tool._result(tool.Counter({"killed": 1, "not checked": 1}), [], ["s2"])
+    merged = tool.retested(earlier, again)
+    assert merged["counts"] == {"killed": 4, "not checked": 3, "survived": 0}
+    assert (merged["survivors"], merged["unchecked"]) == ([], ["s2", "u1", "u2"])

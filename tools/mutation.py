@@ -718,11 +718,10 @@ def retested(
     survivors, left = again["survivors"], again.get("unchecked", [])
     assert isinstance(survivors, list)
     assert isinstance(left, list)
-    return _result(
-        counts,
-        [*survivors, *(untested or [])],
-        left if unchecked else _names(earlier, "unchecked"),
-    )
+    # Mutants tested again but not reached this time (a stopped run) stay "not checked", by
+    # name, with the earlier run's own unreached ones when they were not tested again.
+    kept = [] if unchecked else _names(earlier, "unchecked")
+    return _result(counts, [*survivors, *(untested or [])], [*left, *kept])
 
 
 def matching(names: list[str], globs: list[str] | None) -> list[str]:
@@ -841,8 +840,20 @@ def main(argv: list[str] | None = None) -> int:
         ):
             earlier = _recorded(package.name, arguments.retest)
             untested = [n for n in survivors(package.name, arguments.retest) if n not in again]
-            result = retested(earlier, run(package, again), untested, unchecked=arguments.unchecked)
+            again_result = run(package, again)
+            counted = again_result["counts"]
+            assert isinstance(counted, dict)
+            if sum(counted.values()) != len(again):
+                print(
+                    f"{package.name}: {len(again) - sum(counted.values())} of the {len(again)} "
+                    "mutants named are gone (their function changed since, so mutmut numbers "
+                    "its mutants afresh): run those functions again with --only",
+                    file=sys.stderr,
+                )
+            result = retested(earlier, again_result, untested, unchecked=arguments.unchecked)
             record(package.name, result, arguments.label)
+        else:
+            print(f"{package.name}: no survivor of {arguments.retest} to test again")
     show(json.loads(SUMMARY.read_text(encoding="utf-8")))
     return 0
 
