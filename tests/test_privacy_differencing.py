@@ -1168,6 +1168,7 @@ def test_years_and_their_parts_worked_by_hand(
         ("1899", "1899"),  # years are read from 1900 to 2199
         ("2200", "2200"),
         ("02024", "2024"),  # a year has four digits
+        ("000", "0"),  # a number of zeros alone is 0
         # After FY or CY a year has two digits (20xx) or four (1900 to 2199): any other is
         # no time, kept as text (possibly any time), not a time long past unrelated to all.
         ("FY025", "fy 25"),

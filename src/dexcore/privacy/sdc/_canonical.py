@@ -261,8 +261,10 @@ def time_readings(value: object, hint: str | None = None) -> Readings:
     ``2024-H1`` is January to June 2024 (dexcore's reporting periods);
     ``2024-Q3`` a calendar quarter; ``2024-06`` and ``June 2024`` a month;
     ``2024-06-15`` a day (the last day of a month also as that month); a
-    bare ``H1`` every first half. Anything else is kept as its canonical
-    text (the fourth item), which the guard treats as possibly any time.
+    bare ``H1`` every first half. A year after ``FY`` or ``CY`` has two
+    digits or four, and no number of a time more than four. Anything else
+    (``FY025``, ``2024-H00001``) is kept as its canonical text (the fourth
+    item), which the guard treats as possibly any time.
     """
     return _time_readings(str(value), hint)
 
