@@ -135,8 +135,11 @@ def test_a_bad_csv_is_refused_by_row_without_its_values(
     assert status == 2
     assert said in err
     assert err.count("\n") == 1
+    # The file's own path may be named (pytest's temporary folders are numbered, and the
+    # number may hold 1937): only the rest of the message is searched for the values.
+    rest = err.replace(str(people), "")
     for value in ("Zyxqvort", "Quorbelle", "1937", "squid"):
-        assert value not in err
+        assert value not in rest
 
 
 def test_slk_csv_that_is_not_utf8(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
