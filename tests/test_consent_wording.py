@@ -18,7 +18,6 @@ import pytest
 from dexcore.errors import ConsentError, DexKeyError, DexValueError
 from dexcore.privacy.consent import (
     DSS,
-    Channel,
     Consent,
     ConsentLedger,
     DataCategory,
@@ -28,28 +27,10 @@ from dexcore.privacy.consent import (
     Purpose,
     canonical_id,
 )
+from test_privacy_consent import DAY, NAMES, STREET, consent
 
-DAY = dt.date(2025, 3, 1)
-NAMES = DataCategory.NAMES
-STREET = DataCategory.STREET_ADDRESS
 ID_RULE = "must be 1 to 64 printable ASCII characters with no inner white space (after NFKC "
 ID_RULE += "normalisation and stripping)"
-
-
-def consent(**changes: Any) -> Consent:
-    fields: dict[str, Any] = {
-        "subject": "K7Q2",
-        "organisation": "ORG1",
-        "recipient": DSS,
-        "purpose": Purpose.STORE_DETAILS_IN_DEX,
-        "data": {NAMES, STREET},
-        "given_on": DAY,
-        "valid_until": DAY + dt.timedelta(days=365),
-        "channel": Channel.IN_PERSON,
-        "consent_id": "CN1",
-    }
-    fields.update(changes)
-    return Consent(**fields)
 
 
 def ledger_with(*consents: Consent) -> ConsentLedger:
