@@ -1283,3 +1283,41 @@ def test_hostile_numbers_in_a_label_are_text_not_a_crash(label: str, text: str) 
         table([[12, 30]], dimensions=("period", "gender"), rows=[label]), history=history
     )
     assert (released.rows, released.cells) == ((label,), ((12, 30),))
+
+
+# -- a zero beside counts the guard hides ----------------------------------------------------------
+
+
+def test_a_zero_is_hidden_only_when_it_still_completes_a_subtraction() -> None:
+    # Organisation O1, released first:
+    #        c0  c1 | total
+    # r0      0   6 |   6
+    # r1      0   3 |   3
+    # total   0   9 |   9
+    # The 3s are small; c1 (6 + 3 = 9) would pin them, so the 6 and its row total go too:
+    # x = r1's 3 runs from 1 to 8 (x + the hidden 6 = 9). Published: the zeros and the 9s.
+    #
+    # Then its outlet X:
+    #        c0  c1 | total
+    # r0      0   3 |   3
+    # r1      0   3 |   3
+    # total   0   6 |   6
+    # The four 3s are small. O1's 9 minus X's 6 (c1's total, and the grand total) is 3:
+    # both 6s are hidden. O1's 9 minus X's c0 total 0 minus X's c1 total 6 is 3 as well, but
+    # with the 6 hidden that subtraction is gone, so the 0 stays published; hidden, it would
+    # be given away by the zeros above it (0 + 0), and no secondary value can hide a zero:
+    # the table was refused as a failed audit. Published: the zeros alone.
+    history = ReleaseHistory()
+    organisation = protect(table([[0, 6], [0, 3]], population={"org": "O1"}), history=history)
+    assert [value(organisation, None, c) for c in ("c0", "c1")] == [0, 9]
+    outlet = protect(
+        table([[0, 3], [0, 3]], population={"org": "O1", "outlet": "X"}), history=history
+    )
+    assert [value(outlet, r, "c0") for r in ("r0", "r1", None)] == [0, 0, 0]
+    assert all(hidden(value(outlet, r, c)) for r in ("r0", "r1", None) for c in ("c1", None))
+    assert outlet.protection == ProtectionSummary(
+        primary=4, secondary=0, differencing=2, required_range=4, narrowest_range=None, audited=6
+    )
+    # The attacker's subtractions of the published values give no count from 1 to 4.
+    assert remainder(value(organisation, None, None), value(outlet, None, None)) is None
+    assert remainder(value(organisation, None, "c0"), value(outlet, None, "c0")) == 0

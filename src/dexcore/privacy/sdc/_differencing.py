@@ -169,9 +169,13 @@ def _guard_differences(
             )
         hidden = 0
         while found:
-            for i, j in found:
+            # A zero is hidden only when it still completes a subtraction once the
+            # counts beside it are hidden: secondary suppression never hides a zero,
+            # so a hidden zero that its line of zeros gives away cannot be protected.
+            chosen = [(i, j) for i, j in found if grid.true[i][j] > 0] or found
+            for i, j in chosen:
                 grid.hide(i, j, SuppressionKind.DIFFERENCING, threshold)
-            hidden += len(found)
+            hidden += len(chosen)
             grid.secondary(threshold)
             found = _exposed(grid, scopes, exposure)
         history._reserve(table, scopes, grid)
