@@ -740,3 +740,58 @@ def test_a_priority_group_dimension_made_again(sessions: Dataset) -> None:
     atsi = Dimension("atsi", _group("atsi"), GROUP_LABELS)
     counted = count_table(sessions, atsi, period=H2)
     assert (counted.rows, counted.counts) == (("yes", "no", "not stated"), ((1,), (3,), (0,)))
+
+
+def test_a_rectangle_whose_room_just_reaches_the_protection_range_is_taken() -> None:
+    #        c0  c1 | total
+    # r0     23   3 |  26
+    # r1      0   3 |   3
+    # total  23   6 |  29
+    # Below 5: the two 3s and r1's total 3. r0 pins its 3 (26 - 23), c1 the other (6 - 3),
+    # and r1's total is that 3. The smallest inner value first, by position: r0's 3.
+    # Its rectangles (corners moving +s, -s, -s, +s, margins with their line; a corner of v
+    # lets it move v - 1, a hidden corner too):
+    # - through r1 c0: meets the published 0;
+    # - through r1's total: only r0's total 26 is new (one total, one value, 26). The 3 and
+    #   r0's 26 move the same way, r1's 3s the other: it moves 2 down and 2 up, 4 of room,
+    #   exactly the protection range (4), so it has room;
+    # - through the total row's c0: 23, 23 and c1's 6 are new (two totals, three values);
+    # - through the grand total: 26, 6 and 29 are new (three totals).
+    # Hide the 26. Then with a = r0's 3: r1's 3 is 6 - a, r0's total 23 + a, r1's total
+    # 6 - a, for a from 1 to 5: every range is 4 wide, and showing the 26 again pins a.
+    # A rectangle that had to give more than 4 of room would have hidden 23, 6 and 23.
+    released = protect(table([[23, 3], [0, 3]]))
+    assert shown(released) == [
+        [23, NP, NP],
+        [0, NP, NP],
+        [23, 6, 29],
+    ]
+    assert released.protection == ProtectionSummary(
+        primary=3, secondary=1, differencing=0, required_range=4, narrowest_range=4, audited=4
+    )
+
+
+def test_zeros_stay_published_when_values_are_hidden_one_at_a_time() -> None:
+    #        c0  c1 | total
+    # r0      0   0 |   0
+    # r1      4   1 |   5
+    # total   4   1 |   5
+    # Below 5: 4 and 1, and the column totals 4 and 1. With a = the 4 (and c0's total), the
+    # 1 (and c1's total) is 5 - a, a from 1 to 4: 3 wide, too narrow. The 1 first: every
+    # rectangle through it either meets a published 0 (through r0) or gives it no room
+    # down (it cannot fall below 1) and at most 3 up (through the total row's c0) or none
+    # (through the grand total, whose corners all move with it). So one value at a time,
+    # the cheapest shown non-zero value on its lines: r1's total 5 (the 0s above are not
+    # candidates). Then the grand total pins a + 1 = 5 again; the 1's lines show nothing
+    # but 0s, so the cheapest shown non-zero value of the table: the grand total 5. Every
+    # non-zero value is now hidden and has no upper bound; showing either 5 again brings
+    # back a + the 1 = 5. The zeros of r0 are never hidden.
+    released = protect(table([[0, 0], [4, 1]]))
+    assert shown(released) == [
+        [0, 0, 0],
+        [NP, NP, NP],
+        [NP, NP, NP],
+    ]
+    assert released.protection == ProtectionSummary(
+        primary=4, secondary=2, differencing=0, required_range=4, narrowest_range=None, audited=6
+    )
