@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,8 @@ from dexcore.privacy.sdc import (
     protect,
     round_count,
 )
+from dexcore.privacy.sdc._audit import known_ranges
+from dexcore.privacy.sdc._grid import _Grid
 from dexcore.privacy.sdc._tables import _group
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example-dataset.json"
@@ -795,3 +798,120 @@ def test_zeros_stay_published_when_values_are_hidden_one_at_a_time() -> None:
     assert released.protection == ProtectionSummary(
         primary=4, secondary=2, differencing=0, required_range=4, narrowest_range=None, audited=6
     )
+
+
+def test_of_two_rectangles_with_as_many_totals_and_values_the_smaller_sum_is_hidden() -> None:
+    #        c0  c1 | total
+    # r0      2  24 |  26
+    # r1     27   0 |  27
+    # total  29  24 |  53
+    # Below 5: the 2, pinned by r0 (26 - 24) and by c0 (29 - 27). Its rectangles:
+    # - through r1 c1: meets the published 0;
+    # - through r1's total: r0's total 26, the 27 and r1's total 27 are new: two totals,
+    #   three values, 80; it moves 1 down and 26 up;
+    # - through the total row's c1: the 24, c0's total 29 and c1's total 24 are new: two
+    #   totals, three values, 77; it moves 1 down and 23 up;
+    # - through the grand total: three totals.
+    # As many totals and values, and 77 < 80: hide the 24 and the totals 29 and 24. With
+    # a = the 2, r0's 24 is 26 - a and c0's total 27 + a, for a from 1 to 25. Shown again,
+    # totals first and largest first (29, 24, then the inner 24), each would pin a: all stay.
+    released = protect(table([[2, 24], [27, 0]]))
+    assert shown(released) == [
+        [NP, NP, 26],
+        [27, 0, 27],
+        [NP, NP, 53],
+    ]
+    assert released.protection == ProtectionSummary(
+        primary=1, secondary=3, differencing=0, required_range=4, narrowest_range=24, audited=4
+    )
+
+
+def test_of_two_rectangles_that_cost_the_same_the_one_with_more_room_is_hidden() -> None:
+    #        c0  c1  c2 | total
+    # r0     26  17  22 |  65
+    # r1     12  21   3 |  36
+    # total  38  38  25 | 101
+    # Below 5: the 3, pinned by r1 and by c2. Its rectangles through r0 and an inner column
+    # cost the same: three inner values, 12 + 22 + 26 = 60 through c0 and 21 + 22 + 17 = 60
+    # through c1 (the others add totals). Through c0 the 3 moves 2 down and 11 up (the 12
+    # allows 11); through c1 2 down and 20 up (the 21 allows 20): more room, so hide 17, 22
+    # and 21. With x = the 3: r1's 21 is 24 - x, r0's 17 is 14 + x and its 22 is 25 - x,
+    # for x from 1 to 23, 22 wide. Shown again, largest first (22, 21, 17), each pins x.
+    released = protect(table([[26, 17, 22], [12, 21, 3]]))
+    assert shown(released) == [
+        [26, NP, NP, 65],
+        [12, NP, NP, 36],
+        [38, 38, 25, 101],
+    ]
+    assert released.protection == ProtectionSummary(
+        primary=1, secondary=3, differencing=0, required_range=4, narrowest_range=22, audited=4
+    )
+
+
+@pytest.mark.parametrize(
+    ("q", "hidden", "expected"),
+    [
+        # q in p's row (r1): its other line is its column, c2, without r1.
+        ((1, 2), [(2, 2)], True),
+        ((1, 2), [(3, 2)], True),
+        ((1, 2), [(1, 1)], False),  # hidden on the line through p only
+        ((1, 2), [], False),
+        # q in p's column (c0): its other line is its row, r2, without c0.
+        ((2, 0), [(2, 3)], True),
+        ((2, 0), [(0, 0)], False),  # hidden on the line through p only
+        ((2, 0), [], False),
+    ],
+)
+def test_a_candidate_s_other_line_is_the_one_not_through_the_value_protected(
+    q: tuple[int, int], hidden: list[tuple[int, int]], expected: bool
+) -> None:
+    # The grid of a 3 x 3 table with its margins (rows and columns 0 to 3); the value
+    # protected is p = r1 c0. One value at a time, a candidate beside p whose other line
+    # already hides a value is taken first (the documented order): that line is q's column
+    # when q shares p's row, and q's row when it shares p's column.
+    grid = _Grid(table([[5, 6, 7], [8, 9, 10], [11, 12, 13]]), protection=4)
+    for i, j in hidden:
+        grid.hide(i, j, SuppressionKind.SECONDARY, 5)
+    assert grid._other_line_has_hidden((1, 0), q) is expected
+
+
+def test_what_the_attacker_knows_of_each_value_before_combining_lines() -> None:
+    # Shown under suppression: exactly itself. Hidden: at least 1, as zeros are published,
+    # unless it is a zero the differencing guard hid: then at least 0. No upper bound.
+    hidden = Suppressed(SuppressionKind.DIFFERENCING, 5)
+    assert known_ranges([[0, 3, 7]], [[hidden, hidden, 7]], None) == {
+        (0, 0): (0, math.inf),
+        (0, 1): (1, math.inf),
+        (0, 2): (7, 7),
+    }
+
+
+def test_a_hidden_zero_corner_gives_a_rectangle_no_room_below_zero() -> None:
+    #        c0  c1
+    # r0      3   0     both hidden (the 0 by the differencing guard)
+    # r1     20  30
+    # The rectangle r0 c0, r0 c1, r1 c0, r1 c1 moves +s, -s, -s, +s: the 3 rises only as
+    # far as the 0 can fall, which is not at all, and falls by 2 (to 1), the 0 then rising
+    # by 2, the 20 rising and the 30 falling: room 0 + 2. New: the 20 and the 30, inner.
+    grid = _Grid(table([[3, 0], [20, 30]]), protection=4)
+    grid.hide(0, 0, SuppressionKind.PRIMARY, 5)
+    grid.hide(0, 1, SuppressionKind.DIFFERENCING, 5)
+    assert grid._rectangle((0, 0), (1, 1)) == ((0, 2, 50), 2)
+
+
+def test_the_quick_audit_reads_rounded_values_as_the_counts_that_round_to_them() -> None:
+    #        c0  c1 | total      rounded to multiples of 5: 18 to 22 round to 20, 28 to 32
+    # r0     20  30 |  50        to 30 and 48 to 52 to 50
+    # total  20  30 |  50
+    # The 20 hidden: c0's total says it is 18 to 22, r0 that it is 48 to 52 less 28 to 32,
+    # 16 to 24. So 18 to 22, 4 wide: the protection range under rounding to 5 (5 - 1).
+    # Read as exact, the shown values would pin it at 50 - 30 = 20.
+    policy = RoundingPolicy()
+    grid = _Grid(
+        table([[20, 30]]),
+        protection=policy.protection_range,
+        rounded_range=policy.counts_rounding_to,
+    )
+    grid.published = [[20, 30, 50], [20, 30, 50]]
+    grid.hide(0, 0, SuppressionKind.DIFFERENCING, 5)
+    assert grid.unprotected() == []
