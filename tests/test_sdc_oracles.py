@@ -915,3 +915,36 @@ def test_the_quick_audit_reads_rounded_values_as_the_counts_that_round_to_them()
     grid.published = [[20, 30, 50], [20, 30, 50]]
     grid.hide(0, 0, SuppressionKind.DIFFERENCING, 5)
     assert grid.unprotected() == []
+
+
+def test_the_last_pass_shows_again_the_largest_secondary_value_first() -> None:
+    #        c0  c1 | total
+    # r0      0   2 |   2
+    # r1      4   1 |   5
+    # r2     10   1 |  11
+    # total  14   4 |  18
+    # Below 5: 2, r0's total 2, 4, 1, 1 and c1's total 4; the lines pin every one of them.
+    # The smallest inner value, r1's 1, comes first each time (it stays pinned until the end):
+    # 1. Every rectangle through it gives it no room down (it is 1) and at most 3 up; the
+    #    cheapest is with r1's 4, r2's 1 and the 10 (one new inner value): hide the 10.
+    # 2. c1's total is still 18 - 14 = 4, so the 1s and the 2 are at most 2. The cheapest
+    #    rectangle is hidden already, so one value at a time: the only value shown on its
+    #    lines, r1's total 5.
+    # 3. c1's total is still pinned, and the 1's lines show nothing more: the cheapest shown
+    #    value of the table, each beside a hidden value on its other line: r2's total 11.
+    # 4. Again: the cheapest left, c0's total 14. Now five unknown inner values (the 2, 4,
+    #    1, 1 and 10) add up to 18, each at least 1: every range is at least 13 wide.
+    # Shown again, largest first: the 14 would give c1's total 4 again; the 11 leaves
+    # 2 + 4 + 1 = 7 in r0 and r1 (each of the three from 1 to 5, 4 wide) and r2's 1 and 10
+    # free from 1 to 10: it stays shown; then the 5 would pin the 2 (7 - 5) and the 10 would
+    # pin r2's 1 (11 - 10). Taking the 10 before the 11 would have shown the 10 instead.
+    released = protect(table([[0, 2], [4, 1], [10, 1]]))
+    assert shown(released) == [
+        [0, NP, NP],
+        [NP, NP, NP],
+        [NP, NP, 11],
+        [NP, NP, 18],
+    ]
+    assert released.protection == ProtectionSummary(
+        primary=6, secondary=3, differencing=0, required_range=4, narrowest_range=4, audited=9
+    )
