@@ -948,3 +948,88 @@ def test_the_last_pass_shows_again_the_largest_secondary_value_first() -> None:
     assert released.protection == ProtectionSummary(
         primary=6, secondary=3, differencing=0, required_range=4, narrowest_range=4, audited=9
     )
+
+
+def test_inner_values_are_hidden_before_margins_even_when_they_add_up_to_more() -> None:
+    #        c0  c1  c2 | total
+    # r0      7  11   3 |  21
+    # r1      0   9   7 |  16
+    # total   7  20  10 |  37
+    # Below 5: the 3, pinned by r0 and c2. Its rectangles: through r1 c0 it meets the 0;
+    # through r1 c1 the 11, the 7 and the 9 are new, all inner (27); through the total
+    # row's c0 the 7 and the totals 10 and 7 (24, but two margins). Inner values first:
+    # hide 11, 7 and 9. With x = the 3: r0's 11 is 14 - x, r1's 7 is 10 - x and its 9 is
+    # 6 + x, for x from 1 to 9. Shown again, largest first (11, 9, 7), each pins x.
+    released = protect(table([[7, 11, 3], [0, 9, 7]]))
+    assert shown(released) == [
+        [7, NP, NP, 21],
+        [0, NP, NP, 16],
+        [7, 20, 10, 37],
+    ]
+    assert released.protection == ProtectionSummary(
+        primary=1, secondary=3, differencing=0, required_range=4, narrowest_range=8, audited=4
+    )
+
+
+def test_a_rectangle_s_cost_counts_every_margin_among_its_new_values() -> None:
+    #        c0  c1  c2 | total
+    # r0      3   3   0 |   6
+    # r1      4   0  12 |  16
+    # total   7   3  12 |  22
+    # Below 5: 3, 3, 4 and c1's total 3; r1 pins the 4 (16 - 12 - 0), then c0 the 3s.
+    # 1. r0's first 3 (the smallest inner value, by position): with r0's other 3, c1's total
+    #    and c0's total 7 it moves 2 down and 2 up, 4 of room, for one new value (a margin);
+    #    through the row totals 6 and 16 it needs two. Hide the 7.
+    # 2. r1 still pins the 4. Its rectangles meet a 0 through c1 and through r0 c2; through
+    #    r1's 12 and c2's total 12 it moves 3 down and 11 up, with one margin among two new
+    #    values; through the row totals 16 and 6, two margins. Hide both 12s.
+    # With a = the first 3 and c = the 4: r0's other 3 is 6 - a, r1's 12 is 16 - c, for a
+    # from 1 to 5 and c from 1 to 15. Shown again, margins first and largest first: c2's
+    # 12 would pin c; c0's 7 leaves a + c = 7 (a from 1 to 5, every range 4 wide): it stays;
+    # r1's 12 would then pin c.
+    released = protect(table([[3, 3, 0], [4, 0, 12]]))
+    assert shown(released) == [
+        [NP, NP, 0, 6],
+        [NP, 0, NP, 16],
+        [7, NP, NP, 22],
+    ]
+    assert released.protection == ProtectionSummary(
+        primary=4, secondary=2, differencing=0, required_range=4, narrowest_range=4, audited=6
+    )
+
+
+def test_of_two_rectangles_alike_in_cost_and_room_the_first_by_position_is_hidden() -> None:
+    #        c0  c1  c2 | total
+    # r0     10   2  10 |  22
+    # r1     10  20  10 |  40
+    # total  20  22  20 |  62
+    # Below 5: the 2, pinned by r0 and by c1. Through r1 and c0 (10, 20, 10) or r1 and c2
+    # (10, 20, 10) it moves 1 down and 9 up: the same cost and the same room. The first by
+    # position (rows, then columns) is taken: c0. With x = the 2: r0's first 10 is 12 - x,
+    # r1's 10 is 8 + x and its 20 is 22 - x, for x from 1 to 11. Shown again, largest first
+    # (20, then the 10s), each pins x.
+    released = protect(table([[10, 2, 10], [10, 20, 10]]))
+    assert shown(released) == [
+        [NP, NP, 10, 22],
+        [NP, NP, 10, 40],
+        [20, 22, 20, 62],
+    ]
+    assert released.protection == ProtectionSummary(
+        primary=1, secondary=3, differencing=0, required_range=4, narrowest_range=10, audited=4
+    )
+
+
+def test_a_rectangle_whose_corners_all_move_together_gives_no_room() -> None:
+    #        c0  c1 | total
+    # r0      0   0 |   0
+    # r1      4   1 |   5
+    # total   4   1 |   5
+    # With the 4, the 1 and the column totals hidden: the rectangle of the 1, r1's total,
+    # c1's total and the grand total moves every corner with the 1 (a cell, the margins of
+    # its row and column, and the total over both). The 1 cannot fall below 1, and a
+    # rectangle that only rises with it hides nothing from anyone: its room is 0. It would
+    # add the two 5s, both margins.
+    grid = _Grid(table([[0, 0], [4, 1]]), protection=4)
+    for i, j in [(1, 0), (1, 1), (2, 0), (2, 1)]:
+        grid.hide(i, j, SuppressionKind.PRIMARY, 5)
+    assert grid._rectangle((1, 1), (2, 2)) == ((2, 2, 10), 0)
