@@ -180,8 +180,9 @@ def variable_ranges(n_vars: int, constraints: Sequence[Constraint]) -> list[tupl
     ranges = []
     for k in range(n_vars):
         low = tableau.minimise({k: 1.0}, columns)
+        assert low is not None  # narrowing: x_k >= 0 bounds its minimum, never unbounded
         high = tableau.minimise({k: -1.0}, columns)
-        ranges.append((0.0 if low is None else low, math.inf if high is None else -high))
+        ranges.append((low, math.inf if high is None else -high))
     return ranges
 
 
