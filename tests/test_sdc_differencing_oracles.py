@@ -1,0 +1,159 @@
+"""The differencing guard and the count tables, on cases worked by hand.
+
+Each test releases a few small tables through :func:`protect` with one
+:class:`ReleaseHistory` and states, from the subtraction a reader would do
+(docs/howto/privacy.md, "Differencing"), whether the last one must be refused
+or may pass. The arithmetic is in the comments; no expected value comes from
+the code under test.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from dexcore.errors import DisclosureRefused
+from dexcore.io import dataset_from_json
+from dexcore.model import Dataset
+from dexcore.privacy.sdc import (
+    BY_ATSI,
+    BY_GENDER,
+    CountTable,
+    Population,
+    ReleaseHistory,
+    count_clients,
+    count_table,
+    protect,
+)
+from test_privacy_differencing import release_in_order, single, table
+from test_sdc_oracles import EXAMPLE, H2, _case, _session
+
+# -- the sibling family a parent is checked against ----------------------------------------------
+
+
+def _outlets_a_and_b() -> CountTable:
+    """O1's outlets A (7 clients) and B (5), 2 of them at both: 10 at A or B."""
+    a_only, b_only, both = (
+        [(f"{tag}{n}", outlet) for n in range(k) for outlet in outlets]
+        for tag, k, outlets in (("a", 5, "A"), ("b", 3, "B"), ("ab", 2, "AB"))
+    )
+    return count_clients(
+        [(key, outlet, "c0") for key, outlet in [*a_only, *b_only, *both]],
+        title="by outlet",
+        row_dimension="outlet",
+        column_dimension="column",
+        rows=["A", "B"],
+        columns=["c0"],
+        population={"org": "O1"},
+    )
+
+
+def test_a_parent_is_checked_against_the_margin_of_two_outlets_rather_than_its_parts() -> None:
+    # Published first: A 7, B 5 and their total 10 (2 clients at both); then outlet C, 18.
+    # O1's count of 30 then gives 30 - 10 - 18 = 2 clients at none of A, B or C: refused.
+    # Taking A and B one by one instead (7 + 5 = 12, counting the 2 twice), every remainder
+    # is 30, 25, 23, 18, 12, 7, 5 or 0: none from 1 to 4, so the margin must be the one taken.
+    history = ReleaseHistory()
+    protect(_outlets_a_and_b(), history=history)
+    protect(single({"org": "O1", "outlet": "C"}, 18, "c"), history=history)
+    with pytest.raises(DisclosureRefused):
+        protect(single({"org": "O1"}, 30, "p"), history=history, on_difference="refuse")
+
+
+def test_an_outlet_published_in_four_places_is_subtracted_once() -> None:
+    # Outlet A's 10 clients appear as its cell, its row and column totals and the grand
+    # total. O1's 24 less A is 14; A's clients taken twice (24 - 20 = 4) is no count at all.
+    history = ReleaseHistory()
+    protect(
+        table([[10]], population={"org": "O1"}, dimensions=("outlet", "column"), rows=["A"]),
+        history=history,
+    )
+    parent = protect(single({"org": "O1"}, 24, "p"), history=history, on_difference="refuse")
+    assert parent.cells == ((24,),)
+
+
+def test_a_value_whose_labels_meet_nowhere_does_not_hide_the_siblings_that_expose() -> None:
+    # Outlet X's clients by the other outlets they attended: 20 of them also at Y (a scope
+    # whose outlet is both X and Y). Then outlets A (14) and B (13), and O1 (30):
+    # 30 - 14 - 13 = 3 clients at neither A nor B. The X-and-Y count must not stand in for them.
+    history = ReleaseHistory()
+    protect(
+        table(
+            [[20]],
+            population={"org": "O1", "outlet": "X"},
+            dimensions=("outlet", "everyone"),
+            rows=["Y"],
+            margins=False,
+        ),
+        history=history,
+    )
+    protect(single({"org": "O1", "outlet": "A"}, 14, "a"), history=history)
+    protect(single({"org": "O1", "outlet": "B"}, 13, "b"), history=history)
+    with pytest.raises(DisclosureRefused):
+        protect(single({"org": "O1"}, 30, "p"), history=history, on_difference="refuse")
+
+
+def test_the_other_half_of_a_published_year_is_refused() -> None:
+    # 2024: 30 clients; its first half 12; its second half 16: 30 - 16 - 12 = 2 clients of
+    # 2024 in neither half's count (or shared by both): refused.
+    history = ReleaseHistory()
+    protect(single({"org": "O1", "year": "2024"}, 30, "y"), history=history)
+    protect(single({"org": "O1", "period": "2024-H1"}, 12, "h"), history=history)
+    with pytest.raises(DisclosureRefused):
+        protect(
+            single({"org": "O1", "period": "2024-H2"}, 16, "g"),
+            history=history,
+            on_difference="refuse",
+        )
+
+
+def test_a_quarter_within_a_half_is_not_subtracted_with_it() -> None:
+    # 2024: 40; H1: 20; Q1 (within H1): 8; then H2: 15. The reader's remainders: 40 - 15 = 25,
+    # less H1 = 5, less Q1 = 17; less both would count Q1's clients twice (25 - 28 = -3 is no
+    # count). Nothing from 1 to 4: H2 is published.
+    published = release_in_order(
+        {
+            "Y": single({"org": "O1", "year": "2024"}, 40, "y"),
+            "H": single({"org": "O1", "period": "2024-H1"}, 20, "h"),
+            "Q": single({"org": "O1", "period": "2024-Q1"}, 8, "q"),
+            "G": single({"org": "O1", "period": "2024-H2"}, 15, "g"),
+        },
+        "YHQG",
+    )
+    assert published == {"Y": 40, "H": 20, "Q": 8, "G": 15}
+
+
+# -- count tables from a dataset --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sessions() -> Dataset:
+    """The example's first four clients, as in test_sdc_oracles: in 2024-H2, C00002 (male)
+    at S2, C00003 (female, Aboriginal) and C00004 (male) at S3, C00001 (female) at S4."""
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data = {key: copy.deepcopy(example[key]) for key in ("outlets", "organisation")}
+    data["clients"] = example["clients"][:4]
+    data["cases"] = [_case("A", 101, "C00001", "C00002"), _case("B", 201, "C00003", "C00004")]
+    data["sessions"] = [
+        _session("S0", "A", "2024-06-30", "C00001"),
+        _session("S2", "A", "2024-08-01", "C00002"),
+        _session("S3", "B", "2024-09-01", "C00003", "C00004"),
+        _session("S4", "A", "2024-10-01", "C00001"),
+    ]
+    return dataset_from_json(json.dumps(data).encode())
+
+
+def test_a_count_table_keeps_its_dimensions_categories_and_population(sessions: Dataset) -> None:
+    # Rows: genders seen, sorted. Columns: the ATSI categories in their given order, the empty
+    # "not stated" included. FEMALE: C00003 yes, C00001 no; MALE: C00002 and C00004 no.
+    counted = count_table(
+        sessions, BY_GENDER, BY_ATSI, period=H2, population={"organisation": "EX-0001"}
+    )
+    assert (counted.row_dimension, counted.column_dimension) == ("gender", "atsi")
+    assert (counted.rows, counted.columns) == (("FEMALE", "MALE"), ("yes", "no", "not stated"))
+    assert counted.counts == ((1, 1, 0), (0, 2, 0))
+    assert (counted.row_totals, counted.column_totals, counted.total) == ((2, 2), (1, 3, 0), 4)
+    assert counted.population == Population({"organisation": "EX-0001"})
+    assert counted.title == "Clients by gender and atsi, 2024-H2"
