@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+from typing import NoReturn
 
 import pytest
 
@@ -23,6 +24,8 @@ from dexcore.privacy.sdc import (
     CountTable,
     Population,
     ReleaseHistory,
+    RoundingPolicy,
+    _protect,
     count_clients,
     count_table,
     protect,
@@ -123,6 +126,40 @@ def test_a_quarter_within_a_half_is_not_subtracted_with_it() -> None:
         "YHQG",
     )
     assert published == {"Y": 40, "H": 20, "Q": 8, "G": 15}
+
+
+# -- what the history holds -----------------------------------------------------------------------
+
+
+def test_a_table_refused_after_the_guard_is_not_held_against_later_ones() -> None:
+    # O1's cells 13, 8 and 1 round to 15, 10 and 5 and their total 22 to 20, which pins every
+    # count (docs/howto/privacy.md): refused, so nothing of it is published. Outlet X's 17 has
+    # nothing published to be subtracted from (had O1's 20 been published, 20 - 17 = 3).
+    history = ReleaseHistory()
+    refused = table([[13, 8, 1]], population={"org": "O1"})
+    with pytest.raises(DisclosureRefused) as caught:
+        protect(refused, RoundingPolicy(), history=history)
+    assert caught.value.code == "sdc.rounding-recoverable"
+    outlet = protect(single({"org": "O1", "outlet": "X"}, 17, "x"), history=history)
+    assert (outlet.cells, outlet.warnings) == (((17,),), ())
+    assert history.released == (outlet,)
+
+
+def test_a_protection_interrupted_after_the_guard_leaves_no_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # O1's 20 passes the guard, then the audit is interrupted: 20 is never published, so
+    # outlet X's 17 is (had it been, 20 - 17 = 3).
+    def interrupted(grid: object) -> NoReturn:
+        raise KeyboardInterrupt
+
+    history = ReleaseHistory()
+    with monkeypatch.context() as patched:
+        patched.setattr(_protect, "_final_audit", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            protect(single({"org": "O1"}, 20, "p"), history=history)
+    outlet = protect(single({"org": "O1", "outlet": "X"}, 17, "x"), history=history)
+    assert (outlet.cells, len(history)) == (((17,),), 1)
 
 
 # -- count tables from a dataset --------------------------------------------------------------

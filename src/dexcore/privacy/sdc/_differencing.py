@@ -143,6 +143,14 @@ class ReleaseHistory:
         self._pending[threading.get_ident()] = entry
         self._append(entry)
 
+    def _cancel(self) -> None:
+        """Forget the values :meth:`_reserve` recorded in this thread: they were not published."""
+        with self._lock:
+            entry = self._pending.pop(threading.get_ident(), None)
+            if entry is not None:
+                unindex_siblings(entry.values, self._siblings)
+                self._entries.remove(entry)
+
 
 def _guard_differences(
     grid: _Grid,
