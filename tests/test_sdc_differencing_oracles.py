@@ -128,6 +128,43 @@ def test_a_quarter_within_a_half_is_not_subtracted_with_it() -> None:
     assert published == {"Y": 40, "H": 20, "Q": 8, "G": 15}
 
 
+def test_a_part_of_the_year_is_not_subtracted_with_the_year_it_lies_in() -> None:
+    # O1 in 2024: 40; outlet A in 2024-H2: 8; then outlet A in 2024: 30. The reader's
+    # remainders: 40 - 30 = 10 (O1's clients of 2024 not at A) and 30 - 8 = 22 (A's outside
+    # H2). A's H2 lies within A's 2024, so 40 - 30 - 8 = 2 counts H2's clients twice: no count.
+    published = release_in_order(
+        {
+            "P": single({"org": "O1", "year": "2024"}, 40, "p"),
+            "H": single({"org": "O1", "outlet": "A", "period": "2024-H2"}, 8, "h"),
+            "A": single({"org": "O1", "outlet": "A", "year": "2024"}, 30, "a"),
+        },
+        "PHA",
+    )
+    assert published == {"P": 40, "H": 8, "A": 30}
+
+
+def test_a_revised_table_is_not_taken_as_a_part_of_its_first_release() -> None:
+    # O1 by outlet: A 16, B 16 (total 32); outlet C: 11; then the table again, revised: A 11,
+    # B 11 (total 22). Each revised value differs from the first by 5 or more (16 - 11, 32 - 22)
+    # and leaves 5 or more less any outlet (22 - 11 = 11, 22 - 16 = 6, 22 - 16 - 11 = -5). The
+    # first total less the revised one is the revision (10), not a remainder: 32 - 22 - 11 = -1
+    # counts nobody. The revision is published.
+    def by_outlet(a: int, b: int, tag: str) -> CountTable:
+        return table(
+            [[a], [b]],
+            population={"org": "O1"},
+            dimensions=("outlet", "everyone"),
+            rows=["A", "B"],
+            tag=tag,
+        )
+
+    history = ReleaseHistory()
+    protect(by_outlet(16, 16, "first"), history=history)
+    protect(single({"org": "O1", "outlet": "C"}, 11, "c"), history=history)
+    revised = protect(by_outlet(11, 11, "revised"), history=history, on_difference="refuse")
+    assert (revised.cells, revised.total) == (((11,), (11,)), 22)
+
+
 # -- what the history holds -----------------------------------------------------------------------
 
 
