@@ -25,6 +25,7 @@ from dexcore.privacy.sdc import (
     Population,
     ReleaseHistory,
     RoundingPolicy,
+    SuppressionPolicy,
     _protect,
     count_clients,
     count_table,
@@ -163,6 +164,23 @@ def test_a_revised_table_is_not_taken_as_a_part_of_its_first_release() -> None:
     protect(single({"org": "O1", "outlet": "C"}, 11, "c"), history=history)
     revised = protect(by_outlet(11, 11, "revised"), history=history, on_difference="refuse")
     assert (revised.cells, revised.total) == (((11,), (11,)), 22)
+
+
+def test_a_child_as_large_as_its_parent_is_checked_against_smaller_siblings() -> None:
+    # O1: 30. Outlet B: 3, published under a threshold of 3. Then outlet A: 30, as many as O1,
+    # so O1's clients are all A's: 30 - 30 - 3 = -3, B's 3 clients are all at A too (a count
+    # from -1 to -4 is the clients siblings share). Refused under the threshold of 5.
+    history = ReleaseHistory()
+    protect(single({"org": "O1"}, 30, "p"), history=history)
+    protect(
+        single({"org": "O1", "outlet": "B"}, 3, "b"),
+        SuppressionPolicy(threshold=3),
+        history=history,
+    )
+    with pytest.raises(DisclosureRefused):
+        protect(
+            single({"org": "O1", "outlet": "A"}, 30, "a"), history=history, on_difference="refuse"
+        )
 
 
 # -- what the history holds -----------------------------------------------------------------------
