@@ -22,9 +22,12 @@ from dexcore.privacy.sdc import (
     BY_ATSI,
     BY_GENDER,
     CountTable,
+    DisclosureWarning,
     Population,
     ReleaseHistory,
     RoundingPolicy,
+    Suppressed,
+    SuppressionKind,
     SuppressionPolicy,
     _protect,
     count_clients,
@@ -99,18 +102,39 @@ def test_a_value_whose_labels_meet_nowhere_does_not_hide_the_siblings_that_expos
         protect(single({"org": "O1"}, 30, "p"), history=history, on_difference="refuse")
 
 
-def test_the_other_half_of_a_published_year_is_refused() -> None:
-    # 2024: 30 clients; its first half 12; its second half 16: 30 - 16 - 12 = 2 clients of
-    # 2024 in neither half's count (or shared by both): refused.
+def _year_and_first_half() -> ReleaseHistory:
+    """O1 in 2024: 30 clients; in 2024-H1: 12."""
     history = ReleaseHistory()
     protect(single({"org": "O1", "year": "2024"}, 30, "y"), history=history)
     protect(single({"org": "O1", "period": "2024-H1"}, 12, "h"), history=history)
-    with pytest.raises(DisclosureRefused):
-        protect(
-            single({"org": "O1", "period": "2024-H2"}, 16, "g"),
-            history=history,
-            on_difference="refuse",
-        )
+    return history
+
+
+SECOND_HALF = single({"org": "O1", "period": "2024-H2"}, 16, "g")
+
+
+def test_the_other_half_of_a_published_year_is_refused_in_these_words() -> None:
+    # 30 - 16 - 12 = 2 clients of 2024 in neither half's count (or shared by both): refused,
+    # one value, and a small count is 1 to 4 under the threshold of 5.
+    with pytest.raises(DisclosureRefused) as caught:
+        protect(SECOND_HALF, history=_year_and_first_half(), on_difference="refuse")
+    assert str(caught.value) == (
+        "1 value(s) would let a reader subtract earlier releases of nested or sibling "
+        "populations down to a count of 1 to 4 [sdc.differencing]"
+    )
+
+
+def test_the_other_half_of_a_published_year_is_hidden_and_counted() -> None:
+    # As above, but suppressed: H2's one value is hidden for differencing, under threshold 5.
+    released = protect(SECOND_HALF, history=_year_and_first_half())
+    assert released.cells == ((Suppressed(SuppressionKind.DIFFERENCING, 5),),)
+    assert released.warnings == (
+        DisclosureWarning(
+            "sdc.differencing",
+            "1 value(s) hidden because, with earlier releases of nested or sibling "
+            "populations, they would give a count of 1 to 4",
+        ),
+    )
 
 
 def test_a_quarter_within_a_half_is_not_subtracted_with_it() -> None:
@@ -163,7 +187,7 @@ def test_a_revised_table_is_not_taken_as_a_part_of_its_first_release() -> None:
     protect(by_outlet(16, 16, "first"), history=history)
     protect(single({"org": "O1", "outlet": "C"}, 11, "c"), history=history)
     revised = protect(by_outlet(11, 11, "revised"), history=history, on_difference="refuse")
-    assert (revised.cells, revised.total) == (((11,), (11,)), 22)
+    assert (revised.cells, revised.total, revised.warnings) == (((11,), (11,)), 22, ())
 
 
 def test_a_child_as_large_as_its_parent_is_checked_against_smaller_siblings() -> None:
