@@ -40,14 +40,16 @@ from test_sdc_oracles import EXAMPLE, H2, _case, _session
 # -- the sibling family a parent is checked against ----------------------------------------------
 
 
-def _outlets_a_and_b() -> CountTable:
-    """O1's outlets A (7 clients) and B (5), 2 of them at both: 10 at A or B."""
-    a_only, b_only, both = (
-        [(f"{tag}{n}", outlet) for n in range(k) for outlet in outlets]
-        for tag, k, outlets in (("a", 5, "A"), ("b", 3, "B"), ("ab", 2, "AB"))
-    )
+def _outlets(*, a_only: int, b_only: int, both: int) -> CountTable:
+    """O1's clients by outlet A and B, ``both`` of them at both."""
+    visits = [
+        (f"{tag}{n}", outlet)
+        for tag, k, outlets in (("a", a_only, "A"), ("b", b_only, "B"), ("ab", both, "AB"))
+        for n in range(k)
+        for outlet in outlets
+    ]
     return count_clients(
-        [(key, outlet, "c0") for key, outlet in [*a_only, *b_only, *both]],
+        [(key, outlet, "c0") for key, outlet in visits],
         title="by outlet",
         row_dimension="outlet",
         column_dimension="column",
@@ -63,7 +65,7 @@ def test_a_parent_is_checked_against_the_margin_of_two_outlets_rather_than_its_p
     # Taking A and B one by one instead (7 + 5 = 12, counting the 2 twice), every remainder
     # is 30, 25, 23, 18, 12, 7, 5 or 0: none from 1 to 4, so the margin must be the one taken.
     history = ReleaseHistory()
-    protect(_outlets_a_and_b(), history=history)
+    protect(_outlets(a_only=5, b_only=3, both=2), history=history)
     protect(single({"org": "O1", "outlet": "C"}, 18, "c"), history=history)
     with pytest.raises(DisclosureRefused):
         protect(single({"org": "O1"}, 30, "p"), history=history, on_difference="refuse")
@@ -135,6 +137,33 @@ def test_the_other_half_of_a_published_year_is_hidden_and_counted() -> None:
             "populations, they would give a count of 1 to 4",
         ),
     )
+
+
+def test_values_hidden_over_several_rounds_are_all_counted() -> None:
+    # O1 by outlet: A 20, B 7 (5 of them also at A), 22 at either; O1 itself: 33. Then outlets
+    # A and C: A 23, C 10. A's 23 - 20 = 3 new clients: hidden. C's 10 leaves
+    # 33 - 10 - 22 = 1 client at none of A, B or C: hidden too. Two values in all, whether the
+    # guard finds them at once or one after the other.
+    history = ReleaseHistory()
+    protect(_outlets(a_only=15, b_only=2, both=5), history=history)
+    protect(single({"org": "O1"}, 33, "p"), history=history)
+    released = protect(
+        table(
+            [[23], [10]],
+            population={"org": "O1"},
+            dimensions=("outlet", "everyone"),
+            rows=["A", "C"],
+            margins=False,
+            tag="n",
+        ),
+        history=history,
+    )
+    hidden = Suppressed(SuppressionKind.DIFFERENCING, 5)
+    assert released.cells == ((hidden,), (hidden,))
+    assert [w.message for w in released.warnings] == [
+        "2 value(s) hidden because, with earlier releases of nested or sibling populations, "
+        "they would give a count of 1 to 4"
+    ]
 
 
 def test_a_quarter_within_a_half_is_not_subtracted_with_it() -> None:
