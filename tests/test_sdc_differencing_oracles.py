@@ -166,6 +166,29 @@ def test_values_hidden_over_several_rounds_are_all_counted() -> None:
     ]
 
 
+def test_values_hidden_to_protect_a_differencing_one_are_secondary_under_the_threshold() -> None:
+    # O1:          X (within O1):
+    #   40 30 | 70     37 20 | 57
+    #   30 30 | 60     20 20 | 40
+    #   70 60 |130     57 40 | 97
+    # Only (r0, c0) is 1 to 4 from O1's (40 - 37 = 3); every other difference is 10 or more, and
+    # (r0, c0) is hidden for differencing. Its row (57 - 20) and column (57 - 20) would give it
+    # back, so more values are hidden: as secondary, each under the policy's threshold of 5.
+    history = ReleaseHistory()
+    protect(table([[40, 30], [30, 30]], population={"org": "O1"}), history=history)
+    x = protect(
+        table([[37, 20], [20, 20]], population={"org": "O1", "outlet": "X"}, tag="x"),
+        history=history,
+    )
+    assert x.cells[0][0] == Suppressed(SuppressionKind.DIFFERENCING, 5)
+    assert x.column_totals is not None
+    assert x.row_totals is not None
+    others = [*x.cells[0][1:], *x.cells[1], *x.row_totals, *x.column_totals, x.total]
+    hidden = [cell for cell in others if isinstance(cell, Suppressed)]
+    assert hidden
+    assert set(hidden) == {Suppressed(SuppressionKind.SECONDARY, 5)}
+
+
 def test_a_quarter_within_a_half_is_not_subtracted_with_it() -> None:
     # 2024: 40; H1: 20; Q1 (within H1): 8; then H2: 15. The reader's remainders: 40 - 15 = 25,
     # less H1 = 5, less Q1 = 17; less both would count Q1's clients twice (25 - 28 = -3 is no
