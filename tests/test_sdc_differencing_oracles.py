@@ -276,6 +276,23 @@ def test_a_table_refused_after_the_guard_is_not_held_against_later_ones() -> Non
     assert history.released == (outlet,)
 
 
+def test_a_refused_table_is_no_sibling_of_later_ones() -> None:
+    # O1: 40. Outlet B's cells 13, 8 and 1 (total 22, rounded to 20) are refused as above.
+    # Outlet A's 17: 40 - 17 = 23 clients elsewhere; had B's 20 been published, 40 - 17 - 20
+    # = 3 would be at neither. It was not: A's 17 is published.
+    history = ReleaseHistory()
+    parent = protect(single({"org": "O1"}, 40, "p"), history=history)
+    with pytest.raises(DisclosureRefused):
+        protect(
+            table([[13, 8, 1]], population={"org": "O1", "outlet": "B"}),
+            RoundingPolicy(),
+            history=history,
+        )
+    outlet = protect(single({"org": "O1", "outlet": "A"}, 17, "a"), history=history)
+    assert (outlet.cells, outlet.warnings) == (((17,),), ())
+    assert history.released == (parent, outlet)
+
+
 def test_a_protection_interrupted_after_the_guard_leaves_no_record(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
