@@ -300,9 +300,8 @@ def test_a_table_published_with_one_margin_only_is_compared_by_it(margin: str) -
     # only: 24 and 20 clients, 35 in all (9 in both). O1 then: 30 and 26, 38 in all (18 in
     # both). The cells differ by 6 and 6, and O1's total less X's cells leaves 38 - 24 - 20 =
     # -6, 14 or 18; but the totals differ by 38 - 35 = 3: O1's total is hidden.
-    cells, totals = ((24, 20),), (35,)
-    if margin == "column":
-        cells = ((24,), (20,))
+    cells: tuple[tuple[int, ...], ...] = ((24, 20),) if margin == "row" else ((24,), (20,))
+    totals = (35,)
     outlet = ReleasedTable(
         title="outlet X",
         row_dimension="column" if margin == "column" else "row",
