@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 from typing import NoReturn
 
 import pytest
 
-from dexcore.errors import DisclosureRefused
+from dexcore.errors import DexValueError, DisclosureRefused
 from dexcore.io import dataset_from_json
 from dexcore.model import Dataset
 from dexcore.privacy.sdc import (
@@ -24,6 +25,7 @@ from dexcore.privacy.sdc import (
     CountTable,
     DisclosureWarning,
     Population,
+    ProtectionSummary,
     ReleasedTable,
     ReleaseHistory,
     RoundingPolicy,
@@ -35,6 +37,7 @@ from dexcore.privacy.sdc import (
     count_table,
     protect,
 )
+from dexcore.privacy.sdc._grid import _Grid
 from test_privacy_differencing import release_in_order, single, table
 from test_sdc_oracles import EXAMPLE, H2, _case, _session
 
@@ -260,6 +263,48 @@ def test_a_child_as_large_as_its_parent_is_checked_against_smaller_siblings() ->
         )
 
 
+def _outlet_a_by_period(periods: list[str], population: dict[str, str]) -> CountTable:
+    """Outlet A of O1 by period: 12 clients in the first, 10 in the second, 2 in both."""
+    visits = [(f"a{n}", periods[0]) for n in range(12)]
+    visits += [(f"b{n}", periods[-1]) for n in range(10 if len(periods) > 1 else 0)]
+    visits += [(f"a{n}", periods[-1]) for n in range(2 if len(periods) > 1 else 0)]
+    return count_clients(
+        [(key, "A", period) for key, period in visits],
+        title="outlet A by period",
+        row_dimension="outlet",
+        column_dimension="period",
+        columns=periods,
+        population={"org": "O1", **population},
+    )
+
+
+def test_a_total_over_both_halves_is_a_sibling_of_a_count_of_the_calendar_year() -> None:
+    # A's total over 2024-H1 and 2024-H2 is its 20 clients of calendar 2024; outlet B in
+    # calendar 2024: 17; O1 in calendar 2024: 40. 40 - 20 - 17 = 3 at neither: refused.
+    history = ReleaseHistory()
+    protect(_outlet_a_by_period(["2024-H1", "2024-H2"], {}), history=history)
+    protect(single({"org": "O1", "outlet": "B", "calendar year": "2024"}, 17, "b"), history=history)
+    with pytest.raises(DisclosureRefused):
+        protect(
+            single({"org": "O1", "calendar year": "2024"}, 40, "p"),
+            history=history,
+            on_difference="refuse",
+        )
+
+
+def test_a_total_over_the_periods_of_a_year_is_read_as_that_year() -> None:
+    # A table of O1's 2024 by period, one period listed: its total is read as all of A's 2024
+    # (docs/howto/privacy.md: a margin is also read as everyone on its dimension): 12. Outlet B
+    # in 2024: 25; O1 in 2024: 40. 40 - 12 - 25 = 3 at neither: refused.
+    history = ReleaseHistory()
+    protect(_outlet_a_by_period(["2024-H1"], {"year": "2024"}), history=history)
+    protect(single({"org": "O1", "outlet": "B", "year": "2024"}, 25, "b"), history=history)
+    with pytest.raises(DisclosureRefused):
+        protect(
+            single({"org": "O1", "year": "2024"}, 40, "p"), history=history, on_difference="refuse"
+        )
+
+
 # -- what the history holds -----------------------------------------------------------------------
 
 
@@ -344,6 +389,102 @@ def test_a_protection_interrupted_after_the_guard_leaves_no_record(
             protect(single({"org": "O1"}, 20, "p"), history=history)
     outlet = protect(single({"org": "O1", "outlet": "X"}, 17, "x"), history=history)
     assert (outlet.cells, len(history)) == (((17,),), 1)
+
+
+def test_a_table_is_listed_as_released_only_once_protect_has_released_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # While O1's table is between the guard and its audit, the history holds its values (for
+    # the guard of other threads) but lists no table as released: nothing is yet.
+    entered, resume = threading.Event(), threading.Event()
+    audit = _protect._final_audit
+
+    def held(grid: _Grid) -> ProtectionSummary:
+        entered.set()
+        resume.wait(10)
+        return audit(grid)
+
+    monkeypatch.setattr(_protect, "_final_audit", held)
+    history = ReleaseHistory()
+    o1 = single({"org": "O1"}, 40, "p")
+    worker = threading.Thread(target=protect, args=(o1,), kwargs={"history": history})
+    worker.start()
+    try:
+        assert entered.wait(10)
+        listed = (history.released, len(history), history.nested_with(o1))
+    finally:
+        resume.set()
+        worker.join(10)
+    assert listed == ((), 0, [])
+    assert len(history) == 1
+
+
+# -- count tables by hand ------------------------------------------------------------------------
+
+GOOD_TABLE: dict[str, object] = {
+    "title": "t",
+    "row_dimension": "row",
+    "column_dimension": "column",
+    "rows": ("r0", "r1"),
+    "columns": ("c0", "c1"),
+    "counts": ((1, 2), (3, 4)),
+    "row_totals": (3, 7),
+    "column_totals": (4, 6),
+    "total": 10,
+}
+SHAPE = "counts must have 2 row(s) of 2 count(s), one per row and column label"
+TOTALS = "row_totals and column_totals must have one count per row and per column"
+WHOLE = "every count and total must be a whole number of at least 0"
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"counts": ((1, 2),)}, SHAPE),  # one row of counts for two row labels
+        ({"counts": ((1, 2), (3,))}, SHAPE),  # two rows, the second one count short
+        ({"row_totals": (3,)}, TOTALS),  # the column totals are right
+        ({"column_totals": (4, 6, 0)}, TOTALS),  # the row totals are right
+        ({"counts": ((-1, 2), (3, 4))}, WHOLE),  # a cell below 0, every total fine
+        ({"counts": ((1.5, 2), (3, 4))}, WHOLE),  # not a whole number, though above 0
+        ({"counts": ((True, 2), (3, 4))}, WHOLE),  # a bool is no count
+        ({"total": -10}, WHOLE),
+    ],
+)
+def test_a_table_built_by_hand_is_refused_in_these_words(
+    changes: dict[str, object], problem: str
+) -> None:
+    with pytest.raises(DexValueError) as caught:
+        CountTable(**{**GOOD_TABLE, **changes})  # type: ignore[arg-type]
+    assert str(caught.value) == f"CountTable: {problem} [sdc.bad-table]"
+
+
+def test_a_table_built_by_hand_with_good_counts_is_kept() -> None:
+    counted = CountTable(**GOOD_TABLE)  # type: ignore[arg-type]
+    assert (counted.count("r1", "c0"), counted.total) == (3, 10)
+
+
+@pytest.mark.parametrize(
+    ("rows", "columns", "message"),
+    [
+        (["r0", "r0"], None, "count_clients: row and column labels must be unique"),
+        (None, ["c0", "c0"], "count_clients: row and column labels must be unique"),
+        (["r1"], None, "count_clients: a contribution falls outside the given rows or columns"),
+        (None, ["c1"], "count_clients: a contribution falls outside the given rows or columns"),
+    ],
+)
+def test_labels_count_clients_refuses_in_these_words(
+    rows: list[str] | None, columns: list[str] | None, message: str
+) -> None:
+    with pytest.raises(DexValueError) as caught:
+        count_clients(
+            [("k1", "r0", "c0")],
+            title="t",
+            row_dimension="row",
+            column_dimension="column",
+            rows=rows,
+            columns=columns,
+        )
+    assert str(caught.value) == message
 
 
 # -- count tables from a dataset --------------------------------------------------------------
