@@ -308,6 +308,22 @@ def test_a_total_over_the_periods_of_a_year_is_read_as_that_year() -> None:
 # -- what the history holds -----------------------------------------------------------------------
 
 
+def test_an_earlier_sibling_keeps_its_place_when_a_later_one_has_the_same_count() -> None:
+    # O1: 60 and outlet B: 20, released before the history was kept; then outlet C: 20. Outlet
+    # X: 17. 60 - 17 - 20 - 20 = 3 at none of B, C or X: refused. C's record taking B's place
+    # (equal counts) would leave only 60 - 17 - 20 = 23.
+    earlier = [
+        protect(single({"org": "O1"}, 60, "p")),
+        protect(single({"org": "O1", "outlet": "B"}, 20, "b")),
+    ]
+    history = ReleaseHistory(earlier)
+    protect(single({"org": "O1", "outlet": "C"}, 20, "c"), history=history)
+    with pytest.raises(DisclosureRefused):
+        protect(
+            single({"org": "O1", "outlet": "X"}, 17, "x"), history=history, on_difference="refuse"
+        )
+
+
 def test_a_table_refused_after_the_guard_is_not_held_against_later_ones() -> None:
     # O1's cells 13, 8 and 1 round to 15, 10 and 5 and their total 22 to 20, which pins every
     # count (docs/howto/privacy.md): refused, so nothing of it is published. Outlet X's 17 has
