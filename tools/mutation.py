@@ -430,6 +430,7 @@ PACKAGES = (
             "tests/test_sdc_oracles.py",
             "tests/test_privacy_differencing.py",
             "tests/test_sdc_lp_scope_oracles.py",
+            "tests/test_sdc_differencing_oracles.py",
         ),
         # The rest of dexcore.privacy.sdc: what sdc-threshold leaves out.
         (

@@ -143,6 +143,17 @@ class ReleaseHistory:
         self._pending[threading.get_ident()] = entry
         self._append(entry)
 
+    def _cancel(self) -> None:
+        """Forget the values :meth:`_reserve` has just recorded in this thread: not published.
+
+        :func:`protect` calls it only when its audit refuses (or is interrupted) after the
+        guard recorded the table, so there is always such a record.
+        """
+        with self._lock:
+            entry = self._pending.pop(threading.get_ident())
+            unindex_siblings(entry.values, self._siblings)
+            self._entries.remove(entry)
+
 
 def _guard_differences(
     grid: _Grid,

@@ -225,7 +225,7 @@ class Exposure:
     def _as_child(self, scope: Scope, value: int, own: SiblingIndex) -> bool:
         siblings: dict[str, list[Value]] = {}
         for parent, total in self.earlier:
-            if total <= value or parent == scope or not scope.within(parent):
+            if total < value or parent == scope or not scope.within(parent):
                 continue
             for key, mine in scope.values.items():
                 if key not in parent.wide and parent.values.get(key) == mine:

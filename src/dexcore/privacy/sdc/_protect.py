@@ -148,7 +148,12 @@ def protect(
     warnings = _population_groups(table)
     if history is not None:
         warnings.extend(_guard_differences(grid, table, history, threshold, on_difference))
-    summary = _final_audit(grid)
+    try:
+        summary = _final_audit(grid)
+    except BaseException:  # refused or interrupted: the guard's record of it is withdrawn
+        if history is not None:
+            history._cancel()
+        raise
     n, m = grid.n_rows, grid.n_columns
     released = ReleasedTable(
         title=table.title,
