@@ -9,15 +9,12 @@ the code under test.
 
 from __future__ import annotations
 
-import copy
-import json
 import threading
 from typing import NoReturn
 
 import pytest
 
 from dexcore.errors import DexValueError, DisclosureRefused
-from dexcore.io import dataset_from_json
 from dexcore.model import Dataset
 from dexcore.privacy.sdc import (
     BY_ATSI,
@@ -39,7 +36,7 @@ from dexcore.privacy.sdc import (
 )
 from dexcore.privacy.sdc._grid import _Grid
 from test_privacy_differencing import release_in_order, single, table
-from test_sdc_oracles import EXAMPLE, H2, _case, _session
+from test_sdc_oracles import H2, _session, four_clients
 
 # -- the sibling family a parent is checked against ----------------------------------------------
 
@@ -510,17 +507,12 @@ def test_labels_count_clients_refuses_in_these_words(
 def sessions() -> Dataset:
     """The example's first four clients, as in test_sdc_oracles: in 2024-H2, C00002 (male)
     at S2, C00003 (female, Aboriginal) and C00004 (male) at S3, C00001 (female) at S4."""
-    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    data = {key: copy.deepcopy(example[key]) for key in ("outlets", "organisation")}
-    data["clients"] = example["clients"][:4]
-    data["cases"] = [_case("A", 101, "C00001", "C00002"), _case("B", 201, "C00003", "C00004")]
-    data["sessions"] = [
+    return four_clients(
         _session("S0", "A", "2024-06-30", "C00001"),
         _session("S2", "A", "2024-08-01", "C00002"),
         _session("S3", "B", "2024-09-01", "C00003", "C00004"),
         _session("S4", "A", "2024-10-01", "C00001"),
-    ]
-    return dataset_from_json(json.dumps(data).encode())
+    )
 
 
 def test_a_count_table_keeps_its_dimensions_categories_and_population(sessions: Dataset) -> None:

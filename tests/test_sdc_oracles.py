@@ -631,6 +631,20 @@ def _session(session_id: str, case_id: str, day: str, *clients: str) -> dict[str
     }
 
 
+def four_clients(*sessions: dict[str, Any]) -> Dataset:
+    """The example's outlets and first four clients, in cases A and B, with ``sessions``.
+
+    C00001 (female) and C00002 (male) are clients of case A at outlet 101, C00003 (female,
+    Aboriginal) and C00004 (male) of case B at outlet 201.
+    """
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data = {key: copy.deepcopy(example[key]) for key in ("outlets", "organisation")}
+    data["clients"] = example["clients"][:4]
+    data["cases"] = [_case("A", 101, "C00001", "C00002"), _case("B", 201, "C00003", "C00004")]
+    data["sessions"] = list(sessions)
+    return dataset_from_json(json.dumps(data).encode())
+
+
 @pytest.fixture(scope="module")
 def sessions() -> Dataset:
     """The example's first four clients at outlets 101 and 201.
@@ -641,18 +655,13 @@ def sessions() -> Dataset:
     client the dataset does not hold, then C00002, at A; S3 C00003 and C00004 at B; S4
     C00001 at A again. Each leaves-out comes before a session or client that counts.
     """
-    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    data = {key: copy.deepcopy(example[key]) for key in ("outlets", "organisation")}
-    data["clients"] = example["clients"][:4]
-    data["cases"] = [_case("A", 101, "C00001", "C00002"), _case("B", 201, "C00003", "C00004")]
-    data["sessions"] = [
+    return four_clients(
         _session("S0", "A", "2024-06-30", "C00001"),
         _session("S1", "GONE", "2024-08-01", "C00002"),
         _session("S2", "A", "2024-08-01", "C09999", "C00002"),
         _session("S3", "B", "2024-09-01", "C00003", "C00004"),
         _session("S4", "A", "2024-10-01", "C00001"),
-    ]
-    return dataset_from_json(json.dumps(data).encode())
+    )
 
 
 def test_a_count_table_of_one_period_worked_by_hand(sessions: Dataset) -> None:
