@@ -11,6 +11,7 @@ that no subtraction gives a count from 1 to 4.
 
 from __future__ import annotations
 
+import datetime as dt
 import doctest
 import re
 import sys
@@ -23,6 +24,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dexcore.errors import DisclosureRefused
+from dexcore.privacy import ReleaseDesk
+from dexcore.privacy.disclosure import AuditEntry
 from dexcore.privacy.sdc import (
     Cell,
     CountTable,
@@ -30,6 +33,7 @@ from dexcore.privacy.sdc import (
     ProtectionSummary,
     ReleasedTable,
     ReleaseHistory,
+    RoundingPolicy,
     Suppressed,
     SuppressionKind,
     _population,
@@ -1321,3 +1325,55 @@ def test_a_zero_is_hidden_only_when_it_still_completes_a_subtraction() -> None:
     # The attacker's subtractions of the published values give no count from 1 to 4.
     assert remainder(value(organisation, None, None), value(outlet, None, None)) is None
     assert remainder(value(organisation, None, "c0"), value(outlet, None, "c0")) == 0
+
+
+# -- a value shown again under rounding ------------------------------------------------------------
+
+
+def _organisation_then_rounded_outlet() -> tuple[CountTable, CountTable]:
+    # O1, published first under suppression: one count, 6, its r0 c0 (no margins).
+    # Its outlet X, rounded to 5 (1 to 7 round to 5, 8 to 12 to 10):
+    #        c0  c1 | total        rounded:  c0  c1 | total
+    # r0      1   0 |   1                     5   0 |   5
+    # r1     10   0 |  10                    10   0 |  10
+    # total  11   0 |  11                    10   0 |  10
+    organisation = table([[6]], population={"org": "O1"}, margins=False)
+    outlet = table([[1, 0], [10, 0]], population={"org": "O1", "outlet": "X"}, tag="x")
+    return organisation, outlet
+
+
+def test_a_value_shown_again_under_rounding_shows_its_rounded_count() -> None:
+    # O1's 6 less X's r0 c0 (5) is 1: the guard hides X's r0 c0, a. Then c0 says a is 10
+    # (8 to 12) less r1's 10 (8 to 12), so 1 to 4, too narrow; through r1's total (the only
+    # rectangle without a published 0 or three margins) r0's total, r1's 10 and r1's total
+    # are hidden. Shown again, margins first and largest first: r1's total would bring a
+    # back to 1 to 4; r0's total, shown as its rounded 5 (1 to 7), leaves a from 1 to 7 (c0
+    # allows up to 11), 6 wide: it stays; r1's 10 would bring a back to 1 to 4. It was shown
+    # again as its true count, 1, which no count rounds to, and protect failed naming it.
+    history = ReleaseHistory()
+    organisation, outlet = _organisation_then_rounded_outlet()
+    protect(organisation, history=history)
+    released = protect(outlet, RoundingPolicy(), history=history)
+    assert [[hidden(v) or v for v in line] for line in released.cells] == [[True, 0], [True, 0]]
+    assert [hidden(v) or v for v in released.row_totals or ()] == [5, True]
+    assert [released.column_totals, released.total] == [(10, 0), 10]
+    assert released.protection == ProtectionSummary(
+        primary=0, secondary=2, differencing=1, required_range=4, narrowest_range=6, audited=6
+    )
+
+
+def test_a_desk_releases_the_rounded_outlet_and_logs_no_count_of_it() -> None:
+    log: list[AuditEntry] = []
+    desk = ReleaseDesk(log)
+    organisation, outlet = _organisation_then_rounded_outlet()
+    for counted, policy in ((organisation, None), (outlet, RoundingPolicy())):
+        desk.table(
+            counted,
+            recipient="r",
+            purpose="p",
+            on=dt.date(2024, 7, 1),
+            requested_by="q",
+            policy=policy,
+        )
+    assert [entry.granted for entry in log] == [True, True]
+    assert log[-1].detail == outlet.title

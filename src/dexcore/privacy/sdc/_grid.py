@@ -60,6 +60,9 @@ class _Grid:
                 self.true[self.n_rows][j] = table.column_totals[j]
             self.true[self.n_rows][self.n_columns] = table.total
         self.published: list[list[Cell]] = [list(row) for row in self.true]
+        # What each hidden value showed before it was hidden: its count, or under rounding
+        # its rounded count, which is what showing it again must put back.
+        self.shown_before: dict[Position, Cell] = {}
         # Only a line published with its margin tells the attacker anything.
         self.lines: list[list[Position]] = (
             [[(i, j) for j in range(width)] for i in range(height)]
@@ -75,7 +78,9 @@ class _Grid:
         return isinstance(self.published[p[0]][p[1]], Suppressed)
 
     def hide(self, i: int, j: int, kind: SuppressionKind, threshold: int) -> None:
-        if not isinstance(self.published[i][j], Suppressed):
+        shown = self.published[i][j]
+        if not isinstance(shown, Suppressed):
+            self.shown_before[i, j] = shown
             self.published[i][j] = Suppressed(kind, threshold)
 
     # -- the audit --------------------------------------------------------------------------
@@ -239,6 +244,6 @@ class _Grid:
         secondaries.sort(key=lambda p: (not self.is_total(*p), -self.true[p[0]][p[1]], p))
         for i, j in secondaries:
             hidden = self.published[i][j]
-            self.published[i][j] = self.true[i][j]
+            self.published[i][j] = self.shown_before[i, j]
             if self.unprotected():
                 self.published[i][j] = hidden
