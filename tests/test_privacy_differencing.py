@@ -36,6 +36,7 @@ from dexcore.privacy.sdc import (
     RoundingPolicy,
     Suppressed,
     SuppressionKind,
+    SuppressionPolicy,
     _population,
     count_clients,
     protect,
@@ -1377,3 +1378,37 @@ def test_a_desk_releases_the_rounded_outlet_and_logs_no_count_of_it() -> None:
         )
     assert [entry.granted for entry in log] == [True, True]
     assert log[-1].detail == outlet.title
+
+
+def test_a_zero_given_away_by_the_zeros_on_its_line_is_refused_in_these_words() -> None:
+    # O1, released under a threshold of 3: nothing is below 3, so everything is published.
+    #        c0  c1 | total
+    # r0      3   3 |   6
+    # r1     10  10 |  20
+    # total  13  13 |  26
+    # Then its outlet X under the default threshold of 5: nothing is below 5.
+    #        c0  c1 | total
+    # r0      0   0 |   0
+    # r1      5   5 |  10
+    # total   5   5 |  10
+    # O1's 3s less X's 0s are 3, from 1 to 4: X's two zeros are exposed, and nothing else
+    # (10 - 5 = 5, 20 - 10 = 10, 13 - 5 = 8, 6 - 0 = 6, 26 - 10 = 16). Hidden, the two zeros
+    # are still 0 + 0 = r0's published total 0, and no secondary value can hide a zero: the
+    # table cannot be protected, and is refused under the guard's rule, not as a failed
+    # audit. It is not recorded as released.
+    history = ReleaseHistory()
+    protect(
+        table([[3, 3], [10, 10]], population={"org": "O1"}),
+        SuppressionPolicy(threshold=3),
+        history=history,
+    )
+    outlet = table([[0, 0], [5, 5]], population={"org": "O1", "outlet": "X"}, tag="x")
+    with pytest.raises(DisclosureRefused) as refused:
+        protect(outlet, history=history)
+    assert str(refused.value) == (
+        "2 zero(s) hidden because earlier releases would subtract them down to a small count "
+        "can still be worked out from the zeros on their lines; not released: publish the "
+        "table without margins, or release related tables under one threshold "
+        "[sdc.differencing]"
+    )
+    assert len(history) == 1

@@ -74,7 +74,18 @@ def _summarise(grid: _Grid, ranges: dict[Position, Range]) -> ProtectionSummary:
 def _final_audit(grid: _Grid) -> ProtectionSummary:
     """Audit the table as it will be published; refuse it if any value can be narrowed."""
     ranges = grid.ranges()
-    if grid.failures(ranges):  # pragma: no cover - secondary() hides until this is empty
+    failures = grid.failures(ranges)
+    if failures and all(grid.true[i][j] == 0 for i, j in failures):
+        # Secondary suppression never hides a zero, so a zero the differencing guard hid
+        # stays exposed when the zeros on its lines give it away.
+        raise DisclosureRefused(
+            "sdc.differencing",
+            f"{len(failures)} zero(s) hidden because earlier releases would subtract them "
+            "down to a small count can still be worked out from the zeros on their lines; "
+            "not released: publish the table without margins, or release related tables "
+            "under one threshold",
+        )
+    if failures:  # pragma: no cover - secondary() hides until only such zeros can fail
         raise DisclosureRefused(
             "sdc.audit-failed",
             "a hidden count could still be narrowed below the protection range; not released",
@@ -123,8 +134,11 @@ def protect(
 
     Raises:
         DisclosureRefused: ``sdc.differencing`` with
-            ``on_difference="refuse"``; ``sdc.rounding-recoverable`` when
-            rounding leaves a count recoverable.
+            ``on_difference="refuse"``, or when a zero the differencing guard
+            must hide is given away by the zeros on its lines (as when an
+            earlier table was released under a lower threshold);
+            ``sdc.rounding-recoverable`` when rounding leaves a count
+            recoverable.
         DexValueError: an unknown policy or ``on_difference``.
     """
     policy = SuppressionPolicy() if policy is None else policy
