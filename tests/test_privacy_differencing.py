@@ -1412,3 +1412,27 @@ def test_a_zero_given_away_by_the_zeros_on_its_line_is_refused_in_these_words() 
         "[sdc.differencing]"
     )
     assert len(history) == 1
+
+
+def test_a_zero_exposed_beside_a_rounded_one_stays_published_once_the_one_is_hidden() -> None:
+    # O1, under suppression (nothing from 1 to 4):
+    #        c0  c1 | total
+    # r0      0   9 |   9
+    # total   0   9 |   9
+    # Its outlet X, rounded to 5: true [[0, 1]], published c0 0, c1 5, r0's total 5, column
+    # totals 0 and 5, grand total 5. O1's 9s less X's 5s are 4: all four 5s are exposed, and
+    # so are X's zeros (O1's r0 total 9 less X's c0 0 less X's c1 5 is 4). The 5s, counts,
+    # are hidden first; then O1's 0 less X's 0 is 0 and nothing else subtracts to 1 to 4, so
+    # the zeros stay published. The hidden 5s lie on lines that show only zeros: unbounded.
+    history = ReleaseHistory()
+    protect(table([[0, 9]], population={"org": "O1"}), history=history)
+    outlet = protect(
+        table([[0, 1]], population={"org": "O1", "outlet": "X"}, tag="x"),
+        RoundingPolicy(),
+        history=history,
+    )
+    assert [value(outlet, "r0", "c0"), value(outlet, None, "c0")] == [0, 0]
+    assert all(hidden(value(outlet, r, c)) for r in ("r0", None) for c in ("c1", None))
+    assert outlet.protection == ProtectionSummary(
+        primary=0, secondary=0, differencing=4, required_range=4, narrowest_range=None, audited=4
+    )
